@@ -1,0 +1,104 @@
+package dev.subscriptions.infrastructure;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Real PostgreSQL 17 binaries, started as a child process without Docker.
+ */
+public final class EmbeddedPostgresql implements AutoCloseable {
+
+	private final EmbeddedPostgres postgres;
+
+	private EmbeddedPostgresql(EmbeddedPostgres postgres) {
+		this.postgres = postgres;
+	}
+
+	/**
+	 * Starts a server.
+	 * @param port the port, or 0 for any free one
+	 * @param dataDirectory where the cluster lives (kept across restarts), or {@code null} for a temporary one
+	 */
+	public static EmbeddedPostgresql start(int port, File dataDirectory) {
+		try {
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+				.setServerConfig("max_connections", "300")
+				.setServerConfig("fsync", "on");
+			if (port > 0) {
+				builder.setPort(port);
+			}
+			if (dataDirectory != null) {
+				builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+			}
+			return new EmbeddedPostgresql(builder.start());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("PostgreSQL did not start", ex);
+		}
+	}
+
+	public int port() {
+		return this.postgres.getPort();
+	}
+
+	/** A JDBC URL of a database on this server. */
+	public String jdbcUrl(String database) {
+		return "jdbc:postgresql://localhost:" + port() + "/" + database;
+	}
+
+	/**
+	 * Creates a database owned by a login of the same name (password = name), unless it exists.
+	 */
+	public void createDatabase(String name) {
+		if (!name.matches("[a-z_][a-z0-9_]*")) {
+			throw new IllegalArgumentException("Not a plain database name: " + name);
+		}
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			if (!exists(statement, "select 1 from pg_roles where rolname = '" + name + "'")) {
+				statement.execute("create role " + name + " login password '" + name + "'");
+			}
+			if (!exists(statement, "select 1 from pg_database where datname = '" + name + "'")) {
+				statement.execute("create database " + name + " owner " + name);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create database " + name, ex);
+		}
+	}
+
+	/** A data source for the login and database created by {@link #createDatabase(String)}. */
+	public DataSource dataSource(String database) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(jdbcUrl(database));
+		dataSource.setUser(database);
+		dataSource.setPassword(database);
+		return dataSource;
+	}
+
+	private static boolean exists(Statement statement, String query) throws SQLException {
+		try (var result = statement.executeQuery(query)) {
+			return result.next();
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.postgres.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

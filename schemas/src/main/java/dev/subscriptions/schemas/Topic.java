@@ -1,0 +1,50 @@
+package dev.subscriptions.schemas;
+
+import java.util.List;
+
+import org.apache.avro.Schema;
+
+import dev.subscriptions.events.customer.CustomerCreated;
+import dev.subscriptions.events.customer.CustomerDeleted;
+
+/**
+ * The topics of the platform and the event types each one carries.
+ * <p>
+ * Several event types share a topic so that the events of one aggregate stay in order. Their schemas are registered
+ * under Confluent's {@code TopicRecordNameStrategy}: subject {@code <topic>-<full record name>}.
+ */
+public enum Topic {
+
+	/** Customer lifecycle; key = customer id. */
+	CUSTOMER_EVENTS("customer.events", List.of(CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema()));
+
+	private final String topicName;
+
+	private final List<Schema> eventSchemas;
+
+	Topic(String topicName, List<Schema> eventSchemas) {
+		this.topicName = topicName;
+		this.eventSchemas = eventSchemas;
+	}
+
+	/** The Kafka topic name. */
+	public String topicName() {
+		return this.topicName;
+	}
+
+	/** The schemas of every event type published to this topic, in their current version. */
+	public List<Schema> eventSchemas() {
+		return this.eventSchemas;
+	}
+
+	/** The registry subject of an event type on this topic ({@code TopicRecordNameStrategy}). */
+	public String subject(Schema eventSchema) {
+		return subject(this.topicName, eventSchema);
+	}
+
+	/** The registry subject of an event type on any topic ({@code TopicRecordNameStrategy}). */
+	public static String subject(String topicName, Schema eventSchema) {
+		return topicName + "-" + eventSchema.getFullName();
+	}
+
+}
