@@ -1,0 +1,148 @@
+package dev.subscriptions.eventing;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
+
+import dev.subscriptions.eventing.consumer.DeadLetters;
+import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.outbox.Outbox;
+import dev.subscriptions.eventing.outbox.OutboxMetrics;
+import dev.subscriptions.eventing.outbox.OutboxRelay;
+import dev.subscriptions.eventing.outbox.OutboxSignal;
+import dev.subscriptions.eventing.registration.EventSchemas;
+import dev.subscriptions.eventing.registration.SchemaRegistration;
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.eventing.serde.WireFormat;
+
+/**
+ * Outbox, relay, inbox, schema registration and consumer error handling for a Spring Boot service with a
+ * {@code DataSource} and Kafka. The service adds {@code classpath:db/eventing} to {@code spring.flyway.locations}.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class,
+		afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration")
+@EnableConfigurationProperties(EventingProperties.class)
+public class EventingAutoConfiguration {
+
+	@Bean
+	SchemaRegistryClient schemaRegistryClient(EventingProperties properties) {
+		return SchemaRegistryClient.forUrl(properties.getSchemaRegistry().getUrl());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "eventSerializer")
+	Serializer<Object> eventSerializer(EventingProperties properties) throws ClassNotFoundException {
+		@SuppressWarnings("unchecked")
+		Serializer<Object> serializer = (Serializer<Object>) BeanUtils.instantiateClass(
+				ClassUtils.forName(properties.getSerializer().getClassName(), getClass().getClassLoader()));
+		Map<String, Object> configs = new HashMap<>();
+		configs.put(WireFormat.SCHEMA_REGISTRY_URL, properties.getSchemaRegistry().getUrl());
+		configs.put(WireFormat.AUTO_REGISTER_SCHEMAS, Boolean.toString(properties.getSchemaRegistry().isAutoRegister()));
+		configs.put(WireFormat.VALUE_SUBJECT_NAME_STRATEGY, WireFormat.TOPIC_RECORD_NAME_STRATEGY);
+		configs.putAll(properties.getSerializer().getProperties());
+		serializer.configure(configs, false);
+		return serializer;
+	}
+
+	@Bean
+	SchemaRegistration schemaRegistration(SchemaRegistryClient registry, List<EventSchemas> published,
+			EventingProperties properties) {
+		EventingProperties.SchemaRegistry settings = properties.getSchemaRegistry();
+		return new SchemaRegistration(registry, published, settings.isAutoRegister(), settings.getCompatibility(),
+				settings.getStartupTimeout());
+	}
+
+	@Bean
+	OutboxSignal outboxSignal() {
+		return new OutboxSignal();
+	}
+
+	@Bean
+	Outbox outbox(JdbcTemplate jdbc, Serializer<Object> eventSerializer, OutboxSignal signal) {
+		return new Outbox(jdbc, eventSerializer, signal);
+	}
+
+	@Bean
+	Inbox inbox(JdbcTemplate jdbc) {
+		return new Inbox(jdbc);
+	}
+
+	@Bean
+	OutboxMetrics outboxMetrics(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meterRegistry) {
+		return new OutboxMetrics(jdbc, meterRegistry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "eventing.relay.enabled", matchIfMissing = true)
+	OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			KafkaProperties kafkaProperties, OutboxSignal signal, OutboxMetrics metrics,
+			EventingProperties properties) {
+		Map<String, Object> producerProperties = relayProducerProperties(kafkaProperties);
+		EventingProperties.Relay relay = properties.getRelay();
+		return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager),
+				() -> new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer()),
+				signal, metrics, new OutboxRelay.Settings(relay.getBatchSize(), relay.getPollInterval(),
+						relay.getInitialBackOff(), relay.getMaxBackOff()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CommonErrorHandler.class)
+	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, Serializer<Object> eventSerializer,
+			EventingProperties properties) {
+		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
+		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
+		KafkaTemplate<String, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+				producerProperties, new StringSerializer(), DeadLetters.valueSerializer(eventSerializer)));
+		EventingProperties.Consumer consumer = properties.getConsumer();
+		return DeadLetters.errorHandler(template, consumer.getAttempts(), consumer.getInitialInterval(),
+				consumer.getMaxInterval());
+	}
+
+	/**
+	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so that an outage surfaces as a
+	 * failed batch that the relay retries, rather than a send blocked forever.
+	 */
+	static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
+		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
+		properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+		properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+		properties.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		properties.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+		properties.put(ProducerConfig.ACKS_CONFIG, "all");
+		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+		properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+		properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+		properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+		properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+		properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+		return properties;
+	}
+
+}

@@ -1,0 +1,219 @@
+package dev.subscriptions.eventing;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
+
+/**
+ * Settings of the messaging infrastructure, under {@code eventing.*}.
+ */
+@ConfigurationProperties("eventing")
+public class EventingProperties {
+
+	private final SchemaRegistry schemaRegistry = new SchemaRegistry();
+
+	private final Serializer serializer = new Serializer();
+
+	private final Relay relay = new Relay();
+
+	private final Consumer consumer = new Consumer();
+
+	public SchemaRegistry getSchemaRegistry() {
+		return this.schemaRegistry;
+	}
+
+	public Serializer getSerializer() {
+		return this.serializer;
+	}
+
+	public Relay getRelay() {
+		return this.relay;
+	}
+
+	public Consumer getConsumer() {
+		return this.consumer;
+	}
+
+	/** The Confluent-API schema registry. */
+	public static class SchemaRegistry {
+
+		/** Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}. */
+		private String url = "http://localhost:8080/apis/ccompat/v7";
+
+		/** Register the published schemas at start-up; off for registries managed by a pipeline. */
+		private boolean autoRegister = true;
+
+		/** Compatibility level set on each published subject at start-up; empty to leave it alone. */
+		private String compatibility = "FULL_TRANSITIVE";
+
+		/** How long start-up waits for an unreachable registry. */
+		private Duration startupTimeout = Duration.ofSeconds(60);
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public boolean isAutoRegister() {
+			return this.autoRegister;
+		}
+
+		public void setAutoRegister(boolean autoRegister) {
+			this.autoRegister = autoRegister;
+		}
+
+		public String getCompatibility() {
+			return this.compatibility;
+		}
+
+		public void setCompatibility(String compatibility) {
+			this.compatibility = compatibility;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+	}
+
+	/**
+	 * The serializer that writes outbox payloads and dead letters. Any Kafka {@code Serializer} of Avro records works:
+	 * set {@code class-name} to {@code io.confluent.kafka.serializers.KafkaAvroSerializer} and its settings under
+	 * {@code properties} to use Confluent's own.
+	 */
+	public static class Serializer {
+
+		/** The serializer class. */
+		private String className = ConfluentAvroSerializer.class.getName();
+
+		/** Extra settings passed to its {@code configure} method, next to {@code schema.registry.url}. */
+		private Map<String, String> properties = new LinkedHashMap<>();
+
+		public String getClassName() {
+			return this.className;
+		}
+
+		public void setClassName(String className) {
+			this.className = className;
+		}
+
+		public Map<String, String> getProperties() {
+			return this.properties;
+		}
+
+		public void setProperties(Map<String, String> properties) {
+			this.properties = properties;
+		}
+
+	}
+
+	/** The outbox relay. */
+	public static class Relay {
+
+		/** Whether this instance runs a relay (only one per database publishes at a time either way). */
+		private boolean enabled = true;
+
+		/** Rows published per transaction. */
+		private int batchSize = 500;
+
+		/** How often the relay looks for rows committed elsewhere (by other instances, or before a crash). */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/** The first wait after Kafka failed; doubled on each failure. */
+		private Duration initialBackOff = Duration.ofMillis(200);
+
+		/** The longest wait after repeated failures. */
+		private Duration maxBackOff = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getInitialBackOff() {
+			return this.initialBackOff;
+		}
+
+		public void setInitialBackOff(Duration initialBackOff) {
+			this.initialBackOff = initialBackOff;
+		}
+
+		public Duration getMaxBackOff() {
+			return this.maxBackOff;
+		}
+
+		public void setMaxBackOff(Duration maxBackOff) {
+			this.maxBackOff = maxBackOff;
+		}
+
+	}
+
+	/** Consumer error handling. */
+	public static class Consumer {
+
+		/** Attempts at a failing record before it goes to the dead-letter topic. */
+		private int attempts = 5;
+
+		/** First wait between attempts; doubled each time. */
+		private Duration initialInterval = Duration.ofMillis(200);
+
+		/** Longest wait between attempts, and between retries during an outage. */
+		private Duration maxInterval = Duration.ofSeconds(10);
+
+		public int getAttempts() {
+			return this.attempts;
+		}
+
+		public void setAttempts(int attempts) {
+			this.attempts = attempts;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.subscriptions.eventing.consumer;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes a dead letter's value: the original bytes when the record could not be decoded, otherwise the record again in
+ * the wire format of the topic it came from (so its subject is the one its producers registered).
+ */
+class DeadLetterValueSerializer implements Serializer<Object> {
+
+	private final Serializer<Object> recordSerializer;
+
+	DeadLetterValueSerializer(Serializer<Object> recordSerializer) {
+		this.recordSerializer = recordSerializer;
+	}
+
+	@Override
+	public void configure(Map<String, ?> configs, boolean isKey) {
+	}
+
+	@Override
+	public byte[] serialize(String topic, Object data) {
+		if (data == null || data instanceof byte[]) {
+			return (byte[]) data;
+		}
+		String origin = topic.endsWith(DeadLetters.SUFFIX)
+				? topic.substring(0, topic.length() - DeadLetters.SUFFIX.length()) : topic;
+		return this.recordSerializer.serialize(origin, data);
+	}
+
+}

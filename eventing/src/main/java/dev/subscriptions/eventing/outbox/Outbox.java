@@ -1,0 +1,82 @@
+package dev.subscriptions.eventing.outbox;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The transactional outbox: an event appended here is written to the {@code outbox} table in the caller's database
+ * transaction, so it is published if and only if that transaction commits. The {@link OutboxRelay} publishes it.
+ * <p>
+ * The record is serialized at once (Confluent's wire format by default), so the row holds the exact bytes that reach
+ * Kafka. The columns {@code id, aggregatetype, aggregateid, type, payload} follow Debezium's outbox event router, which
+ * can replace the relay: route by the {@code topic} column and publish {@code payload} with the byte-array converter.
+ * <p>
+ * Events of one key are published in the order they were appended, provided that the transactions appending them are
+ * ordered too, which holds when each of them changes the aggregate the key names (its row lock or version orders them).
+ */
+public class Outbox {
+
+	static final String EVENT_TYPE_HEADER = "event_type";
+
+	static final String EVENT_ID_HEADER = "event_id";
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private final JdbcTemplate jdbc;
+
+	private final Serializer<Object> serializer;
+
+	private final OutboxSignal signal;
+
+	public Outbox(JdbcTemplate jdbc, Serializer<Object> serializer, OutboxSignal signal) {
+		this.jdbc = jdbc;
+		this.serializer = serializer;
+		this.signal = signal;
+	}
+
+	/**
+	 * Appends an event to be published to {@code topic} with {@code key}. Must run inside the transaction that
+	 * changes the state the event tells of.
+	 * @return the event id: the record's {@code event_id} field, or a new one when it has none
+	 */
+	public UUID append(String topic, String key, SpecificRecord event) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			throw new IllegalStateException(
+					"Outbox.append must run inside the transaction that changes the aggregate; none is active");
+		}
+		Schema schema = event.getSchema();
+		UUID eventId = eventId(event);
+		byte[] payload = this.serializer.serialize(topic, event);
+		String headers = JSON.createObjectNode()
+			.put(EVENT_TYPE_HEADER, schema.getName())
+			.put(EVENT_ID_HEADER, eventId.toString())
+			.toString();
+		this.jdbc.update("""
+				insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
+				values (?, ?, ?, ?, ?, ?, ?::jsonb)""", eventId, topic, key, schema.getName(), payload, topic, headers);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				Outbox.this.signal.eventsCommitted();
+			}
+		});
+		return eventId;
+	}
+
+	private static UUID eventId(SpecificRecord event) {
+		Schema.Field field = event.getSchema().getField("event_id");
+		if (field == null) {
+			return UUID.randomUUID();
+		}
+		return UUID.fromString(String.valueOf(event.get(field.pos())));
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.subscriptions.eventing.outbox;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The outbox as operators see it:
+ * <ul>
+ * <li>{@code outbox.pending}: rows not yet acknowledged by Kafka;</li>
+ * <li>{@code outbox.oldest.age}: seconds since the oldest of them was committed (0 when none);</li>
+ * <li>{@code outbox.published}: events acknowledged by Kafka, by topic;</li>
+ * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement.</li>
+ * </ul>
+ * The two gauges share one query, run at most once a second however often they are scraped.
+ */
+public class OutboxMetrics {
+
+	private static final long SNAPSHOT_MILLIS = 1000;
+
+	private final JdbcTemplate jdbc;
+
+	private final MeterRegistry registry;
+
+	private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
+	private final Timer latency;
+
+	private volatile Backlog backlog = new Backlog(0, 0, 0);
+
+	public OutboxMetrics(JdbcTemplate jdbc, MeterRegistry registry) {
+		this.jdbc = jdbc;
+		this.registry = registry;
+		this.latency = Timer.builder("outbox.publish.latency")
+			.description("Time from appending an event to the outbox until Kafka acknowledged it")
+			.publishPercentileHistogram()
+			.register(registry);
+		Gauge.builder("outbox.pending", this, metrics -> metrics.backlog().pending())
+			.description("Outbox events not yet acknowledged by Kafka")
+			.register(registry);
+		Gauge.builder("outbox.oldest.age", this, metrics -> metrics.backlog().oldestAgeSeconds())
+			.description("Age in seconds of the oldest outbox event not yet acknowledged by Kafka")
+			.baseUnit("seconds")
+			.register(registry);
+	}
+
+	void published(String topic, Duration latency) {
+		this.published
+			.computeIfAbsent(topic, name -> Counter.builder("outbox.published")
+				.description("Outbox events acknowledged by Kafka")
+				.tag("topic", name)
+				.register(this.registry))
+			.increment();
+		this.latency.record(latency.isNegative() ? Duration.ZERO : latency);
+	}
+
+	/** Rows waiting and the age of the oldest, from a snapshot at most a second old. */
+	public Backlog backlog() {
+		Backlog current = this.backlog;
+		long now = System.currentTimeMillis();
+		if (now - current.takenAtMillis() >= SNAPSHOT_MILLIS) {
+			current = this.jdbc.queryForObject("""
+					select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)
+					from outbox""", (rs, row) -> new Backlog(rs.getLong(1), Math.max(0, rs.getDouble(2)), now));
+			this.backlog = current;
+		}
+		return current;
+	}
+
+	/**
+	 * A snapshot of the outbox.
+	 * @param pending rows not yet acknowledged
+	 * @param oldestAgeSeconds age of the oldest of them, 0 when none
+	 * @param takenAtMillis when the snapshot was taken
+	 */
+	public record Backlog(long pending, double oldestAgeSeconds, long takenAtMillis) {
+	}
+
+}

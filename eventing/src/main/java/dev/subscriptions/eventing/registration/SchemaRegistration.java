@@ -1,0 +1,95 @@
+package dev.subscriptions.eventing.registration;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
+import dev.subscriptions.eventing.serde.WireFormat;
+
+/**
+ * Registers the schemas of the events a service publishes when it starts, and sets each subject's compatibility
+ * level, so that the registry refuses an incompatible version from anyone. With {@code auto-register} off (a registry
+ * managed by a pipeline) it only looks the schemas up, and the service does not start when one is missing.
+ * <p>
+ * Either way the ids are cached before the first request, so no registry call is made on the request path. While the
+ * registry is unreachable it retries, up to a time limit.
+ */
+public class SchemaRegistration implements SmartInitializingSingleton {
+
+	private static final Logger log = LoggerFactory.getLogger(SchemaRegistration.class);
+
+	private final SchemaRegistryClient registry;
+
+	private final List<EventSchemas> published;
+
+	private final boolean autoRegister;
+
+	private final String compatibility;
+
+	private final Duration timeout;
+
+	public SchemaRegistration(SchemaRegistryClient registry, List<EventSchemas> published, boolean autoRegister,
+			String compatibility, Duration timeout) {
+		this.registry = registry;
+		this.published = published;
+		this.autoRegister = autoRegister;
+		this.compatibility = compatibility;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		long wait = 200;
+		while (true) {
+			try {
+				registerAll();
+				return;
+			}
+			catch (SchemaRegistryUnavailableException ex) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Schema registry unavailable for " + this.timeout, ex);
+				}
+				log.warn("Schema registry unavailable, retrying in {} ms: {}", wait, ex.getMessage());
+				sleep(wait);
+				wait = Math.min(wait * 2, 5000);
+			}
+		}
+	}
+
+	private void registerAll() {
+		for (EventSchemas events : this.published) {
+			for (Schema schema : events.schemas()) {
+				String subject = WireFormat.subject(events.topic(), schema.getFullName());
+				if (this.autoRegister) {
+					int id = this.registry.register(subject, schema);
+					if (this.compatibility != null && !this.compatibility.isBlank()) {
+						this.registry.setCompatibility(subject, this.compatibility);
+					}
+					log.info("Schema of {} registered: id {}", subject, id);
+				}
+				else {
+					log.info("Schema of {} found: id {}", subject, this.registry.lookUp(subject, schema));
+				}
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the schema registry", ex);
+		}
+	}
+
+}

@@ -1,0 +1,90 @@
+package dev.subscriptions.eventing;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.registration.EventSchemas;
+import dev.subscriptions.events.customer.CustomerCreated;
+import dev.subscriptions.events.customer.CustomerDeleted;
+
+/**
+ * A minimal service that publishes through the outbox and consumes one topic, to test the module as a service uses it.
+ */
+@SpringBootApplication
+public class EventingTestApplication {
+
+	public static final String CONSUMED_TOPIC = "eventing-test.customers";
+
+	public static final String PUBLISHED_TOPIC = "eventing-test.outbox";
+
+	@Bean
+	EventSchemas publishedEvents() {
+		return EventSchemas.of(PUBLISHED_TOPIC, CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema());
+	}
+
+	@Bean
+	NewTopic consumedTopic() {
+		return TopicBuilder.name(CONSUMED_TOPIC).partitions(3).build();
+	}
+
+	@Bean
+	NewTopic consumedDeadLetterTopic() {
+		return TopicBuilder.name(CONSUMED_TOPIC + ".DLT").partitions(3).build();
+	}
+
+	@Bean
+	NewTopic publishedTopic() {
+		return TopicBuilder.name(PUBLISHED_TOPIC).partitions(3).build();
+	}
+
+	/** Records each CustomerCreated it receives; refuses those named "fail". */
+	@Component
+	public static class ReceivedCustomers {
+
+		private final Inbox inbox;
+
+		private final JdbcTemplate jdbc;
+
+		private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+		ReceivedCustomers(Inbox inbox, JdbcTemplate jdbc) {
+			this.inbox = inbox;
+			this.jdbc = jdbc;
+		}
+
+		@KafkaListener(topics = CONSUMED_TOPIC)
+		@Transactional
+		public void on(ConsumerRecord<String, Object> record) {
+			CustomerCreated event = (CustomerCreated) record.value();
+			this.attempts.computeIfAbsent(event.getCustomerId(), id -> new AtomicInteger()).incrementAndGet();
+			if ("fail".equals(event.getName())) {
+				throw new IllegalStateException("Refusing customer " + event.getCustomerId());
+			}
+			if (this.inbox.markProcessed("eventing-test", UUID.fromString(event.getEventId()))) {
+				this.jdbc.update("insert into received_event (event_id, customer_id, name) values (?, ?, ?)",
+						UUID.fromString(event.getEventId()), event.getCustomerId(), event.getName());
+			}
+		}
+
+		public int attempts(String customerId) {
+			AtomicInteger count = this.attempts.get(customerId);
+			return (count != null) ? count.get() : 0;
+		}
+
+	}
+
+}
