@@ -128,7 +128,7 @@ public class EventingAutoConfiguration {
 	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so that an outage surfaces as a
 	 * failed batch that the relay retries, rather than a send blocked forever.
 	 */
-	static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
+	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
 		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
 		properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);

@@ -5,6 +5,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -34,6 +36,11 @@ public class EventingTestApplication {
 	@Bean
 	EventSchemas publishedEvents() {
 		return EventSchemas.of(PUBLISHED_TOPIC, CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema());
+	}
+
+	@Bean
+	MeterRegistry meterRegistry() {
+		return new SimpleMeterRegistry();
 	}
 
 	@Bean

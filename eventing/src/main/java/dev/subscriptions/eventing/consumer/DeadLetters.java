@@ -1,11 +1,14 @@
 package dev.subscriptions.eventing.consumer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -35,6 +38,12 @@ import dev.subscriptions.eventing.serde.UndecodableRecordException;
  */
 public final class DeadLetters {
 
+	/** Header with the class name of the innermost cause of a dead letter's failure. */
+	public static final String ROOT_CAUSE_CLASS_HEADER = "dlt-root-cause-fqcn";
+
+	/** Header with the message of the innermost cause of a dead letter's failure. */
+	public static final String ROOT_CAUSE_MESSAGE_HEADER = "dlt-root-cause-message";
+
 	/** Appended to a topic's name to name its dead-letter topic. */
 	public static final String SUFFIX = ".DLT";
 
@@ -56,6 +65,7 @@ public final class DeadLetters {
 			Duration initialInterval, Duration maxInterval) {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
 				(record, exception) -> new TopicPartition(record.topic() + SUFFIX, -1));
+		recoverer.setHeadersFunction((record, exception) -> rootCauseHeaders(exception));
 		ExponentialBackOff failures = exponential(initialInterval, maxInterval);
 		failures.setMaxAttempts(Math.max(0, attempts - 1));
 		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, failures);
@@ -88,6 +98,21 @@ public final class DeadLetters {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Spring's own headers name the outermost exceptions (for a decoding failure, only "failed to deserialize"); these
+	 * name the innermost one, the reason an operator looks for.
+	 */
+	private static Headers rootCauseHeaders(Exception exception) {
+		Throwable root = exception;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		Headers headers = new RecordHeaders();
+		headers.add(ROOT_CAUSE_CLASS_HEADER, root.getClass().getName().getBytes(StandardCharsets.UTF_8));
+		headers.add(ROOT_CAUSE_MESSAGE_HEADER, String.valueOf(root.getMessage()).getBytes(StandardCharsets.UTF_8));
+		return headers;
 	}
 
 	private static ExponentialBackOff exponential(Duration initialInterval, Duration maxInterval) {

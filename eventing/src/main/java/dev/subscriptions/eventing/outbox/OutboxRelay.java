@@ -37,10 +37,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * written by another instance.</li>
  * <li>Only one relay per database publishes at a time: each batch runs in a transaction that holds a PostgreSQL
  * advisory lock, so the per-key order holds with any number of instances.</li>
- * <li>The producer is idempotent with {@code acks=all}. A batch waits for every acknowledgement; the rows acknowledged
- * are deleted, and for each key only up to its first failure, so a later event never overtakes an earlier one.</li>
+ * <li>The producer is idempotent with {@code acks=all}, so its own retries neither duplicate nor reorder. A batch waits
+ * for every acknowledgement; the rows acknowledged are deleted, for each key only up to its first failure. A send that
+ * fails at once (no metadata, buffer full) ends the batch, so nothing is sent behind it.</li>
  * <li>While Kafka is unavailable it retries with exponential back-off; nothing is deleted that Kafka did not
- * acknowledge, so nothing is lost. Delivery is at least once: consumers deduplicate by {@code event_id}.</li>
+ * acknowledge, so nothing is lost. An outage shorter than the producer's {@code delivery.timeout.ms} is bridged by
+ * the producer itself, without duplicates; after a longer one a row may be sent twice. Delivery is at least once:
+ * consumers deduplicate by {@code event_id}.</li>
  * </ul>
  */
 public class OutboxRelay implements SmartLifecycle {
@@ -198,7 +201,11 @@ public class OutboxRelay implements SmartLifecycle {
 		Producer<String, byte[]> producer = producer();
 		List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(rows.size());
 		for (Row row : rows) {
-			acknowledgements.add(producer.send(row.toRecord()));
+			Future<RecordMetadata> acknowledgement = producer.send(row.toRecord());
+			acknowledgements.add(acknowledgement);
+			if (acknowledgement.isDone() && !acknowledged(acknowledgement)) {
+				break;
+			}
 		}
 		producer.flush();
 		List<Long> delivered = new ArrayList<>(rows.size());
@@ -206,7 +213,7 @@ public class OutboxRelay implements SmartLifecycle {
 		Instant now = Instant.now();
 		Iterator<Future<RecordMetadata>> acks = acknowledgements.iterator();
 		for (Row row : rows) {
-			boolean acknowledged = acknowledged(acks.next());
+			boolean acknowledged = acks.hasNext() && acknowledged(acks.next());
 			String orderKey = row.topic() + '\u0000' + row.key();
 			if (acknowledged && !blockedKeys.contains(orderKey)) {
 				delivered.add(row.position());
