@@ -1,0 +1,44 @@
+package dev.subscriptions.customerservice.customer;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+
+/**
+ * All customers, live and deleted. Queries that return only live customers say so by name.
+ */
+public interface Customers extends ListCrudRepository<Customer, UUID> {
+
+	/** A customer, live or deleted, locked until the transaction ends, so that changes to it are serialized. */
+	@Query("select * from customer where id = :id for update")
+	Optional<Customer> findByIdForUpdate(UUID id);
+
+	@Query("select * from customer where id = :id and deleted_at is null")
+	Optional<Customer> findLiveById(UUID id);
+
+	@Query("""
+			select * from customer
+			where organization_id = :organizationId and external_id = :externalId and deleted_at is null""")
+	Optional<Customer> findLiveByOrganizationIdAndExternalId(UUID organizationId, String externalId);
+
+	@Query("""
+			select * from customer
+			where organization_id = :organizationId and deleted_at is null
+			  and (cast(:email as text) is null or lower(email) = lower(cast(:email as text)))
+			  and (cast(:externalId as text) is null or external_id = cast(:externalId as text))
+			order by created_at, id
+			limit :limit offset :offset""")
+	List<Customer> findLiveByOrganizationId(UUID organizationId, String email, String externalId, long limit,
+			long offset);
+
+	@Query("""
+			select count(*) from customer
+			where organization_id = :organizationId and deleted_at is null
+			  and (cast(:email as text) is null or lower(email) = lower(cast(:email as text)))
+			  and (cast(:externalId as text) is null or external_id = cast(:externalId as text))""")
+	long countLiveByOrganizationId(UUID organizationId, String email, String externalId);
+
+}

@@ -1,0 +1,32 @@
+package dev.subscriptions.customerservice.customer.messaging;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+import dev.subscriptions.eventing.registration.EventSchemas;
+import dev.subscriptions.schemas.Topic;
+
+/**
+ * The topic customer-service owns, and the event types it publishes there.
+ */
+@Configuration(proxyBeanMethods = false)
+class CustomerMessagingConfiguration {
+
+	@Bean
+	EventSchemas customerEventSchemas() {
+		return new EventSchemas(Topic.CUSTOMER_EVENTS.topicName(), Topic.CUSTOMER_EVENTS.eventSchemas());
+	}
+
+	/** Created at start-up when missing; the replication factor is the broker's default unless configured. */
+	@Bean
+	NewTopic customerEventsTopic(@Value("${customer-service.topic.partitions:6}") int partitions,
+			@Value("${customer-service.topic.replicas:-1}") short replicas) {
+		TopicBuilder topic = TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName()).partitions(partitions);
+		return (replicas > 0) ? topic.replicas(replicas).build() : topic.build();
+	}
+
+}

@@ -1,0 +1,17 @@
+package dev.subscriptions.customerservice.customer.web;
+
+import java.util.UUID;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The body of {@code POST /customers}.
+ */
+record CreateCustomer(@NotNull UUID organizationId, @NotBlank @Email @Size(max = 320) String email,
+		@NotBlank @Size(max = 200) String name,
+		@Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String externalId) {
+}

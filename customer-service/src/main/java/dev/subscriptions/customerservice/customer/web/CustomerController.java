@@ -1,0 +1,83 @@
+package dev.subscriptions.customerservice.customer.web;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.web.PagedModel;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import dev.subscriptions.customerservice.customer.Customer;
+import dev.subscriptions.customerservice.customer.CustomerManagement;
+
+/**
+ * The customers API.
+ */
+@RestController
+@RequestMapping("/customers")
+class CustomerController {
+
+	private final CustomerManagement customers;
+
+	CustomerController(CustomerManagement customers) {
+		this.customers = customers;
+	}
+
+	@PostMapping
+	ResponseEntity<CustomerView> create(@Valid @RequestBody CreateCustomer request) {
+		Customer customer = this.customers.create(request.organizationId(), request.email(), request.name(),
+				request.externalId());
+		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
+			.path("/{id}")
+			.buildAndExpand(customer.getId())
+			.toUri();
+		return ResponseEntity.created(location).body(CustomerView.of(customer));
+	}
+
+	@GetMapping("/{id}")
+	CustomerView get(@PathVariable UUID id, @RequestParam(defaultValue = "false") boolean includeDeleted) {
+		return CustomerView.of(this.customers.get(id, includeDeleted));
+	}
+
+	@GetMapping
+	PagedModel<CustomerView> find(@RequestParam UUID organizationId,
+			@RequestParam(required = false) @Size(max = 320) String email,
+			@RequestParam(required = false) @Size(max = 100) String externalId,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+		return new PagedModel<>(this.customers.findLive(organizationId, email, externalId, PageRequest.of(page, size))
+			.map(CustomerView::of));
+	}
+
+	@GetMapping("/external/{externalId}")
+	CustomerView getByExternalId(@PathVariable @Size(max = 100) String externalId, @RequestParam UUID organizationId) {
+		return CustomerView.of(this.customers.getByExternalId(organizationId, externalId));
+	}
+
+	@PatchMapping("/{id}")
+	CustomerView update(@PathVariable UUID id, @Valid @RequestBody UpdateCustomer request) {
+		return CustomerView.of(this.customers.update(id, request.email(), request.name(), request.externalId()));
+	}
+
+	@DeleteMapping("/{id}")
+	ResponseEntity<Void> delete(@PathVariable UUID id) {
+		this.customers.delete(id);
+		return ResponseEntity.noContent().build();
+	}
+
+}
