@@ -1,65 +1,164 @@
 package dev.subscriptions.infrastructure;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-import kafka.server.BrokerServer;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Apache Kafka broker in KRaft mode, running inside this JVM.
+ * A real Apache Kafka broker in KRaft mode (combined broker and controller), running inside this JVM on a fixed port.
  * <p>
- * The broker can be stopped and started again on the same port with its data intact, which is how tests produce a
- * Kafka outage.
+ * Spring's {@code EmbeddedKafkaKraftBroker} always binds random ports; this runs Kafka's own {@code KafkaRaftServer}
+ * instead, so the broker can listen on 9092, keep its log in a directory that survives restarts, and be stopped and
+ * started again on the same port with its data intact (a real outage for tests).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-	private final EmbeddedKafkaKraftBroker broker;
+	private final KafkaConfig config;
 
-	private EmbeddedKafka(EmbeddedKafkaKraftBroker broker) {
-		this.broker = broker;
+	private final Path directory;
+
+	private final boolean temporary;
+
+	private final int port;
+
+	private KafkaRaftServer server;
+
+	private EmbeddedKafka(KafkaConfig config, Path directory, boolean temporary, int port) {
+		this.config = config;
+		this.directory = directory;
+		this.temporary = temporary;
+		this.port = port;
 	}
 
 	/**
-	 * Starts a single broker.
+	 * Starts a broker.
 	 * @param port the client port, or 0 for a free one (kept when the broker restarts)
-	 * @param logDirectory where the broker keeps its log, or {@code null} for a temporary directory
+	 * @param logDirectory where the broker keeps its data across restarts, or {@code null} for a temporary directory
 	 */
-	public static EmbeddedKafka start(int port, String logDirectory) {
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.kafkaPorts((port > 0) ? port : Ports.free());
-		broker.brokerProperties(Map.of("auto.create.topics.enable", "false", "num.partitions", "3",
-				"group.initial.rebalance.delay.ms", "0", "transaction.state.log.replication.factor", "1",
-				"transaction.state.log.min.isr", "1", "offsets.topic.replication.factor", "1"));
-		if (logDirectory != null) {
-			broker.brokerProperty("log.dir", logDirectory);
+	public static EmbeddedKafka start(int port, Path logDirectory) {
+		try {
+			boolean temporary = logDirectory == null;
+			Path directory = temporary ? Files.createTempDirectory("kafka-") : logDirectory.toAbsolutePath();
+			Files.createDirectories(directory);
+			int clientPort = (port > 0) ? port : Ports.free();
+			int controllerPort = Ports.free();
+			Properties properties = new Properties();
+			properties.putAll(Map.ofEntries(Map.entry("process.roles", "broker,controller"), Map.entry("node.id", "1"),
+					Map.entry("controller.quorum.voters", "1@localhost:" + controllerPort),
+					Map.entry("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort),
+					Map.entry("advertised.listeners", "PLAINTEXT://localhost:" + clientPort),
+					Map.entry("controller.listener.names", "CONTROLLER"),
+					Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+					Map.entry("inter.broker.listener.name", "PLAINTEXT"), Map.entry("log.dirs", directory.toString()),
+					Map.entry("num.partitions", "3"), Map.entry("auto.create.topics.enable", "false"),
+					Map.entry("offsets.topic.replication.factor", "1"),
+					Map.entry("offsets.topic.num.partitions", "10"),
+					Map.entry("transaction.state.log.replication.factor", "1"),
+					Map.entry("transaction.state.log.min.isr", "1"),
+					Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+					Map.entry("share.coordinator.state.topic.min.isr", "1"),
+					Map.entry("group.initial.rebalance.delay.ms", "0"),
+					Map.entry("controlled.shutdown.enable", "true")));
+			KafkaConfig config = KafkaConfig.fromProps(properties);
+			if (!Files.exists(directory.resolve("meta.properties"))) {
+				format(directory);
+			}
+			EmbeddedKafka kafka = new EmbeddedKafka(config, directory, temporary, clientPort);
+			kafka.resume();
+			return kafka;
 		}
-		broker.afterPropertiesSet();
-		return new EmbeddedKafka(broker);
+		catch (IOException ex) {
+			throw new UncheckedIOException("Kafka did not start", ex);
+		}
+	}
+
+	private static void format(Path directory) {
+		try {
+			new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+				.setNodeId(1)
+				.setClusterId(Uuid.randomUuid().toString())
+				.setDirectories(List.of(directory.toString()))
+				.setMetadataLogDirectory(directory.toString())
+				.setReleaseVersion(MetadataVersion.latestProduction())
+				.setControllerListenerName("CONTROLLER")
+				.run();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not format Kafka storage in " + directory, ex);
+		}
 	}
 
 	/** The {@code bootstrap.servers} value for clients. */
 	public String bootstrapServers() {
-		return this.broker.getBrokersAsString();
+		return "localhost:" + this.port;
 	}
 
 	/** Shuts the broker down, keeping its data and port, until {@link #resume()}: a Kafka outage. */
-	public void interrupt() {
-		for (BrokerServer server : this.broker.getCluster().brokers().values()) {
-			server.shutdown();
-			server.awaitShutdown();
+	public synchronized void interrupt() {
+		if (this.server != null) {
+			this.server.shutdown();
+			this.server.awaitShutdown();
+			this.server = null;
 		}
 	}
 
-	/** Starts the broker again after {@link #interrupt()}. */
-	public void resume() {
-		for (BrokerServer server : this.broker.getCluster().brokers().values()) {
-			server.startup();
+	/** Starts the broker (again, after {@link #interrupt()}) and waits until it answers. */
+	public synchronized void resume() {
+		if (this.server != null) {
+			return;
+		}
+		this.server = new KafkaRaftServer(this.config, Time.SYSTEM);
+		this.server.startup();
+		awaitReady();
+	}
+
+	private void awaitReady() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+			while (true) {
+				try {
+					if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+						return;
+					}
+				}
+				catch (Exception ex) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException("Kafka did not become ready on " + bootstrapServers(), ex);
+					}
+				}
+			}
 		}
 	}
 
 	@Override
 	public void close() {
-		this.broker.destroy();
+		interrupt();
+		if (this.temporary) {
+			try (Stream<Path> paths = Files.walk(this.directory)) {
+				paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+			}
+			catch (IOException ex) {
+				// a temporary directory
+			}
+		}
 	}
 
 }

@@ -56,9 +56,10 @@ class EmbeddedInfrastructureIntegrationTests {
 				new StringSerializer())) {
 			producer.send(new ProducerRecord<>("infra.outage", "k", "before")).get(30, TimeUnit.SECONDS);
 			kafka.interrupt();
-			var pending = producer.send(new ProducerRecord<>("infra.outage", "k", "during"));
-			kafka.resume();
-			pending.get(60, TimeUnit.SECONDS);
+			var restarted = java.util.concurrent.CompletableFuture.runAsync(kafka::resume,
+					java.util.concurrent.CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+			producer.send(new ProducerRecord<>("infra.outage", "k", "during")).get(60, TimeUnit.SECONDS);
+			restarted.join();
 		}
 		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
 				Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "infra", "auto.offset.reset",

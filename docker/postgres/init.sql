@@ -1,0 +1,5 @@
+-- One database and login per service, and one for the schema registry's storage.
+create role customer login password 'customer';
+create database customer owner customer;
+create role registry login password 'registry';
+create database registry owner registry;
