@@ -117,11 +117,12 @@ public class EventingAutoConfiguration {
 			EventingProperties properties) {
 		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
 		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
-		KafkaTemplate<String, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-				producerProperties, new StringSerializer(), DeadLetters.valueSerializer(eventSerializer)));
 		EventingProperties.Consumer consumer = properties.getConsumer();
-		return DeadLetters.errorHandler(template, consumer.getAttempts(), consumer.getInitialInterval(),
-				consumer.getMaxInterval());
+		KafkaTemplate<String, Object> template = new KafkaTemplate<>(
+				new DefaultKafkaProducerFactory<>(producerProperties, new StringSerializer(),
+						DeadLetters.valueSerializer(eventSerializer, consumer.getDeadLetterSuffix())));
+		return DeadLetters.errorHandler(template, consumer.getDeadLetterSuffix(), consumer.getAttempts(),
+				consumer.getInitialInterval(), consumer.getMaxInterval());
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 
 /**
@@ -181,6 +182,9 @@ public class EventingProperties {
 	/** Consumer error handling. */
 	public static class Consumer {
 
+		/** Appended to a consumed topic's name to name its dead-letter topic. */
+		private String deadLetterSuffix = DeadLetters.DEFAULT_SUFFIX;
+
 		/** Attempts at a failing record before it goes to the dead-letter topic. */
 		private int attempts = 5;
 
@@ -189,6 +193,14 @@ public class EventingProperties {
 
 		/** Longest wait between attempts, and between retries during an outage. */
 		private Duration maxInterval = Duration.ofSeconds(10);
+
+		public String getDeadLetterSuffix() {
+			return this.deadLetterSuffix;
+		}
+
+		public void setDeadLetterSuffix(String deadLetterSuffix) {
+			this.deadLetterSuffix = deadLetterSuffix;
+		}
 
 		public int getAttempts() {
 			return this.attempts;

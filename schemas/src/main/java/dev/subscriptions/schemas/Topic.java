@@ -6,6 +6,15 @@ import org.apache.avro.Schema;
 
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
+import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionActivated;
+import dev.subscriptions.events.subscription.SubscriptionCanceled;
+import dev.subscriptions.events.subscription.SubscriptionCreated;
+import dev.subscriptions.events.subscription.SubscriptionEnded;
+import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.events.subscription.SubscriptionPaused;
+import dev.subscriptions.events.subscription.SubscriptionResumed;
+import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 
 /**
  * The topics of the platform and the event types each one carries.
@@ -16,7 +25,17 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 public enum Topic {
 
 	/** Customer lifecycle; key = customer id. */
-	CUSTOMER_EVENTS("customer.events", List.of(CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema()));
+	CUSTOMER_EVENTS("customer.events", List.of(CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema())),
+
+	/** Subscription lifecycle; key = subscription id. */
+	SUBSCRIPTION_EVENTS("subscription.events",
+			List.of(SubscriptionCreated.getClassSchema(), SubscriptionCanceled.getClassSchema(),
+					SubscriptionUncanceled.getClassSchema(), SubscriptionPastDue.getClassSchema(),
+					SubscriptionActivated.getClassSchema(), SubscriptionPaused.getClassSchema(),
+					SubscriptionResumed.getClassSchema(), SubscriptionEnded.getClassSchema())),
+
+	/** Each service's report that it revoked what a deleted customer had; key = customer id. */
+	CUSTOMER_REVOCATIONS("customer.revocations", List.of(CustomerRevocationCompleted.getClassSchema()));
 
 	private final String topicName;
 

@@ -12,8 +12,11 @@ class DeadLetterValueSerializer implements Serializer<Object> {
 
 	private final Serializer<Object> recordSerializer;
 
-	DeadLetterValueSerializer(Serializer<Object> recordSerializer) {
+	private final String suffix;
+
+	DeadLetterValueSerializer(Serializer<Object> recordSerializer, String suffix) {
 		this.recordSerializer = recordSerializer;
+		this.suffix = suffix;
 	}
 
 	@Override
@@ -25,8 +28,8 @@ class DeadLetterValueSerializer implements Serializer<Object> {
 		if (data == null || data instanceof byte[]) {
 			return (byte[]) data;
 		}
-		String origin = topic.endsWith(DeadLetters.SUFFIX)
-				? topic.substring(0, topic.length() - DeadLetters.SUFFIX.length()) : topic;
+		String origin = topic.endsWith(this.suffix) ? topic.substring(0, topic.length() - this.suffix.length())
+				: topic;
 		return this.recordSerializer.serialize(origin, data);
 	}
 

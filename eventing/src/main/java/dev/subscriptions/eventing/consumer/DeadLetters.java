@@ -29,7 +29,9 @@ import dev.subscriptions.eventing.serde.UndecodableRecordException;
  * How consumers handle a record they cannot process.
  * <ul>
  * <li>Poison, found on decoding (no magic byte, garbage, a schema id the registry does not know): straight to the
- * dead-letter topic {@code <topic>.DLT}, with the original bytes and the exception in headers.</li>
+ * dead-letter topic ({@code <topic><suffix>}, by default {@code <topic>.DLT}), with the original bytes and the
+ * exception in headers. Services that consume the same topic use their own suffixes, e.g.
+ * {@code .subscription-service.DLT}, so that each replays its own dead letters.</li>
  * <li>A handler that fails: retried with bounded exponential back-off, then the dead-letter topic.</li>
  * <li>An outage (schema registry or database unreachable): not the record's fault. The consumer waits and retries,
  * without limit, and nothing lands in the dead-letter topic.</li>
@@ -44,8 +46,8 @@ public final class DeadLetters {
 	/** Header with the message of the innermost cause of a dead letter's failure. */
 	public static final String ROOT_CAUSE_MESSAGE_HEADER = "dlt-root-cause-message";
 
-	/** Appended to a topic's name to name its dead-letter topic. */
-	public static final String SUFFIX = ".DLT";
+	/** Appended to a topic's name to name its dead-letter topic, unless a service names its own. */
+	public static final String DEFAULT_SUFFIX = ".DLT";
 
 	private static final List<Class<? extends Throwable>> OUTAGES = List.of(SchemaRegistryUnavailableException.class,
 			DataAccessResourceFailureException.class, TransientDataAccessException.class,
@@ -57,14 +59,15 @@ public final class DeadLetters {
 	/**
 	 * The error handler for listener containers.
 	 * @param template publishes dead letters; its value serializer must take {@code byte[]} and records alike
+	 * @param suffix appended to a topic's name to name its dead-letter topic
 	 * @param attempts how often a failing record is tried before it becomes a dead letter
 	 * @param initialInterval the first wait between attempts, doubled each time up to {@code maxInterval}
 	 * @param maxInterval the longest wait between attempts, for failures and outages alike
 	 */
-	public static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> template, int attempts,
+	public static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> template, String suffix, int attempts,
 			Duration initialInterval, Duration maxInterval) {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
-				(record, exception) -> new TopicPartition(record.topic() + SUFFIX, -1));
+				(record, exception) -> new TopicPartition(record.topic() + suffix, -1));
 		recoverer.setHeadersFunction((record, exception) -> rootCauseHeaders(exception));
 		ExponentialBackOff failures = exponential(initialInterval, maxInterval);
 		failures.setMaxAttempts(Math.max(0, attempts - 1));
@@ -81,8 +84,8 @@ public final class DeadLetters {
 	 * The value serializer of the dead-letter producer: original bytes as they were, records in the wire format of
 	 * the topic they came from.
 	 */
-	public static Serializer<Object> valueSerializer(Serializer<Object> recordSerializer) {
-		return new DeadLetterValueSerializer(recordSerializer);
+	public static Serializer<Object> valueSerializer(Serializer<Object> recordSerializer, String suffix) {
+		return new DeadLetterValueSerializer(recordSerializer, suffix);
 	}
 
 	/** Whether a failure is an outage of something the consumer depends on rather than a fault of the record. */

@@ -1,0 +1,67 @@
+package dev.subscriptions.subscriptionservice.customer;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * This service's replica of customers, kept from {@code customer.events}. Deleted customers stay as tombstones.
+ */
+@Repository
+public class KnownCustomers {
+
+	private final JdbcClient jdbc;
+
+	KnownCustomers(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** A customer as this service knows it. */
+	public record KnownCustomer(UUID id, UUID organizationId, Instant deletedAt) {
+
+		public boolean isDeleted() {
+			return this.deletedAt != null;
+		}
+
+	}
+
+	/** Records a created customer; a customer already known (possibly as a tombstone) stays as it is. */
+	public void recordCreated(UUID id, UUID organizationId, Instant createdAt) {
+		this.jdbc.sql("""
+				insert into customer (id, organization_id, created_at) values (?, ?, ?)
+				on conflict (id) do nothing""").params(id, organizationId, timestamp(createdAt)).update();
+	}
+
+	/**
+	 * Records the deletion, also of a customer not known yet, and locks the row until the transaction ends: a
+	 * subscription being created for the customer meanwhile waits, then sees the tombstone.
+	 */
+	public void recordDeleted(UUID id, UUID organizationId, Instant deletedAt) {
+		this.jdbc.sql("""
+				insert into customer (id, organization_id, created_at, deleted_at) values (?, ?, ?, ?)
+				on conflict (id) do update set deleted_at = coalesce(customer.deleted_at, excluded.deleted_at)""")
+			.params(id, organizationId, timestamp(deletedAt), timestamp(deletedAt))
+			.update();
+	}
+
+	/**
+	 * The customer, locked against deletion until the transaction ends (a shared lock: creations for one customer do
+	 * not wait for each other).
+	 */
+	public Optional<KnownCustomer> findByIdForShare(UUID id) {
+		return this.jdbc.sql("select id, organization_id, deleted_at from customer where id = ? for share")
+			.param(id)
+			.query((rs, row) -> new KnownCustomer(rs.getObject("id", UUID.class),
+					rs.getObject("organization_id", UUID.class),
+					(rs.getTimestamp("deleted_at") != null) ? rs.getTimestamp("deleted_at").toInstant() : null))
+			.optional();
+	}
+
+	private static java.sql.Timestamp timestamp(Instant instant) {
+		return java.sql.Timestamp.from(instant);
+	}
+
+}

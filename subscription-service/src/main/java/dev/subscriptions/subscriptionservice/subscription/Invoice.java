@@ -1,0 +1,115 @@
+package dev.subscriptions.subscriptionservice.subscription;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.annotation.PersistenceCreator;
+import org.springframework.data.annotation.Version;
+import org.springframework.data.relational.core.mapping.Table;
+
+/**
+ * An invoice of a subscription's period. An unpaid one stays open whatever happens to the subscription: cancelling
+ * an overdue subscription does not forgive the debt.
+ */
+@Table("invoice")
+public class Invoice {
+
+	/** Open, paid or void. */
+	public enum Status {
+
+		OPEN, PAID, VOID;
+
+		public String value() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	@Id
+	private final UUID id;
+
+	private final UUID subscriptionId;
+
+	private final long amount;
+
+	private final String currency;
+
+	private Status status;
+
+	private final Instant dueAt;
+
+	private Instant paidAt;
+
+	private final Instant createdAt;
+
+	@Version
+	private Long version;
+
+	@PersistenceCreator
+	Invoice(UUID id, UUID subscriptionId, long amount, String currency, Status status, Instant dueAt, Instant paidAt,
+			Instant createdAt, Long version) {
+		this.id = id;
+		this.subscriptionId = subscriptionId;
+		this.amount = amount;
+		this.currency = currency;
+		this.status = status;
+		this.dueAt = dueAt;
+		this.paidAt = paidAt;
+		this.createdAt = createdAt;
+		this.version = version;
+	}
+
+	/** An open invoice for the subscription's current period, due now. */
+	public static Invoice open(Subscription subscription, Clock clock) {
+		Instant now = clock.instant();
+		return new Invoice(UUID.randomUUID(), subscription.getId(), subscription.getAmount(),
+				subscription.getCurrency(), Status.OPEN, now, null, now, null);
+	}
+
+	/** Records the payment; paying a paid invoice changes nothing. */
+	public void pay(Clock clock) {
+		if (this.status == Status.PAID) {
+			return;
+		}
+		if (this.status == Status.VOID) {
+			throw new IllegalStateException("Invoice " + this.id + " is void");
+		}
+		this.status = Status.PAID;
+		this.paidAt = clock.instant();
+	}
+
+	public UUID getId() {
+		return this.id;
+	}
+
+	public UUID getSubscriptionId() {
+		return this.subscriptionId;
+	}
+
+	public long getAmount() {
+		return this.amount;
+	}
+
+	public String getCurrency() {
+		return this.currency;
+	}
+
+	public Status getStatus() {
+		return this.status;
+	}
+
+	public Instant getDueAt() {
+		return this.dueAt;
+	}
+
+	public Instant getPaidAt() {
+		return this.paidAt;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+}

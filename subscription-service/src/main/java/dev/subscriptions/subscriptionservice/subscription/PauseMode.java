@@ -1,0 +1,22 @@
+package dev.subscriptions.subscriptionservice.subscription;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** What a pause does to access: {@code void} suspends it, {@code free} keeps it. */
+public enum PauseMode {
+
+	VOID, FREE;
+
+	public String value() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	public static PauseMode of(String value) {
+		return Arrays.stream(values())
+			.filter(mode -> mode.name().equalsIgnoreCase(value))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("Unknown pause mode " + value + "; void or free"));
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.subscriptions.subscriptionservice.subscription;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What happened to a subscription, in past tense. Each carries the subscription's sequence number, so that consumers
+ * can ignore an event older than one they already applied.
+ */
+public sealed interface SubscriptionEvent {
+
+	Header header();
+
+	/**
+	 * What every event says.
+	 * @param sequence the subscription's n-th event, from 1
+	 */
+	record Header(UUID eventId, Instant occurredAt, UUID organizationId, UUID customerId, UUID subscriptionId,
+			UUID productId, long sequence) {
+	}
+
+	record Created(Header header, SubscriptionStatus status, long amount, String currency, Instant currentPeriodStart,
+			Instant currentPeriodEnd) implements SubscriptionEvent {
+	}
+
+	record Canceled(Header header, boolean atPeriodEnd, Instant endsAt, String reason) implements SubscriptionEvent {
+	}
+
+	record Uncanceled(Header header) implements SubscriptionEvent {
+	}
+
+	record PastDue(Header header, UUID invoiceId) implements SubscriptionEvent {
+	}
+
+	record Activated(Header header) implements SubscriptionEvent {
+	}
+
+	record Paused(Header header, PauseMode mode) implements SubscriptionEvent {
+	}
+
+	record Resumed(Header header) implements SubscriptionEvent {
+	}
+
+	record Ended(Header header, EndReason reason, Instant endedAt) implements SubscriptionEvent {
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.subscriptions.subscriptionservice.subscription;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Where a subscription is in its life, and which actions each status allows. Every rule is here, at a glance; the
+ * aggregate asks, and {@code SubscriptionStatusTests} walks every (status, action) pair.
+ */
+public enum SubscriptionStatus {
+
+	TRIALING, ACTIVE, PAST_DUE, PAUSED, CANCELED, REVOKED;
+
+	/** Ended subscriptions are final: nothing changes them any more. */
+	public boolean hasEnded() {
+		return this == CANCELED || this == REVOKED;
+	}
+
+	/** Overdue subscriptions may be canceled like any live one: their unpaid invoice stays open. */
+	boolean canCancelAtPeriodEnd() {
+		return this == TRIALING || this == ACTIVE || this == PAST_DUE;
+	}
+
+	boolean canCancelImmediately() {
+		return !hasEnded();
+	}
+
+	boolean canPause() {
+		return this == TRIALING || this == ACTIVE;
+	}
+
+	boolean canResume() {
+		return this == PAUSED;
+	}
+
+	boolean canBecomePastDue() {
+		return this == TRIALING || this == ACTIVE;
+	}
+
+	boolean canBecomeActive() {
+		return this == TRIALING || this == PAST_DUE;
+	}
+
+	/** How the API and the events name it: {@code past_due}. */
+	public String value() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/** The status named {@code value} ({@code past_due} or {@code PAST_DUE}). */
+	public static SubscriptionStatus of(String value) {
+		return Arrays.stream(values())
+			.filter(status -> status.name().equalsIgnoreCase(value))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("Unknown status " + value + "; one of "
+					+ Arrays.stream(values()).map(SubscriptionStatus::value).toList()));
+	}
+
+}
