@@ -1,0 +1,40 @@
+package dev.subscriptions.subscriptionservice;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.TopicBuilder;
+
+import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+
+/**
+ * One application context for all integration tests of the service (one consumer group, one database), against the
+ * shared Kafka broker, PostgreSQL and schema registry. The period-end job runs every second here.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "subscription-service.period-end.interval=PT1S")
+@Import({ EmbeddedInfrastructure.class, SubscriptionServiceIntegrationTest.CustomerTopic.class })
+public @interface SubscriptionServiceIntegrationTest {
+
+	/** customer-service owns customer.events; here the tests create it. */
+	@TestConfiguration(proxyBeanMethods = false)
+	class CustomerTopic {
+
+		@Bean
+		NewTopic customerEvents() {
+			return TopicBuilder.name("customer.events").partitions(6).build();
+		}
+
+	}
+
+}

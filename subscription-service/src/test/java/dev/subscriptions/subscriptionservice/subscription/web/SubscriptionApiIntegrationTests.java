@@ -1,0 +1,314 @@
+package dev.subscriptions.subscriptionservice.subscription.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.client.RestClient;
+
+import dev.subscriptions.events.subscription.SubscriptionCanceled;
+import dev.subscriptions.events.subscription.SubscriptionCreated;
+import dev.subscriptions.events.subscription.SubscriptionEnded;
+import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
+import dev.subscriptions.subscriptionservice.TopicRecords;
+import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
+
+/**
+ * The subscriptions API over HTTP, against real PostgreSQL and Kafka.
+ */
+@SubscriptionServiceIntegrationTest
+class SubscriptionApiIntegrationTests {
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	KnownCustomers customers;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	private final UUID organization = UUID.randomUUID();
+
+	private UUID customer;
+
+	@BeforeEach
+	void knowACustomer() {
+		this.customer = UUID.randomUUID();
+		this.customers.recordCreated(this.customer, this.organization, Instant.now());
+	}
+
+	@Test
+	void createsAnActiveSubscriptionForAKnownCustomer() {
+		ResponseEntity<Map<String, Object>> created = create(this.customer, 0);
+
+		assertThat(created.getStatusCode().value()).isEqualTo(201);
+		assertThat(created.getHeaders().getLocation()).hasPath("/subscriptions/" + created.getBody().get("id"));
+		assertThat(created.getBody()).containsEntry("status", "active")
+			.containsEntry("organizationId", this.organization.toString())
+			.containsEntry("amount", 1999)
+			.containsEntry("currency", "EUR");
+		assertThat(create(this.customer, 14).getBody()).containsEntry("status", "trialing");
+	}
+
+	@Test
+	void cancelsAnActiveSubscriptionAtTheEndOfItsPeriod() {
+		String id = id(create(this.customer, 0));
+
+		Map<String, Object> canceled = post(id, "cancel", Map.of("reason", "too_expensive")).getBody();
+
+		assertThat(canceled).containsEntry("status", "active").containsEntry("cancelAtPeriodEnd", true);
+		assertThat(canceled.get("endsAt")).isEqualTo(canceled.get("currentPeriodEnd"));
+	}
+
+	@Test
+	void cancelsAnOverdueSubscriptionAndLeavesItsInvoiceOpen() {
+		String id = id(create(this.customer, 0));
+		assertThat(post(id, "payment-failed", null).getBody()).containsEntry("status", "past_due");
+
+		ResponseEntity<Map<String, Object>> canceled = post(id, "cancel", Map.of("immediately", true));
+
+		assertThat(canceled.getStatusCode().value()).isEqualTo(200);
+		assertThat(canceled.getBody()).containsEntry("status", "canceled");
+		List<Map<String, Object>> invoices = invoices(id);
+		assertThat(invoices).singleElement().satisfies(invoice -> {
+			assertThat(invoice).containsEntry("status", "open").containsEntry("amount", 1999);
+			assertThat(invoice.get("paidAt")).isNull();
+		});
+	}
+
+	@Test
+	void cancelsAnOverdueSubscriptionAtPeriodEnd() {
+		String id = id(create(this.customer, 0));
+		post(id, "payment-failed", null);
+
+		assertThat(post(id, "cancel", null).getBody()).containsEntry("status", "past_due")
+			.containsEntry("cancelAtPeriodEnd", true);
+		assertThat(invoices(id)).singleElement().satisfies(invoice -> assertThat(invoice).containsEntry("status", "open"));
+	}
+
+	@Test
+	void paysTheOpenInvoiceWhenAPaymentSucceeds() {
+		String id = id(create(this.customer, 0));
+		post(id, "payment-failed", null);
+		post(id, "payment-failed", null);
+
+		assertThat(post(id, "payment-succeeded", null).getBody()).containsEntry("status", "active");
+		assertThat(invoices(id)).singleElement().satisfies(invoice -> assertThat(invoice).containsEntry("status", "paid"));
+	}
+
+	@Test
+	void refusesToCancelACanceledSubscriptionStatingItsStatus() {
+		String id = id(create(this.customer, 0));
+		post(id, "cancel", Map.of("immediately", true));
+
+		ResponseEntity<Map<String, Object>> again = post(id, "cancel", null);
+
+		assertThat(again.getStatusCode().value()).isEqualTo(409);
+		assertThat(again.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(again.getBody()).containsEntry("currentStatus", "canceled");
+		assertThat((String) again.getBody().get("detail")).contains("status canceled");
+	}
+
+	@Test
+	void refusesToCancelARevokedSubscriptionStatingItsStatus() {
+		String id = id(create(this.customer, 0));
+		assertThat(post(id, "revoke", null).getBody()).containsEntry("status", "revoked")
+			.containsEntry("revokedReason", "revoked");
+
+		ResponseEntity<Map<String, Object>> cancel = post(id, "cancel", Map.of("immediately", true));
+
+		assertThat(cancel.getStatusCode().value()).isEqualTo(409);
+		assertThat(cancel.getBody()).containsEntry("currentStatus", "revoked");
+		assertThat(post(id, "revoke", null).getStatusCode().value()).isEqualTo(200);
+	}
+
+	@Test
+	void pausesAndResumesAndRefusesToResumeAnActiveSubscription() {
+		String id = id(create(this.customer, 0));
+
+		assertThat(post(id, "pause", Map.of("mode", "free")).getBody()).containsEntry("status", "paused")
+			.containsEntry("pauseMode", "free");
+		assertThat(post(id, "resume", null).getBody()).containsEntry("status", "active");
+		ResponseEntity<Map<String, Object>> again = post(id, "resume", null);
+		assertThat(again.getStatusCode().value()).isEqualTo(409);
+		assertThat(again.getBody()).containsEntry("currentStatus", "active");
+	}
+
+	@Test
+	void refusesASubscriptionForAnUnknownOrDeletedCustomer() {
+		UUID deleted = UUID.randomUUID();
+		this.customers.recordCreated(deleted, this.organization, Instant.now());
+		this.customers.recordDeleted(deleted, this.organization, Instant.now());
+
+		ResponseEntity<Map<String, Object>> unknown = create(UUID.randomUUID(), 0);
+		ResponseEntity<Map<String, Object>> ofDeleted = create(deleted, 0);
+
+		assertThat(unknown.getStatusCode().value()).isEqualTo(422);
+		assertThat(unknown.getBody()).containsEntry("title", "Unknown customer");
+		assertThat(ofDeleted.getStatusCode().value()).isEqualTo(409);
+		assertThat(ofDeleted.getBody()).containsEntry("title", "Customer deleted");
+	}
+
+	@Test
+	void listsSubscriptionsOfACustomerByStatus() {
+		String active = id(create(this.customer, 0));
+		String revoked = id(create(this.customer, 0));
+		post(revoked, "revoke", null);
+
+		List<Map<String, Object>> all = list("/subscriptions?customerId=" + this.customer);
+		List<Map<String, Object>> onlyRevoked = list("/subscriptions?customerId=" + this.customer + "&status=revoked");
+
+		assertThat(all).extracting(subscription -> subscription.get("id")).containsExactly(active, revoked);
+		assertThat(onlyRevoked).extracting(subscription -> subscription.get("id")).containsExactly(revoked);
+	}
+
+	@Test
+	void endsASubscriptionCanceledAtPeriodEndOnceThePeriodHasPassed() {
+		String id = id(create(this.customer, 0));
+		post(id, "cancel", null);
+		this.jdbc.update("update subscription set ends_at = now() - interval '1 minute' where id = ?::uuid", id);
+
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(get(id)).containsEntry("status", "canceled")
+				.containsEntry("cancelAtPeriodEnd", false));
+		assertThat(get(id).get("endedAt")).isNotNull();
+	}
+
+	@Test
+	void publishesEachTransitionOnSubscriptionEventsInSequence() {
+		String id = id(create(this.customer, 0));
+		post(id, "payment-failed", null);
+		post(id, "cancel", Map.of("immediately", true, "reason", "unpaid"));
+
+		try (TopicRecords records = new TopicRecords("subscription.events")) {
+			await().atMost(Duration.ofSeconds(20)).until(() -> ofSubscription(records, id).size() == 4);
+			List<Object> events = ofSubscription(records, id);
+			assertThat(events).extracting(event -> event.getClass().getSimpleName())
+				.containsExactly("SubscriptionCreated", "SubscriptionPastDue", "SubscriptionCanceled",
+						"SubscriptionEnded");
+			assertThat(((SubscriptionCreated) events.get(0)).getSequence()).isEqualTo(1);
+			assertThat(((SubscriptionPastDue) events.get(1)).getSequence()).isEqualTo(2);
+			assertThat(((SubscriptionCanceled) events.get(2)).getReason()).isEqualTo("unpaid");
+			assertThat(((SubscriptionEnded) events.get(3)).getReason()).isEqualTo("canceled");
+			assertThat(((SubscriptionEnded) events.get(3)).getSequence()).isEqualTo(4);
+		}
+	}
+
+	static Stream<Arguments> badRequests() {
+		String id = UUID.randomUUID().toString();
+		return Stream.of(Arguments.of("malformed JSON", HttpMethod.POST, "/subscriptions", "{\"customerId\": "),
+				Arguments.of("missing fields", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id + "\"}"),
+				Arguments.of("negative amount", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id
+						+ "\", \"productId\": \"" + id + "\", \"amount\": -1, \"currency\": \"EUR\"}"),
+				Arguments.of("invalid currency", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id
+						+ "\", \"productId\": \"" + id + "\", \"amount\": 1, \"currency\": \"euro\"}"),
+				Arguments.of("invalid UUID", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"x\", "
+						+ "\"productId\": \"" + id + "\", \"amount\": 1, \"currency\": \"EUR\"}"),
+				Arguments.of("invalid pause mode", HttpMethod.POST, "/subscriptions/" + id + "/pause",
+						"{\"mode\": \"forever\"}"),
+				Arguments.of("wrong type", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
+						"{\"immediately\": [true]}"),
+				Arguments.of("invalid id in path", HttpMethod.GET, "/subscriptions/not-a-uuid", null),
+				Arguments.of("missing customerId", HttpMethod.GET, "/subscriptions", null),
+				Arguments.of("unknown status", HttpMethod.GET, "/subscriptions?customerId=" + id + "&status=zombie",
+						null));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badRequests")
+	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path, String body) {
+		ResponseEntity<Map<String, Object>> response = client().method(method)
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body((body != null) ? body : "")
+			.retrieve()
+			.onStatus(status -> true, (request, ignored) -> {
+			})
+			.toEntity(JSON);
+
+		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
+		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void answersNotFoundForAnUnknownSubscription() {
+		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatusCode().value()).isEqualTo(404);
+	}
+
+	private static List<Object> ofSubscription(TopicRecords records, String id) {
+		return records.values()
+			.stream()
+			.filter(event -> event instanceof org.apache.avro.specific.SpecificRecord record
+					&& id.equals(String.valueOf(record.get(record.getSchema().getField("subscription_id").pos()))))
+			.toList();
+	}
+
+	private ResponseEntity<Map<String, Object>> create(UUID customer, int trialDays) {
+		Map<String, Object> body = new HashMap<>(Map.of("customerId", customer.toString(), "productId",
+				UUID.randomUUID().toString(), "amount", 1999, "currency", "EUR"));
+		if (trialDays > 0) {
+			body.put("trialDays", trialDays);
+		}
+		return call(HttpMethod.POST, "/subscriptions", body);
+	}
+
+	private ResponseEntity<Map<String, Object>> post(String id, String action, Object body) {
+		return call(HttpMethod.POST, "/subscriptions/" + id + "/" + action, body);
+	}
+
+	private Map<String, Object> get(String id) {
+		return call(HttpMethod.GET, "/subscriptions/" + id, null).getBody();
+	}
+
+	private List<Map<String, Object>> invoices(String id) {
+		return list("/subscriptions/" + id + "/invoices");
+	}
+
+	private List<Map<String, Object>> list(String path) {
+		return client().get().uri(path).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+		});
+	}
+
+	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, Object body) {
+		RestClient.RequestBodySpec request = client().method(method).uri(path);
+		if (body != null) {
+			request.contentType(MediaType.APPLICATION_JSON).body(body);
+		}
+		return request.retrieve().onStatus(status -> true, (req, res) -> {
+		}).toEntity(JSON);
+	}
+
+	private RestClient client() {
+		return RestClient.create("http://localhost:" + this.port);
+	}
+
+	private static String id(ResponseEntity<Map<String, Object>> response) {
+		return (String) response.getBody().get("id");
+	}
+
+}
