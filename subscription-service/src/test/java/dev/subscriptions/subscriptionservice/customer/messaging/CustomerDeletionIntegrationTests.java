@@ -1,0 +1,297 @@
+package dev.subscriptions.subscriptionservice.customer.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionEnded;
+import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
+import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
+import dev.subscriptions.subscriptionservice.TopicRecords;
+import dev.subscriptions.subscriptionservice.subscription.CustomerAlreadyDeleted;
+import dev.subscriptions.subscriptionservice.subscription.PauseMode;
+import dev.subscriptions.subscriptionservice.subscription.Subscription;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
+
+/**
+ * A deleted customer keeps no live subscription: CustomerDeleted on customer.events, handled by the real listener.
+ */
+@SubscriptionServiceIntegrationTest
+class CustomerDeletionIntegrationTests {
+
+	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
+
+	private final UUID organization = UUID.randomUUID();
+
+	@Autowired
+	SubscriptionManagement subscriptions;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	KafkaListenerEndpointRegistry listeners;
+
+	@AfterEach
+	void close() {
+		this.customerEvents.close();
+	}
+
+	@Test
+	void revokesEveryLiveSubscriptionOfADeletedCustomerAndNothingElse() {
+		UUID deleted = knownCustomer();
+		UUID other = knownCustomer();
+		Subscription active = subscribe(deleted);
+		Subscription overdue = this.subscriptions.paymentFailed(subscribe(deleted).getId());
+		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
+		Subscription canceled = this.subscriptions.cancel(subscribe(deleted).getId(), true, null);
+		Subscription untouched = subscribe(other);
+
+		this.customerEvents.deleted(this.organization, deleted);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.subscriptions.findByCustomer(deleted, SubscriptionStatus.REVOKED).size() == 3);
+		assertThat(this.subscriptions.findByCustomer(deleted, null))
+			.allSatisfy(subscription -> assertThat(subscription.getStatus().hasEnded()).isTrue());
+		assertThat(List.of(active, overdue, paused)).allSatisfy(subscription -> assertThat(
+				this.subscriptions.get(subscription.getId()).getRevokedReason()).isEqualTo("customer_deleted"));
+		assertThat(this.subscriptions.get(canceled.getId()).getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
+		assertThat(this.subscriptions.get(untouched.getId()).getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+
+		try (TopicRecords events = new TopicRecords("subscription.events");
+				TopicRecords reports = new TopicRecords("customer.revocations")) {
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> endedFor(events, deleted).size() == 3 && reportsFor(reports, deleted).size() == 1);
+			assertThat(endedFor(events, deleted)).extracting(SubscriptionEnded::getSubscriptionId)
+				.containsExactlyInAnyOrder(active.getId().toString(), overdue.getId().toString(),
+						paused.getId().toString());
+			CustomerRevocationCompleted report = reportsFor(reports, deleted).get(0);
+			assertThat(report.getRevokedCount()).isEqualTo(3);
+			assertThat(report.getService()).isEqualTo("subscription");
+		}
+	}
+
+	@Test
+	void handlesTheSameCustomerDeletedDeliveredTwiceOnce() {
+		UUID customer = knownCustomer();
+		subscribe(customer);
+		subscribe(customer);
+
+		byte[] deletion = this.customerEvents.deleted(this.organization, customer);
+		this.customerEvents.sendNow(customer.toString(), deletion);
+		UUID marker = UUID.randomUUID();
+		this.customerEvents.created(this.organization, marker);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(marker));
+		try (TopicRecords events = new TopicRecords("subscription.events");
+				TopicRecords reports = new TopicRecords("customer.revocations")) {
+			await().atMost(Duration.ofSeconds(20)).until(() -> reportsFor(reports, customer).size() >= 1);
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+				.until(() -> reportsFor(reports, customer).size() == 1 && endedFor(events, customer).size() == 2);
+		}
+		assertThat(this.jdbc.queryForObject("select count(*) from inbox where consumer = 'subscription-service' "
+				+ "and event_id = ?::uuid", Integer.class, eventId(deletion))).isEqualTo(1);
+	}
+
+	@Test
+	void keepsATombstoneWhenTheDeletionArrivesBeforeTheCreation() {
+		UUID customer = UUID.randomUUID();
+
+		this.customerEvents.deleted(this.organization, customer);
+		this.customerEvents.created(this.organization, customer);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(customer));
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+				org.assertj.core.api.Assertions.catchThrowable(() -> subscribe(customer)))
+			.isInstanceOf(CustomerAlreadyDeleted.class));
+		assertThat(this.subscriptions.findByCustomer(customer, null)).isEmpty();
+	}
+
+	@Test
+	void leavesNoLiveSubscriptionWhenCreationsRaceTheDeletion() throws Exception {
+		List<UUID> customers = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			customers.add(knownCustomer());
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		List<CompletableFuture<Void>> creations = new ArrayList<>();
+		for (UUID customer : customers) {
+			for (int i = 0; i < 5; i++) {
+				creations.add(CompletableFuture.runAsync(() -> {
+					try {
+						subscribe(customer);
+					}
+					catch (CustomerAlreadyDeleted refused) {
+						// the deletion won the race
+					}
+				}, pool));
+			}
+			this.customerEvents.deleted(this.organization, customer);
+			this.customerEvents.flush();
+		}
+		CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).join();
+		pool.shutdown();
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> customers.stream().allMatch(this::deleted));
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+				customers.stream().flatMap(customer -> this.subscriptions.findByCustomer(customer, null).stream()))
+			.allSatisfy(subscription -> assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.REVOKED)));
+	}
+
+	@Test
+	void revokesAThousandCustomersSubscriptionsThroughAConsumerRestartWithoutLossOrDuplicates() {
+		List<UUID> customers = new ArrayList<>();
+		for (int i = 0; i < 1_000; i++) {
+			UUID customer = UUID.randomUUID();
+			customers.add(customer);
+			this.customerEvents.created(this.organization, customer);
+		}
+		this.customerEvents.flush();
+		await().atMost(Duration.ofSeconds(60)).until(() -> knownCount(customers) == 1_000);
+		Set<UUID> subscriptionIds = customers.stream()
+			.flatMap(customer -> List.of(subscribe(customer), subscribe(customer), subscribe(customer)).stream())
+			.map(Subscription::getId)
+			.collect(Collectors.toSet());
+
+		long started = System.nanoTime();
+		customers.forEach(customer -> this.customerEvents.deleted(this.organization, customer));
+		this.customerEvents.flush();
+		await().atMost(Duration.ofSeconds(60)).until(() -> revokedCount(customers) >= 1_500);
+		MessageListenerContainer container = this.listeners.getListenerContainers().iterator().next();
+		container.stop();
+		long revokedWhileStopped = revokedCount(customers);
+		container.start();
+		await().atMost(Duration.ofSeconds(120)).until(() -> revokedCount(customers) == 3_000);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		System.out.printf("Revoked 3,000 subscriptions of 1,000 deleted customers in %.1f s (consumer restarted at %d)%n",
+				seconds, revokedWhileStopped);
+
+		Set<String> customerIds = customers.stream().map(UUID::toString).collect(Collectors.toSet());
+		try (TopicRecords events = new TopicRecords("subscription.events");
+				TopicRecords reports = new TopicRecords("customer.revocations")) {
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> events.values(SubscriptionEnded.class)
+					.stream()
+					.filter(ended -> customerIds.contains(ended.getCustomerId()))
+					.count() >= 3_000
+						&& reports.values(CustomerRevocationCompleted.class)
+							.stream()
+							.filter(report -> customerIds.contains(report.getCustomerId()))
+							.count() >= 1_000);
+			List<SubscriptionEnded> ended = events.values(SubscriptionEnded.class)
+				.stream()
+				.filter(event -> customerIds.contains(event.getCustomerId()))
+				.toList();
+			List<CustomerRevocationCompleted> completed = reports.values(CustomerRevocationCompleted.class)
+				.stream()
+				.filter(report -> customerIds.contains(report.getCustomerId()))
+				.toList();
+			assertThat(ended).hasSize(3_000);
+			assertThat(ended.stream().map(SubscriptionEnded::getSubscriptionId).collect(Collectors.toSet()))
+				.isEqualTo(subscriptionIds.stream().map(UUID::toString).collect(Collectors.toSet()));
+			assertThat(completed).hasSize(1_000).allSatisfy(report -> assertThat(report.getRevokedCount()).isEqualTo(3));
+		}
+	}
+
+	@Test
+	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
+		String poisonKey = UUID.randomUUID().toString();
+		UUID next = UUID.randomUUID();
+
+		this.customerEvents.sendNow(poisonKey, "not avro at all".getBytes(StandardCharsets.UTF_8));
+		this.customerEvents.created(this.organization, next);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
+		try (TopicRecords deadLetters = new TopicRecords("customer.events.subscription-service.DLT")) {
+			ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(20))
+				.until(() -> deadLetters.records()
+					.stream()
+					.filter(record -> poisonKey.equals(record.key()))
+					.findFirst()
+					.orElse(null), record -> record != null);
+			assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+			assertThat(new String(deadLetter.headers().lastHeader("dlt-root-cause-fqcn").value(), StandardCharsets.UTF_8))
+				.isEqualTo("dev.subscriptions.eventing.serde.UndecodableRecordException");
+		}
+	}
+
+	private UUID knownCustomer() {
+		UUID customer = UUID.randomUUID();
+		this.customerEvents.created(this.organization, customer);
+		this.customerEvents.flush();
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(customer));
+		return customer;
+	}
+
+	private Subscription subscribe(UUID customer) {
+		return this.subscriptions.create(customer, UUID.randomUUID(), 999, "EUR", 0);
+	}
+
+	private boolean known(UUID customer) {
+		return this.jdbc.queryForObject("select count(*) from customer where id = ?", Integer.class, customer) == 1;
+	}
+
+	private boolean deleted(UUID customer) {
+		return this.jdbc.queryForObject("select count(*) from customer where id = ? and deleted_at is not null",
+				Integer.class, customer) == 1;
+	}
+
+	private long knownCount(List<UUID> customers) {
+		return this.jdbc.queryForObject("select count(*) from customer where id = any(?)", Long.class,
+				(Object) customers.toArray(UUID[]::new));
+	}
+
+	private long revokedCount(List<UUID> customers) {
+		return this.jdbc.queryForObject(
+				"select count(*) from subscription where customer_id = any(?) and status = 'REVOKED'", Long.class,
+				(Object) customers.toArray(UUID[]::new));
+	}
+
+	private static List<SubscriptionEnded> endedFor(TopicRecords events, UUID customer) {
+		return events.values(SubscriptionEnded.class)
+			.stream()
+			.filter(ended -> ended.getCustomerId().equals(customer.toString()))
+			.filter(ended -> ended.getReason().equals("customer_deleted"))
+			.toList();
+	}
+
+	private static List<CustomerRevocationCompleted> reportsFor(TopicRecords reports, UUID customer) {
+		return reports.values(CustomerRevocationCompleted.class)
+			.stream()
+			.filter(report -> report.getCustomerId().equals(customer.toString()))
+			.toList();
+	}
+
+	private static String eventId(byte[] deletion) {
+		return ((dev.subscriptions.events.customer.CustomerDeleted) new dev.subscriptions.eventing.serde.ConfluentAvroDeserializer(
+				dev.subscriptions.eventing.serde.SchemaRegistryClient
+					.forUrl(dev.subscriptions.infrastructure.SharedInfrastructure.schemaRegistry().confluentApiUrl()))
+			.deserialize("customer.events", deletion)).getEventId();
+	}
+
+}
