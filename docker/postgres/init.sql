@@ -1,5 +1,7 @@
 -- One database and login per service, and one for the schema registry's storage.
 create role customer login password 'customer';
 create database customer owner customer;
+create role subscription login password 'subscription';
+create database subscription owner subscription;
 create role registry login password 'registry';
 create database registry owner registry;

@@ -12,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -30,16 +32,18 @@ class DockerComposeTests {
 		Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
 		Map<String, Object> services = (Map<String, Object>) compose.get("services");
 
-		assertThat(services).containsKeys("kafka", "postgres", "schema-registry", "customer-service");
+		assertThat(services).containsKeys("kafka", "postgres", "schema-registry", "customer-service",
+				"subscription-service");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("kafka")).get("ports")).contains("9092:9092");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("schema-registry")).get("ports"))
 			.contains("8080:8080");
 	}
 
-	@Test
-	void configuresCustomerServiceOnlyWithVariablesItReads() throws IOException {
-		Map<String, String> environment = environment("customer-service");
-		Set<String> read = placeholders(ROOT.resolve("customer-service/src/main/resources/application.yml"));
+	@ParameterizedTest
+	@ValueSource(strings = { "customer-service", "subscription-service" })
+	void configuresEachServiceOnlyWithVariablesItReads(String service) throws IOException {
+		Map<String, String> environment = environment(service);
+		Set<String> read = placeholders(ROOT.resolve(service + "/src/main/resources/application.yml"));
 
 		assertThat(read).containsAll(environment.keySet());
 		assertThat(environment).containsKeys("DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD",
@@ -47,10 +51,11 @@ class DockerComposeTests {
 		assertThat(environment.get("SCHEMA_REGISTRY_URL")).endsWith("/apis/ccompat/v7");
 	}
 
-	@Test
-	void createsTheDatabaseAndLoginEachServiceUses() throws IOException {
+	@ParameterizedTest
+	@ValueSource(strings = { "customer-service", "subscription-service" })
+	void createsTheDatabaseAndLoginEachServiceUses(String service) throws IOException {
 		String init = Files.readString(ROOT.resolve("docker/postgres/init.sql"));
-		Map<String, String> customer = environment("customer-service");
+		Map<String, String> customer = environment(service);
 		Map<String, String> registry = environment("schema-registry");
 
 		String customerDatabase = customer.get("DATABASE_URL").replaceAll(".*/", "");
@@ -62,12 +67,13 @@ class DockerComposeTests {
 				+ registry.get("APICURIO_DATASOURCE_USERNAME"));
 	}
 
-	@Test
-	void publishesEachServiceOnThePortItListensOn() throws IOException {
-		Map<String, String> customer = environment("customer-service");
+	@ParameterizedTest
+	@ValueSource(strings = { "customer-service", "subscription-service" })
+	void publishesEachServiceOnThePortItListensOn(String service) throws IOException {
+		Map<String, String> environment = environment(service);
 
-		assertThat(serviceValue("customer-service", "ports").toString()).contains(customer.get("PORT") + ":"
-				+ customer.get("PORT"));
+		assertThat(serviceValue(service, "ports").toString()).contains(environment.get("PORT") + ":"
+				+ environment.get("PORT"));
 	}
 
 	@SuppressWarnings("unchecked")

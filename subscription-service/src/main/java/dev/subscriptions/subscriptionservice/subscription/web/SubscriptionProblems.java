@@ -30,7 +30,6 @@ class SubscriptionProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail transitionRefused(TransitionRefused exception) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, exception.getMessage());
 		problem.setTitle("Transition not allowed");
-		problem.setProperty("status", HttpStatus.CONFLICT.value());
 		problem.setProperty("currentStatus", exception.status().value());
 		problem.setProperty("action", exception.action());
 		return problem;
