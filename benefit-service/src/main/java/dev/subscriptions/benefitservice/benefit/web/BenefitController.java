@@ -1,0 +1,122 @@
+package dev.subscriptions.benefitservice.benefit.web;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import dev.subscriptions.benefitservice.benefit.Benefit;
+import dev.subscriptions.benefitservice.benefit.BenefitManagement;
+import dev.subscriptions.benefitservice.benefit.BenefitType;
+
+/**
+ * Benefits and which products grant them.
+ */
+@RestController
+class BenefitController {
+
+	private final BenefitManagement benefits;
+
+	private final JsonMapper json;
+
+	BenefitController(BenefitManagement benefits, JsonMapper json) {
+		this.benefits = benefits;
+		this.json = json;
+	}
+
+	record CreateBenefit(@NotNull UUID organizationId,
+			@NotNull @Pattern(regexp = "(?i)custom|feature_flag|license_key|downloadables|discord",
+					message = "must be one of custom, feature_flag, license_key, downloadables, discord") String type,
+			@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]*",
+					message = "letters, digits and . _ : - only") String key,
+			@Size(max = 1000) String description, Map<String, Object> properties) {
+	}
+
+	record UpdateBenefit(@Size(max = 1000) String description, Map<String, Object> properties) {
+	}
+
+	record ProductBenefits(@NotNull @Size(max = 100) List<@NotNull UUID> benefitIds) {
+	}
+
+	/** A benefit as the API shows it. */
+	record BenefitView(UUID id, UUID organizationId, String type, String key, String description,
+			Map<String, Object> properties, Instant createdAt, Instant modifiedAt) {
+	}
+
+	@PostMapping("/benefits")
+	ResponseEntity<BenefitView> create(@Valid @RequestBody CreateBenefit request) {
+		Benefit benefit = this.benefits.create(request.organizationId(), BenefitType.of(request.type()), request.key(),
+				request.description(), write(request.properties()));
+		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
+			.path("/{id}")
+			.buildAndExpand(benefit.getId())
+			.toUri();
+		return ResponseEntity.created(location).body(view(benefit));
+	}
+
+	@GetMapping("/benefits/{id}")
+	BenefitView get(@PathVariable UUID id) {
+		return view(this.benefits.get(id));
+	}
+
+	@GetMapping("/benefits")
+	List<BenefitView> find(@RequestParam UUID organizationId) {
+		return this.benefits.findLive(organizationId).stream().map(this::view).toList();
+	}
+
+	@PatchMapping("/benefits/{id}")
+	BenefitView update(@PathVariable UUID id, @Valid @RequestBody UpdateBenefit request) {
+		return view(this.benefits.update(id, request.description(),
+				(request.properties() != null) ? write(request.properties()) : null));
+	}
+
+	/** Deletes the benefit and revokes its grants. */
+	@DeleteMapping("/benefits/{id}")
+	ResponseEntity<Void> delete(@PathVariable UUID id) {
+		this.benefits.delete(id);
+		return ResponseEntity.noContent().build();
+	}
+
+	@PutMapping("/products/{productId}/benefits")
+	List<BenefitView> mapProduct(@PathVariable UUID productId, @Valid @RequestBody ProductBenefits request) {
+		return this.benefits.mapProduct(productId, request.benefitIds()).stream().map(this::view).toList();
+	}
+
+	@GetMapping("/products/{productId}/benefits")
+	List<BenefitView> productBenefits(@PathVariable UUID productId) {
+		return this.benefits.benefitsOfProduct(productId).stream().map(this::view).toList();
+	}
+
+	private BenefitView view(Benefit benefit) {
+		return new BenefitView(benefit.getId(), benefit.getOrganizationId(), benefit.getType().value(),
+				benefit.getKey(), benefit.getDescription(),
+				this.json.readValue(benefit.getProperties(), new TypeReference<Map<String, Object>>() {
+				}), benefit.getCreatedAt(), benefit.getModifiedAt());
+	}
+
+	private String write(Map<String, Object> properties) {
+		return (properties != null) ? this.json.writeValueAsString(properties) : null;
+	}
+
+}

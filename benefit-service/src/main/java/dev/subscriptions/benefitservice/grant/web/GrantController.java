@@ -1,0 +1,59 @@
+package dev.subscriptions.benefitservice.grant.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.subscriptions.benefitservice.grant.BenefitGrant;
+import dev.subscriptions.benefitservice.grant.GrantManagement;
+import dev.subscriptions.benefitservice.grant.GrantManagement.Entitlement;
+
+/**
+ * "May this customer use it now?" and the grants behind the answer.
+ */
+@RestController
+class GrantController {
+
+	private final GrantManagement grants;
+
+	GrantController(GrantManagement grants) {
+		this.grants = grants;
+	}
+
+	/** A grant as the API shows it. */
+	record GrantView(UUID id, UUID organizationId, UUID customerId, UUID subscriptionId, UUID benefitId, String state,
+			Instant grantedAt, Instant suspendedAt, Instant revokedAt, String revocationReason) {
+
+		static GrantView of(BenefitGrant grant) {
+			return new GrantView(grant.getId(), grant.getOrganizationId(), grant.getCustomerId(),
+					grant.getSubscriptionId(), grant.getBenefitId(), grant.state(), grant.getGrantedAt(),
+					grant.getSuspendedAt(), grant.getRevokedAt(), grant.getRevocationReason());
+		}
+
+	}
+
+	/** The live, unsuspended grants of a customer, with benefit key and type: what the customer may use now. */
+	@GetMapping("/customers/{customerId}/entitlements")
+	List<Entitlement> entitlements(@PathVariable UUID customerId) {
+		return this.grants.entitlements(customerId);
+	}
+
+	@GetMapping("/grants")
+	List<GrantView> find(@RequestParam(required = false) UUID customerId,
+			@RequestParam(required = false) UUID subscriptionId,
+			@RequestParam(required = false) @Pattern(regexp = "(?i)active|suspended|revoked",
+					message = "must be active, suspended or revoked") String state) {
+		if (customerId == null && subscriptionId == null) {
+			throw new IllegalArgumentException("customerId or subscriptionId is required");
+		}
+		return this.grants.find(customerId, subscriptionId, state).stream().map(GrantView::of).toList();
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.subscriptions.benefitservice;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.TopicBuilder;
+
+import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+
+/**
+ * One application context for the service's integration tests, against the shared Kafka broker, PostgreSQL and
+ * schema registry.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import({ EmbeddedInfrastructure.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
+public @interface BenefitServiceIntegrationTest {
+
+	/** The topics other services own; here the tests create them. */
+	@TestConfiguration(proxyBeanMethods = false)
+	class ConsumedTopics {
+
+		@Bean
+		NewTopic customerEvents() {
+			return TopicBuilder.name("customer.events").partitions(6).build();
+		}
+
+		@Bean
+		NewTopic subscriptionEvents() {
+			return TopicBuilder.name("subscription.events").partitions(6).build();
+		}
+
+	}
+
+}

@@ -1,0 +1,359 @@
+package dev.subscriptions.benefitservice.grant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
+import dev.subscriptions.benefitservice.EventsProducer;
+import dev.subscriptions.benefitservice.EventsProducer.Sub;
+import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.infrastructure.SharedInfrastructure;
+
+/**
+ * Entitlements follow subscription and customer events, produced with the schemas module to real Kafka.
+ */
+@BenefitServiceIntegrationTest
+class EntitlementsIntegrationTests {
+
+	private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST = new ParameterizedTypeReference<>() {
+	};
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	@LocalServerPort
+	int port;
+
+	private final EventsProducer events = new EventsProducer();
+
+	private final UUID organization = UUID.randomUUID();
+
+	private final UUID product = UUID.randomUUID();
+
+	private List<String> benefitKeys;
+
+	@BeforeEach
+	void mapProductToThreeBenefits() {
+		List<String> ids = new ArrayList<>();
+		this.benefitKeys = List.of("premium", "license", "discord");
+		for (String key : this.benefitKeys) {
+			ids.add(id(createBenefit(key, key.equals("discord") ? "discord" : "feature_flag")));
+		}
+		ResponseEntity<List<Map<String, Object>>> mapped = client().put()
+			.uri("/products/" + this.product + "/benefits")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("benefitIds", ids))
+			.retrieve()
+			.toEntity(LIST);
+		assertThat(mapped.getBody()).hasSize(3);
+	}
+
+	@AfterEach
+	void close() {
+		this.events.close();
+	}
+
+	@Test
+	void followsCreatedPausedResumedAndFreePause() {
+		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
+
+		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
+		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+
+		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "void"));
+		awaitEntitlementKeys(sub.customer, List.of());
+		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsOnly("suspended");
+
+		this.events.sendSubscriptionEvent(sub, this.events.resumed(sub));
+		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+
+		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "free"));
+		this.events.sendSubscriptionEvent(sub, this.events.pastDue(sub));
+		Sub marker = markerSubscription();
+		awaitEntitlementKeys(marker.customer, this.benefitKeys);
+		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.id)).hasSize(3);
+	}
+
+	@Test
+	void keepsAccessUntilAnEndedSubscriptionRevokesIt() {
+		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
+		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
+		this.events.sendSubscriptionEvent(sub, this.events.canceledAtPeriodEnd(sub));
+		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+
+		this.events.sendSubscriptionEvent(sub, this.events.ended(sub, "expired"));
+
+		awaitEntitlementKeys(sub.customer, List.of());
+		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("revocationReason"))
+			.containsOnly("subscription_ended");
+	}
+
+	@Test
+	void revokesEverythingOfADeletedCustomerAndGrantsNothingLater() {
+		UUID customer = UUID.randomUUID();
+		Sub first = new Sub(this.organization, customer, this.product);
+		Sub second = new Sub(this.organization, customer, this.product);
+		this.events.sendSubscriptionEvent(first, this.events.created(first));
+		this.events.sendSubscriptionEvent(second, this.events.created(second));
+		await().atMost(Duration.ofSeconds(20)).until(() -> entitlementKeys(customer).size() == 6);
+		byte[] laterPause = this.events.paused(first, "void");
+		byte[] lateResume = this.events.resumed(first);
+
+		this.events.customerDeleted(this.organization, customer);
+		awaitEntitlementKeys(customer, List.of());
+		assertThat(grants("customerId=" + customer)).hasSize(6)
+			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked")
+				.containsEntry("revocationReason", "customer_deleted"));
+
+		Sub late = new Sub(this.organization, customer, this.product);
+		this.events.sendSubscriptionEvent(late, this.events.created(late));
+		this.events.sendSubscriptionEvent(first, laterPause);
+		this.events.sendSubscriptionEvent(first, lateResume);
+		Sub marker = markerSubscription();
+		awaitEntitlementKeys(marker.customer, this.benefitKeys);
+		assertThat(entitlementKeys(customer)).isEmpty();
+		assertThat(grants("customerId=" + customer)).allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
+
+		CustomerRevocationCompleted report = revocationReport(customer);
+		assertThat(report.getService()).isEqualTo("benefit");
+		assertThat(report.getRevokedCount()).isEqualTo(6);
+	}
+
+	@Test
+	void endsInTheSameStateWhateverTheOrderAndRepetitionOfEvents() {
+		for (long seed = 1; seed <= 3; seed++) {
+			for (boolean endPaused : List.of(false, true)) {
+				Sub ordered = new Sub(this.organization, UUID.randomUUID(), this.product);
+				Sub shuffled = new Sub(this.organization, UUID.randomUUID(), this.product);
+				List<byte[]> orderedEvents = lifecycle(ordered, endPaused);
+				List<byte[]> shuffledEvents = new ArrayList<>(lifecycle(shuffled, endPaused));
+				shuffledEvents.addAll(shuffledEvents.subList(0, 3));
+				Collections.shuffle(shuffledEvents, new Random(seed));
+
+				orderedEvents.forEach(event -> this.events.sendSubscriptionEvent(ordered, event));
+				shuffledEvents.forEach(event -> this.events.sendSubscriptionEvent(shuffled, event));
+				Sub marker = markerSubscription();
+				awaitEntitlementKeys(marker.customer, this.benefitKeys);
+
+				assertThat(entitlementKeys(shuffled.customer)).isEqualTo(entitlementKeys(ordered.customer))
+					.hasSize(endPaused ? 0 : 3);
+				assertThat(grantStates(shuffled)).isEqualTo(grantStates(ordered)).hasSize(3);
+			}
+		}
+	}
+
+	@Test
+	void revokesTheGrantsOfADeletedBenefitAndFreesItsKey() {
+		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
+		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
+		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		String premium = benefitIdOf("premium");
+
+		assertThat(client().delete().uri("/benefits/" + premium).retrieve().toBodilessEntity().getStatusCode().value())
+			.isEqualTo(204);
+
+		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrder("license", "discord");
+		assertThat(grants("subscriptionId=" + sub.id + "&state=revoked")).singleElement()
+			.satisfies(grant -> assertThat(grant).containsEntry("benefitId", premium)
+				.containsEntry("revocationReason", "benefit_deleted"));
+		assertThat(createBenefit("premium", "feature_flag").getStatusCode().value()).isEqualTo(201);
+		ResponseEntity<Map<String, Object>> duplicate = createBenefit("premium", "feature_flag");
+		assertThat(duplicate.getStatusCode().value()).isEqualTo(409);
+		assertThat(duplicate.getBody()).containsEntry("field", "key");
+	}
+
+	@Test
+	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
+		String key = UUID.randomUUID().toString();
+
+		this.events.send("subscription.events", key, "garbage".getBytes(StandardCharsets.UTF_8));
+		Sub next = markerSubscription();
+
+		awaitEntitlementKeys(next.customer, this.benefitKeys);
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
+						"dlt-" + UUID.randomUUID()),
+				new StringDeserializer(), new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor("subscription.events.benefit-service.DLT")
+				.stream()
+				.map(info -> new TopicPartition(info.topic(), info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+				return read.stream().anyMatch(record -> key.equals(record.key()));
+			});
+		}
+	}
+
+	@Test
+	void answersBadInputWithBadRequestProblems() {
+		assertThat(status(HttpMethod.GET, "/customers/not-a-uuid/entitlements", null)).isEqualTo(400);
+		assertThat(status(HttpMethod.GET, "/grants", null)).isEqualTo(400);
+		assertThat(status(HttpMethod.GET, "/grants?customerId=" + UUID.randomUUID() + "&state=zombie", null))
+			.isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
+				+ "\", \"type\": \"gold\", \"key\": \"k\"}")).isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": ")).isEqualTo(400);
+		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits", "{\"benefitIds\": [\"x\"]}"))
+			.isEqualTo(400);
+		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
+				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}")).isEqualTo(404);
+	}
+
+	/**
+	 * created, paused (void), resumed, past due, activated, paused (void), resumed, then canceled at period end or
+	 * paused (void).
+	 */
+	private List<byte[]> lifecycle(Sub sub, boolean endPaused) {
+		return List.of(this.events.created(sub), this.events.paused(sub, "void"), this.events.resumed(sub),
+				this.events.pastDue(sub), this.events.activated(sub), this.events.paused(sub, "void"),
+				this.events.resumed(sub),
+				endPaused ? this.events.paused(sub, "void") : this.events.canceledAtPeriodEnd(sub));
+	}
+
+	private Map<String, String> grantStates(Sub sub) {
+		Map<String, String> keysById = benefitKeysById();
+		return grants("subscriptionId=" + sub.id).stream()
+			.collect(Collectors.toMap(grant -> keysById.get((String) grant.get("benefitId")) + "/" + grant.get("state"),
+					grant -> (String) grant.get("state"), (a, b) -> a + "," + b));
+	}
+
+	private Map<String, String> benefitKeysById() {
+		return client().get()
+			.uri("/products/" + this.product + "/benefits")
+			.retrieve()
+			.body(LIST)
+			.stream()
+			.collect(Collectors.toMap(benefit -> (String) benefit.get("id"), benefit -> (String) benefit.get("key")));
+	}
+
+	private String benefitIdOf(String key) {
+		return benefitKeysById().entrySet()
+			.stream()
+			.filter(entry -> entry.getValue().equals(key))
+			.findFirst()
+			.orElseThrow()
+			.getKey();
+	}
+
+	/** A subscription created after the events under test: once it is granted, they have been handled. */
+	private Sub markerSubscription() {
+		Sub marker = new Sub(this.organization, UUID.randomUUID(), this.product);
+		this.events.sendSubscriptionEvent(marker, this.events.created(marker));
+		return marker;
+	}
+
+	private CustomerRevocationCompleted revocationReport(UUID customer) {
+		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
+				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
+						"reports-" + UUID.randomUUID()),
+				new StringDeserializer(), new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor("customer.revocations")
+				.stream()
+				.map(info -> new TopicPartition(info.topic(), info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			List<CustomerRevocationCompleted> reports = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+					if (customer.toString().equals(record.key())) {
+						reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(),
+								record.value()));
+					}
+				}
+				return !reports.isEmpty();
+			});
+			return reports.get(0);
+		}
+	}
+
+	private void awaitEntitlementKeys(UUID customer, List<String> keys) {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(entitlementKeys(customer)).containsExactlyInAnyOrderElementsOf(keys));
+	}
+
+	private List<String> entitlementKeys(UUID customer) {
+		return client().get()
+			.uri("/customers/" + customer + "/entitlements")
+			.retrieve()
+			.body(LIST)
+			.stream()
+			.map(entitlement -> (String) entitlement.get("key"))
+			.sorted()
+			.toList();
+	}
+
+	private List<Map<String, Object>> grants(String query) {
+		return client().get().uri("/grants?" + query).retrieve().body(LIST);
+	}
+
+	private ResponseEntity<Map<String, Object>> createBenefit(String key, String type) {
+		return client().post()
+			.uri("/benefits")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", this.organization.toString(), "type", type, "key", key, "description",
+					"The " + key + " benefit", "properties", Map.of("tier", "gold")))
+			.retrieve()
+			.onStatus(status -> true, (request, response) -> {
+			})
+			.toEntity(JSON);
+	}
+
+	private int status(HttpMethod method, String path, String body) {
+		return client().method(method)
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body((body != null) ? body : "")
+			.retrieve()
+			.onStatus(status -> true, (request, response) -> {
+			})
+			.toBodilessEntity()
+			.getStatusCode()
+			.value();
+	}
+
+	private RestClient client() {
+		return RestClient.create("http://localhost:" + this.port);
+	}
+
+	private static String id(ResponseEntity<Map<String, Object>> response) {
+		assertThat(response.getStatusCode().value()).isEqualTo(201);
+		return (String) response.getBody().get("id");
+	}
+
+}
