@@ -37,7 +37,8 @@ public final class LocalStack {
 	private static final int POSTGRES_PORT = Integer.parseInt(System.getenv().getOrDefault("LOCAL_POSTGRES_PORT", "5432"));
 
 	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081),
-			new Service("subscription-service", "subscription", 8082));
+			new Service("subscription-service", "subscription", 8082),
+			new Service("benefit-service", "benefit", 8083));
 
 	private final List<AutoCloseable> running = new ArrayList<>();
 

@@ -33,14 +33,14 @@ class DockerComposeTests {
 		Map<String, Object> services = (Map<String, Object>) compose.get("services");
 
 		assertThat(services).containsKeys("kafka", "postgres", "schema-registry", "customer-service",
-				"subscription-service");
+				"subscription-service", "benefit-service");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("kafka")).get("ports")).contains("9092:9092");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("schema-registry")).get("ports"))
 			.contains("8080:8080");
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "customer-service", "subscription-service" })
+	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	void configuresEachServiceOnlyWithVariablesItReads(String service) throws IOException {
 		Map<String, String> environment = environment(service);
 		Set<String> read = placeholders(ROOT.resolve(service + "/src/main/resources/application.yml"));
@@ -52,7 +52,7 @@ class DockerComposeTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "customer-service", "subscription-service" })
+	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	void createsTheDatabaseAndLoginEachServiceUses(String service) throws IOException {
 		String init = Files.readString(ROOT.resolve("docker/postgres/init.sql"));
 		Map<String, String> customer = environment(service);
@@ -68,7 +68,7 @@ class DockerComposeTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "customer-service", "subscription-service" })
+	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	void publishesEachServiceOnThePortItListensOn(String service) throws IOException {
 		Map<String, String> environment = environment(service);
 
