@@ -29,4 +29,16 @@ class CustomerMessagingConfiguration {
 		return (replicas > 0) ? topic.replicas(replicas).build() : topic.build();
 	}
 
+	/** The downstream services report here; created by whichever service starts first. */
+	@Bean
+	NewTopic customerRevocationsTopic(@Value("${customer-service.topic.partitions:6}") int partitions) {
+		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(partitions).build();
+	}
+
+	@Bean
+	NewTopic customerRevocationsDeadLetterTopic(@Value("${eventing.consumer.dead-letter-suffix}") String suffix,
+			@Value("${customer-service.topic.partitions:6}") int partitions) {
+		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName() + suffix).partitions(partitions).build();
+	}
+
 }

@@ -1,0 +1,15 @@
+package dev.subscriptions.customerservice.deletion;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Proof that a customer's deletion reached every service that must act on it.
+ * @param services one entry per service that reported
+ * @param pending required services that have not reported yet
+ * @param complete whether every required service has reported
+ */
+public record DeletionReceipt(UUID customerId, Instant deletedAt, List<DeletionReports.Report> services,
+		List<String> pending, boolean complete) {
+}

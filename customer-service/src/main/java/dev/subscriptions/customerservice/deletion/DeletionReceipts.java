@@ -1,0 +1,49 @@
+package dev.subscriptions.customerservice.deletion;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.subscriptions.customerservice.customer.Customer;
+import dev.subscriptions.customerservice.customer.CustomerManagement;
+
+/**
+ * Builds deletion receipts from the reports, against the configured list of services that must report.
+ */
+@Service
+public class DeletionReceipts {
+
+	private final CustomerManagement customers;
+
+	private final DeletionReports reports;
+
+	private final List<String> requiredServices;
+
+	DeletionReceipts(CustomerManagement customers, DeletionReports reports,
+			@Value("${customer-service.deletion.required-services:subscription,benefit}") List<String> requiredServices) {
+		this.customers = customers;
+		this.reports = reports;
+		this.requiredServices = requiredServices.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public DeletionReceipt of(UUID customerId) {
+		Customer customer = this.customers.get(customerId, true);
+		if (!customer.isDeleted()) {
+			throw new CustomerNotDeleted(customerId);
+		}
+		List<DeletionReports.Report> received = this.reports.of(customerId)
+			.stream()
+			.filter(report -> !report.completedAt().isBefore(customer.getDeletedAt()))
+			.toList();
+		Set<String> reported = received.stream().map(DeletionReports.Report::service).collect(Collectors.toSet());
+		List<String> pending = this.requiredServices.stream().filter(service -> !reported.contains(service)).toList();
+		return new DeletionReceipt(customerId, customer.getDeletedAt(), received, pending, pending.isEmpty());
+	}
+
+}
