@@ -20,6 +20,12 @@ import org.springframework.data.relational.core.mapping.Table;
 @Table("subscription")
 public class Subscription extends AbstractAggregateRoot<Subscription> {
 
+	/** The longest cancellation reason kept (a short code such as {@code too_expensive}). */
+	public static final int MAX_CANCELLATION_REASON_LENGTH = 64;
+
+	/** The longest cancellation comment kept (the customer's own words). */
+	public static final int MAX_CANCELLATION_COMMENT_LENGTH = 2000;
+
 	@Id
 	private final UUID id;
 
@@ -42,6 +48,10 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	private boolean cancelAtPeriodEnd;
 
 	private Instant canceledAt;
+
+	private String cancellationReason;
+
+	private String cancellationComment;
 
 	private Instant endsAt;
 
@@ -69,9 +79,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	@PersistenceCreator
 	Subscription(UUID id, UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
 			String currency, Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-			Instant canceledAt, Instant endsAt, Instant endedAt, Instant pausedAt, PauseMode pauseMode,
-			String revokedReason, String provider, String providerSubscriptionId, long eventSequence, Long version,
-			Instant createdAt, Instant modifiedAt) {
+			Instant canceledAt, String cancellationReason, String cancellationComment, Instant endsAt, Instant endedAt,
+			Instant pausedAt, PauseMode pauseMode, String revokedReason, String provider, String providerSubscriptionId,
+			long eventSequence, Long version, Instant createdAt, Instant modifiedAt) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.customerId = customerId;
@@ -83,6 +93,8 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.currentPeriodEnd = currentPeriodEnd;
 		this.cancelAtPeriodEnd = cancelAtPeriodEnd;
 		this.canceledAt = canceledAt;
+		this.cancellationReason = cancellationReason;
+		this.cancellationComment = cancellationComment;
 		this.endsAt = endsAt;
 		this.endedAt = endedAt;
 		this.pausedAt = pausedAt;
@@ -106,22 +118,37 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 				: now.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
 		Subscription subscription = new Subscription(UUID.randomUUID(), organizationId, customerId, productId,
 				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, currency, now,
-				periodEnd, false, null, null, null, null, null, null, null, null, 0, null, now, now);
+				periodEnd, false, null, null, null, null, null, null, null, null, null, null, 0, null, now, now);
 		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, currency,
 				subscription.currentPeriodStart, subscription.currentPeriodEnd), now);
 		return subscription;
 	}
 
 	/**
-	 * Cancels: at the end of the current period (the subscription stays live until then) or immediately.
+	 * Cancels, keeping why ({@code reason}, a short code) and the customer's {@code comment}; both may be null.
+	 * <ul>
+	 * <li>Immediately: the subscription ends now.</li>
+	 * <li>At period end: it stays live until {@code current_period_end}, then the period-end job ends it. This needs a
+	 * period that is still running: once {@code current_period_end} is not after now there is no "end of the period"
+	 * left to wait for, and ending it later with an end date in the past would misstate when access stopped, so the
+	 * cancellation is refused and the client is told to cancel immediately. Asking again while already canceled at
+	 * period end changes nothing (the first reason and comment stay).</li>
+	 * </ul>
 	 * @throws SubscriptionAlreadyEnded when it has ended
-	 * @throws TransitionRefused when paused and asked to cancel at period end
+	 * @throws SubscriptionPeriodAlreadyEnded when asked to cancel at period end after the period has ended
+	 * @throws TransitionRefused when its status does not allow the cancellation (paused, at period end)
+	 * @throws IllegalArgumentException when the reason or comment is longer than kept
 	 */
-	public void cancel(boolean immediately, String reason, Clock clock) {
+	public void cancel(boolean immediately, String reason, String comment, Clock clock) {
 		requireLive("cancel");
+		requireAtMost(MAX_CANCELLATION_REASON_LENGTH, reason, "reason");
+		requireAtMost(MAX_CANCELLATION_COMMENT_LENGTH, comment, "comment");
 		Instant now = clock.instant();
 		if (immediately) {
+			require(this.status.canCancelImmediately(), "cancel");
 			this.canceledAt = now;
+			this.cancellationReason = reason;
+			this.cancellationComment = comment;
 			this.cancelAtPeriodEnd = false;
 			this.endsAt = null;
 			record(header -> new SubscriptionEvent.Canceled(header, false, null, reason), now);
@@ -132,13 +159,26 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		if (this.cancelAtPeriodEnd) {
 			return;
 		}
+		if (!this.currentPeriodEnd.isAfter(now)) {
+			throw new SubscriptionPeriodAlreadyEnded(this.id, "cancel_at_period_end", this.status,
+					this.currentPeriodEnd, "cancel it immediately instead");
+		}
 		this.cancelAtPeriodEnd = true;
 		this.canceledAt = now;
+		this.cancellationReason = reason;
+		this.cancellationComment = comment;
 		this.endsAt = this.currentPeriodEnd;
 		record(header -> new SubscriptionEvent.Canceled(header, true, this.endsAt, reason), now);
 	}
 
-	/** Takes back a cancellation at period end before the period ends. */
+	/**
+	 * Takes back a cancellation at period end, with its reason and comment, while the period still runs. Once
+	 * {@code ends_at} is not after now the subscription is due to end (the period-end job only runs every few seconds)
+	 * and is not brought back.
+	 * @throws SubscriptionAlreadyEnded when it has ended
+	 * @throws SubscriptionPeriodAlreadyEnded when its cancellation has come due
+	 * @throws TransitionRefused when it is not canceled at period end
+	 */
 	public void uncancel(Clock clock) {
 		requireLive("uncancel");
 		if (!this.cancelAtPeriodEnd) {
@@ -146,8 +186,14 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 					"Subscription " + this.id + " is not canceled at period end (status " + this.status.value() + ")");
 		}
 		Instant now = clock.instant();
+		if (this.endsAt != null && !this.endsAt.isAfter(now)) {
+			throw new SubscriptionPeriodAlreadyEnded(this.id, "uncancel", this.status, this.endsAt,
+					"it ends as canceled");
+		}
 		this.cancelAtPeriodEnd = false;
 		this.canceledAt = null;
+		this.cancellationReason = null;
+		this.cancellationComment = null;
 		this.endsAt = null;
 		record(SubscriptionEvent.Uncanceled::new, now);
 	}
@@ -254,6 +300,13 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		}
 	}
 
+	private static void requireAtMost(int maxLength, String value, String name) {
+		if (value != null && value.length() > maxLength) {
+			throw new IllegalArgumentException(
+					"The cancellation " + name + " is longer than " + maxLength + " characters");
+		}
+	}
+
 	private void record(java.util.function.Function<SubscriptionEvent.Header, SubscriptionEvent> event, Instant at) {
 		this.eventSequence++;
 		this.modifiedAt = at.isAfter(this.modifiedAt) ? at : this.modifiedAt;
@@ -308,6 +361,14 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 
 	public Instant getCanceledAt() {
 		return this.canceledAt;
+	}
+
+	public String getCancellationReason() {
+		return this.cancellationReason;
+	}
+
+	public String getCancellationComment() {
+		return this.cancellationComment;
 	}
 
 	public Instant getEndsAt() {

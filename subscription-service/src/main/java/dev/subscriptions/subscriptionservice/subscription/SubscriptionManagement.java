@@ -66,9 +66,10 @@ public class SubscriptionManagement {
 		return this.invoices.findBySubscriptionId(id);
 	}
 
+	/** Cancels immediately or at period end, keeping the reason and the customer's comment (both optional). */
 	@Transactional
-	public Subscription cancel(UUID id, boolean immediately, String reason) {
-		return change(id, subscription -> subscription.cancel(immediately, reason, this.clock));
+	public Subscription cancel(UUID id, boolean immediately, String reason, String comment) {
+		return change(id, subscription -> subscription.cancel(immediately, reason, comment, this.clock));
 	}
 
 	@Transactional

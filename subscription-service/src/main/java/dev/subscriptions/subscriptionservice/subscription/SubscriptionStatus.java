@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Where a subscription is in its life, and which actions each status allows. Every rule is here, at a glance; the
- * aggregate asks, and {@code SubscriptionStatusTests} walks every (status, action) pair.
+ * aggregate asks, and {@code SubscriptionTransitionsTests} walks every (status, action) pair. Rules that depend on
+ * time rather than status (a period that has already ended) are in {@link Subscription}.
  */
 public enum SubscriptionStatus {
 
@@ -21,6 +22,7 @@ public enum SubscriptionStatus {
 		return this == TRIALING || this == ACTIVE || this == PAST_DUE;
 	}
 
+	/** Every live subscription, paused ones too, may be canceled immediately. */
 	boolean canCancelImmediately() {
 		return !hasEnded();
 	}

@@ -1,7 +1,14 @@
 package dev.subscriptions.subscriptionservice.subscription;
 
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.ACTIVE;
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.CANCELED;
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.PAST_DUE;
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.PAUSED;
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.REVOKED;
+import static dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus.TRIALING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,49 +26,79 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Activated;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Canceled;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Ended;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.PastDue;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Paused;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Resumed;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Uncanceled;
+
 /**
- * Every (status, action) pair: what the subscription becomes, or that it is refused.
+ * Every (status, action) pair: what the subscription becomes and which events it records, or that it is refused.
  */
 class SubscriptionTransitionsTests {
 
 	private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
 
+	/** Each action, and the events it records when it changes the subscription. */
 	enum Action {
 
-		CANCEL_AT_PERIOD_END((s, c) -> s.cancel(false, null, c)), CANCEL_IMMEDIATELY((s, c) -> s.cancel(true, null, c)),
-		UNCANCEL(Subscription::uncancel), PAUSE((s, c) -> s.pause(PauseMode.VOID, c)), RESUME(Subscription::resume),
-		PAYMENT_FAILED((s, c) -> s.markPastDue(Invoice.open(s, c), c)), PAYMENT_SUCCEEDED(Subscription::activate),
-		REVOKE((s, c) -> s.revoke(EndReason.REVOKED, c));
+		CANCEL_AT_PERIOD_END((s, c) -> s.cancel(false, null, null, c), Canceled.class),
+		CANCEL_IMMEDIATELY((s, c) -> s.cancel(true, null, null, c), Canceled.class, Ended.class),
+		UNCANCEL(Subscription::uncancel, Uncanceled.class), PAUSE((s, c) -> s.pause(PauseMode.VOID, c), Paused.class),
+		RESUME(Subscription::resume, Resumed.class),
+		PAYMENT_FAILED((s, c) -> s.markPastDue(Invoice.open(s, c), c), PastDue.class),
+		PAYMENT_SUCCEEDED(Subscription::activate, Activated.class),
+		REVOKE((s, c) -> s.revoke(EndReason.REVOKED, c), Ended.class);
 
 		final BiConsumer<Subscription, Clock> apply;
 
-		Action(BiConsumer<Subscription, Clock> apply) {
+		final List<Class<? extends SubscriptionEvent>> records;
+
+		@SafeVarargs
+		Action(BiConsumer<Subscription, Clock> apply, Class<? extends SubscriptionEvent>... records) {
 			this.apply = apply;
+			this.records = List.of(records);
 		}
 
 	}
 
-	/** null = refused; otherwise the status after the action. */
-	private static final Map<SubscriptionStatus, Map<Action, SubscriptionStatus>> MATRIX = new EnumMap<>(
-			SubscriptionStatus.class);
+	/**
+	 * What an action does in a status: refused; allowed but changing nothing (it finds the subscription where it
+	 * would bring it); or bringing it to a status, recording the action's events.
+	 */
+	record Outcome(String name, SubscriptionStatus status) {
 
-	static {
-		row(SubscriptionStatus.TRIALING, SubscriptionStatus.TRIALING, SubscriptionStatus.CANCELED, null,
-				SubscriptionStatus.PAUSED, null, SubscriptionStatus.PAST_DUE, SubscriptionStatus.ACTIVE,
-				SubscriptionStatus.REVOKED);
-		row(SubscriptionStatus.ACTIVE, SubscriptionStatus.ACTIVE, SubscriptionStatus.CANCELED, null,
-				SubscriptionStatus.PAUSED, null, SubscriptionStatus.PAST_DUE, SubscriptionStatus.ACTIVE,
-				SubscriptionStatus.REVOKED);
-		row(SubscriptionStatus.PAST_DUE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELED, null, null, null,
-				SubscriptionStatus.PAST_DUE, SubscriptionStatus.ACTIVE, SubscriptionStatus.REVOKED);
-		row(SubscriptionStatus.PAUSED, null, SubscriptionStatus.CANCELED, null, null, SubscriptionStatus.ACTIVE, null,
-				null, SubscriptionStatus.REVOKED);
-		row(SubscriptionStatus.CANCELED, null, null, null, null, null, null, null, SubscriptionStatus.CANCELED);
-		row(SubscriptionStatus.REVOKED, null, null, null, null, null, null, null, SubscriptionStatus.REVOKED);
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
 	}
 
-	private static void row(SubscriptionStatus from, SubscriptionStatus... outcomes) {
-		Map<Action, SubscriptionStatus> row = new EnumMap<>(Action.class);
+	private static final Outcome REFUSED = new Outcome("refused", null);
+
+	private static final Outcome UNCHANGED = new Outcome("unchanged", null);
+
+	private static Outcome to(SubscriptionStatus status) {
+		return new Outcome(status.value(), status);
+	}
+
+	private static final Map<SubscriptionStatus, Map<Action, Outcome>> MATRIX = new EnumMap<>(SubscriptionStatus.class);
+
+	static {
+		// from      cancel at end  cancel now    uncancel pause       resume      pay failed    pay ok      revoke
+		row(TRIALING, to(TRIALING),  to(CANCELED), REFUSED, to(PAUSED), REFUSED,    to(PAST_DUE), to(ACTIVE), to(REVOKED));
+		row(ACTIVE,   to(ACTIVE),    to(CANCELED), REFUSED, to(PAUSED), REFUSED,    to(PAST_DUE), UNCHANGED,  to(REVOKED));
+		row(PAST_DUE, to(PAST_DUE),  to(CANCELED), REFUSED, REFUSED,    REFUSED,    UNCHANGED,    to(ACTIVE), to(REVOKED));
+		row(PAUSED,   REFUSED,       to(CANCELED), REFUSED, REFUSED,    to(ACTIVE), REFUSED,      REFUSED,    to(REVOKED));
+		row(CANCELED, REFUSED,       REFUSED,      REFUSED, REFUSED,    REFUSED,    REFUSED,      REFUSED,    UNCHANGED);
+		row(REVOKED,  REFUSED,       REFUSED,      REFUSED, REFUSED,    REFUSED,    REFUSED,      REFUSED,    UNCHANGED);
+	}
+
+	private static void row(SubscriptionStatus from, Outcome... outcomes) {
+		Map<Action, Outcome> row = new EnumMap<>(Action.class);
 		for (Action action : Action.values()) {
 			row.put(action, outcomes[action.ordinal()]);
 		}
@@ -80,20 +117,27 @@ class SubscriptionTransitionsTests {
 
 	@ParameterizedTest(name = "{0} + {1} -> {2}")
 	@MethodSource("everyStatusAndAction")
-	void appliesOrRefusesEveryActionInEveryStatus(SubscriptionStatus from, Action action, SubscriptionStatus to) {
+	void appliesOrRefusesEveryActionInEveryStatus(SubscriptionStatus from, Action action, Outcome outcome) {
 		Subscription subscription = in(from);
-		long sequence = subscription.getEventSequence();
+		int recorded = subscription.recordedEvents().size();
 
-		if (to == null) {
+		if (REFUSED.equals(outcome)) {
 			assertThatExceptionOfType(TransitionRefused.class).isThrownBy(() -> action.apply.accept(subscription, CLOCK))
 				.satisfies(refusal -> assertThat(refusal.status()).isEqualTo(from))
 				.withMessageContaining(from.value());
 			assertThat(subscription.getStatus()).isEqualTo(from);
-			assertThat(subscription.getEventSequence()).isEqualTo(sequence);
+			assertThat(eventsSince(subscription, recorded)).isEmpty();
+		}
+		else if (UNCHANGED.equals(outcome)) {
+			action.apply.accept(subscription, CLOCK);
+			assertThat(subscription.getStatus()).isEqualTo(from);
+			assertThat(eventsSince(subscription, recorded)).isEmpty();
 		}
 		else {
 			action.apply.accept(subscription, CLOCK);
-			assertThat(subscription.getStatus()).isEqualTo(to);
+			assertThat(subscription.getStatus()).isEqualTo(outcome.status());
+			assertThat(eventsSince(subscription, recorded)).map(Object::getClass)
+				.containsExactlyElementsOf(action.records);
 		}
 	}
 
@@ -107,7 +151,7 @@ class SubscriptionTransitionsTests {
 	void cancelsAnOverdueSubscriptionAtPeriodEndKeepingItLiveUntilThen() {
 		Subscription subscription = in(SubscriptionStatus.PAST_DUE);
 
-		subscription.cancel(false, "too expensive", CLOCK);
+		subscription.cancel(false, "too_expensive", null, CLOCK);
 
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.PAST_DUE);
 		assertThat(subscription.isCancelAtPeriodEnd()).isTrue();
@@ -119,7 +163,7 @@ class SubscriptionTransitionsTests {
 	void cancelsImmediatelyRecordingCanceledThenEnded() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
 
-		subscription.cancel(true, null, CLOCK);
+		subscription.cancel(true, null, null, CLOCK);
 
 		List<SubscriptionEvent> events = subscription.recordedEvents();
 		assertThat(events.get(events.size() - 2)).isInstanceOf(SubscriptionEvent.Canceled.class);
@@ -131,7 +175,7 @@ class SubscriptionTransitionsTests {
 	@Test
 	void uncancelsOnlyWhatIsCanceledAtPeriodEnd() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
-		subscription.cancel(false, null, CLOCK);
+		subscription.cancel(false, null, null, CLOCK);
 
 		subscription.uncancel(CLOCK);
 
@@ -145,7 +189,7 @@ class SubscriptionTransitionsTests {
 		Subscription subscription = in(SubscriptionStatus.REVOKED);
 
 		assertThatExceptionOfType(SubscriptionAlreadyEnded.class)
-			.isThrownBy(() -> subscription.cancel(false, null, CLOCK))
+			.isThrownBy(() -> subscription.cancel(false, null, null, CLOCK))
 			.withMessageContaining("status revoked");
 	}
 
@@ -166,7 +210,7 @@ class SubscriptionTransitionsTests {
 		Clock afterPeriod = Clock.offset(CLOCK, java.time.Duration.ofDays(40));
 
 		assertThat(subscription.endIfDue(afterPeriod)).isFalse();
-		subscription.cancel(false, null, CLOCK);
+		subscription.cancel(false, null, null, CLOCK);
 		assertThat(subscription.endIfDue(CLOCK)).isFalse();
 		assertThat(subscription.endIfDue(afterPeriod)).isTrue();
 
@@ -185,6 +229,72 @@ class SubscriptionTransitionsTests {
 			.containsExactly(1L, 2L, 3L);
 	}
 
+	@Test
+	void keepsTheReasonAndCommentOfACancellationAndDropsThemWhenItIsTakenBack() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+
+		subscription.cancel(false, "too_expensive", "I only use it once a month", CLOCK);
+
+		assertThat(subscription.getCancellationReason()).isEqualTo("too_expensive");
+		assertThat(subscription.getCancellationComment()).isEqualTo("I only use it once a month");
+		subscription.uncancel(CLOCK);
+		assertThat(subscription.getCancellationReason()).isNull();
+		assertThat(subscription.getCancellationComment()).isNull();
+	}
+
+	@Test
+	void keepsTheReasonAndCommentOfAnImmediateCancellation() {
+		Subscription subscription = in(SubscriptionStatus.PAUSED);
+
+		subscription.cancel(true, "unused", "Moving abroad", CLOCK);
+
+		assertThat(subscription.getCancellationReason()).isEqualTo("unused");
+		assertThat(subscription.getCancellationComment()).isEqualTo("Moving abroad");
+	}
+
+	@Test
+	void refusesACancellationCommentLongerThanItKeeps() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		String tooLong = "x".repeat(Subscription.MAX_CANCELLATION_COMMENT_LENGTH + 1);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> subscription.cancel(true, null, tooLong, CLOCK));
+		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+	}
+
+	@Test
+	void refusesToUncancelOnceTheCancellationHasComeDueSayingThePeriodHasEnded() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancel(false, null, null, CLOCK);
+		Clock atPeriodEnd = Clock.fixed(subscription.getEndsAt(), ZoneOffset.UTC);
+		int recorded = subscription.recordedEvents().size();
+
+		assertThatExceptionOfType(SubscriptionPeriodAlreadyEnded.class)
+			.isThrownBy(() -> subscription.uncancel(atPeriodEnd))
+			.satisfies(refusal -> assertThat(refusal.status()).isEqualTo(SubscriptionStatus.ACTIVE))
+			.withMessageContaining("ended at " + subscription.getEndsAt())
+			.withMessageContaining("status active");
+		assertThat(subscription.isCancelAtPeriodEnd()).isTrue();
+		assertThat(eventsSince(subscription, recorded)).isEmpty();
+		assertThat(subscription.endIfDue(atPeriodEnd)).isTrue();
+	}
+
+	@Test
+	void refusesToCancelAtPeriodEndOnceThePeriodHasEndedAndCancelsImmediatelyInstead() {
+		Subscription subscription = in(SubscriptionStatus.TRIALING);
+		Clock afterPeriod = Clock.fixed(subscription.getCurrentPeriodEnd().plusSeconds(1), ZoneOffset.UTC);
+
+		assertThatExceptionOfType(SubscriptionPeriodAlreadyEnded.class)
+			.isThrownBy(() -> subscription.cancel(false, null, null, afterPeriod))
+			.withMessageContaining("status trialing")
+			.withMessageContaining("cancel it immediately instead");
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getEndsAt()).isNull();
+
+		subscription.cancel(true, null, null, afterPeriod);
+		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
+		assertThat(subscription.getEndedAt()).isEqualTo(afterPeriod.instant());
+	}
+
 	/** A subscription brought to {@code status} through its own transitions. */
 	static Subscription in(SubscriptionStatus status) {
 		Subscription subscription = Subscription.create(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 999,
@@ -192,13 +302,18 @@ class SubscriptionTransitionsTests {
 		switch (status) {
 			case PAST_DUE -> subscription.markPastDue(Invoice.open(subscription, CLOCK), CLOCK);
 			case PAUSED -> subscription.pause(PauseMode.VOID, CLOCK);
-			case CANCELED -> subscription.cancel(true, null, CLOCK);
+			case CANCELED -> subscription.cancel(true, null, null, CLOCK);
 			case REVOKED -> subscription.revoke(EndReason.REVOKED, CLOCK);
 			default -> {
 			}
 		}
 		assertThat(subscription.getStatus()).isEqualTo(status);
 		return subscription;
+	}
+
+	private static List<SubscriptionEvent> eventsSince(Subscription subscription, int recorded) {
+		List<SubscriptionEvent> events = subscription.recordedEvents();
+		return events.subList(recorded, events.size());
 	}
 
 	private static SubscriptionEvent last(Subscription subscription) {

@@ -49,7 +49,8 @@ class SubscriptionController {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/cancel}. */
-	record Cancel(Boolean immediately, @Size(max = 64) String reason, @Size(max = 2000) String comment) {
+	record Cancel(Boolean immediately, @Size(max = Subscription.MAX_CANCELLATION_REASON_LENGTH) String reason,
+			@Size(max = Subscription.MAX_CANCELLATION_COMMENT_LENGTH) String comment) {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/pause}. */
@@ -85,9 +86,9 @@ class SubscriptionController {
 
 	@PostMapping("/{id}/cancel")
 	SubscriptionView cancel(@PathVariable UUID id, @Valid @RequestBody(required = false) Cancel request) {
-		boolean immediately = request != null && Boolean.TRUE.equals(request.immediately());
-		return SubscriptionView
-			.of(this.subscriptions.cancel(id, immediately, (request != null) ? request.reason() : null));
+		Cancel cancel = (request != null) ? request : new Cancel(false, null, null);
+		return SubscriptionView.of(this.subscriptions.cancel(id, Boolean.TRUE.equals(cancel.immediately()),
+				cancel.reason(), cancel.comment()));
 	}
 
 	@PostMapping("/{id}/uncancel")

@@ -86,6 +86,98 @@ class SubscriptionApiIntegrationTests {
 	}
 
 	@Test
+	void keepsTheReasonAndCommentOfACancellation() {
+		String id = id(create(this.customer, 0));
+
+		Map<String, Object> canceled = post(id, "cancel",
+				Map.of("immediately", true, "reason", "too_expensive", "comment", "Half the price and I stay"))
+			.getBody();
+
+		assertThat(canceled).containsEntry("status", "canceled")
+			.containsEntry("cancellationReason", "too_expensive")
+			.containsEntry("cancellationComment", "Half the price and I stay");
+		assertThat(get(id)).containsEntry("cancellationReason", "too_expensive")
+			.containsEntry("cancellationComment", "Half the price and I stay");
+	}
+
+	@Test
+	void refusesACancellationCommentTheDatabaseCannotStoreAsBadRequest() {
+		String id = id(create(this.customer, 0));
+
+		ResponseEntity<Map<String, Object>> refused = post(id, "cancel", Map.of("comment", "NUL\u0000inside"));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(refused.getBody()).containsEntry("title", "Invalid value");
+		assertThat(get(id)).containsEntry("status", "active").containsEntry("cancelAtPeriodEnd", false);
+	}
+
+	@Test
+	void refusesToCancelAtPeriodEndOnceThePeriodHasEndedTellingToCancelImmediately() {
+		String id = id(create(this.customer, 0));
+		this.jdbc.update("update subscription set current_period_end = now() - interval '1 day' where id = ?::uuid",
+				id);
+
+		ResponseEntity<Map<String, Object>> atPeriodEnd = post(id, "cancel", Map.of("reason", "unused"));
+
+		assertThat(atPeriodEnd.getStatusCode().value()).isEqualTo(409);
+		assertThat(atPeriodEnd.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(atPeriodEnd.getBody()).containsEntry("currentStatus", "active")
+			.containsEntry("action", "cancel_at_period_end");
+		assertThat((String) atPeriodEnd.getBody().get("detail")).contains("cancel it immediately");
+		assertThat(get(id)).containsEntry("cancelAtPeriodEnd", false).containsEntry("cancellationReason", null);
+		assertThat(post(id, "cancel", Map.of("immediately", true)).getBody()).containsEntry("status", "canceled");
+	}
+
+	@Test
+	void uncancelsASubscriptionCanceledAtPeriodEnd() {
+		String id = id(create(this.customer, 0));
+		post(id, "cancel", Map.of("reason", "too_expensive", "comment", "maybe later"));
+
+		ResponseEntity<Map<String, Object>> uncanceled = post(id, "uncancel", null);
+
+		assertThat(uncanceled.getStatusCode().value()).isEqualTo(200);
+		assertThat(uncanceled.getBody()).containsEntry("status", "active")
+			.containsEntry("cancelAtPeriodEnd", false)
+			.containsEntry("endsAt", null)
+			.containsEntry("canceledAt", null)
+			.containsEntry("cancellationReason", null)
+			.containsEntry("cancellationComment", null);
+	}
+
+	@Test
+	void refusesToUncancelWhatIsNotCanceledAtPeriodEndStatingItsStatus() {
+		String active = id(create(this.customer, 0));
+		String canceled = id(create(this.customer, 0));
+		post(canceled, "cancel", Map.of("immediately", true));
+
+		ResponseEntity<Map<String, Object>> ofActive = post(active, "uncancel", null);
+		ResponseEntity<Map<String, Object>> ofCanceled = post(canceled, "uncancel", null);
+
+		assertThat(ofActive.getStatusCode().value()).isEqualTo(409);
+		assertThat(ofActive.getBody()).containsEntry("currentStatus", "active").containsEntry("action", "uncancel");
+		assertThat(ofCanceled.getStatusCode().value()).isEqualTo(409);
+		assertThat(ofCanceled.getBody()).containsEntry("currentStatus", "canceled");
+	}
+
+	/**
+	 * The period-end job (every second here) may end the subscription before the uncancel arrives or after it; either
+	 * way the uncancel is refused and the subscription ends.
+	 */
+	@Test
+	void refusesToUncancelOnceTheCancellationHasComeDue() {
+		String id = id(create(this.customer, 0));
+		post(id, "cancel", null);
+		this.jdbc.update("update subscription set ends_at = now() - interval '1 minute' where id = ?::uuid", id);
+
+		ResponseEntity<Map<String, Object>> uncancel = post(id, "uncancel", null);
+
+		assertThat(uncancel.getStatusCode().value()).isEqualTo(409);
+		assertThat(uncancel.getBody().get("currentStatus")).isIn("active", "canceled");
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(get(id)).containsEntry("status", "canceled"));
+	}
+
+	@Test
 	void cancelsAnOverdueSubscriptionAndLeavesItsInvoiceOpen() {
 		String id = id(create(this.customer, 0));
 		assertThat(post(id, "payment-failed", null).getBody()).containsEntry("status", "past_due");
@@ -233,6 +325,10 @@ class SubscriptionApiIntegrationTests {
 						"{\"mode\": \"forever\"}"),
 				Arguments.of("wrong type", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
 						"{\"immediately\": [true]}"),
+				Arguments.of("oversize cancellation reason", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
+						"{\"reason\": \"" + "r".repeat(65) + "\"}"),
+				Arguments.of("oversize cancellation comment", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
+						"{\"comment\": \"" + "c".repeat(2001) + "\"}"),
 				Arguments.of("invalid id in path", HttpMethod.GET, "/subscriptions/not-a-uuid", null),
 				Arguments.of("missing customerId", HttpMethod.GET, "/subscriptions", null),
 				Arguments.of("unknown status", HttpMethod.GET, "/subscriptions?customerId=" + id + "&status=zombie",
