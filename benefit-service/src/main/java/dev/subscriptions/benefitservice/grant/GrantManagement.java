@@ -1,12 +1,18 @@
 package dev.subscriptions.benefitservice.grant;
 
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -21,9 +27,14 @@ import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 @Service
 public class GrantManagement {
 
+	/** The revocation reason when the customer was deleted. */
+	public static final String CUSTOMER_DELETED = "customer_deleted";
+
+	private static final int CUSTOMER_LOCK_SPACE = 0x63757374;
+
 	/** One entitlement: a live, unsuspended grant with its benefit. */
 	public record Entitlement(UUID grantId, UUID benefitId, String key, String type, UUID subscriptionId,
-			java.time.Instant grantedAt) {
+			Instant grantedAt) {
 	}
 
 	private final Grants grants;
@@ -34,39 +45,66 @@ public class GrantManagement {
 
 	private final Clock clock;
 
-	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, Clock clock) {
+	private final Duration pastDueGrace;
+
+	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, Clock clock,
+			@Value("${benefit-service.past-due.grace:P7D}") Duration pastDueGrace) {
 		this.grants = grants;
 		this.benefits = benefits;
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.pastDueGrace = pastDueGrace;
 	}
 
 	/**
 	 * Applies a subscription event: unless it is older than the last one applied for the subscription, or the
-	 * customer is deleted, the subscription's grants are brought to {@code access}.
+	 * customer is deleted, the subscription's grants are brought to {@code access}. A subscription past due for longer
+	 * than the grace period gets no more than suspended grants, whatever else happens to it meanwhile.
+	 * <p>
+	 * The customer is locked first (see {@link #lockCustomer}), so that a deletion handled at the same time on
+	 * another consumer thread either sees the grants made here or is seen here as a tombstone.
+	 * @param revocationReason why grants end when {@code access} is {@link Access#REVOKED}
 	 * @return whether the event was applied
 	 */
 	@Transactional
-	public boolean apply(SubscriptionFacts facts, String eventType, Access access) {
-		int newer = this.jdbc.sql("""
-				insert into subscription_state (subscription_id, customer_id, last_sequence, last_event, updated_at)
-				values (?, ?, ?, ?, now())
+	public boolean apply(SubscriptionFacts facts, String eventType, Access access, String revocationReason) {
+		lockCustomer(facts.customerId());
+		List<Optional<Instant>> applied = this.jdbc.sql("""
+				insert into subscription_state
+				       (subscription_id, customer_id, last_sequence, last_event, updated_at, past_due_since)
+				values (:subscription, :customer, :sequence, :event, now(),
+				        case when :event = 'SubscriptionPastDue' then cast(:occurredAt as timestamptz) end)
 				on conflict (subscription_id) do update
-				   set last_sequence = excluded.last_sequence, last_event = excluded.last_event, updated_at = now()
-				 where subscription_state.last_sequence < excluded.last_sequence""")
-			.params(facts.subscriptionId(), facts.customerId(), facts.sequence(), eventType)
-			.update();
-		if (newer == 0) {
+				   set last_sequence = excluded.last_sequence, last_event = excluded.last_event, updated_at = now(),
+				       past_due_since = case
+				           when excluded.last_event = 'SubscriptionPastDue'
+				               then coalesce(subscription_state.past_due_since, excluded.past_due_since)
+				           when excluded.last_event in ('SubscriptionActivated', 'SubscriptionCreated') then null
+				           else subscription_state.past_due_since end
+				 where subscription_state.last_sequence < excluded.last_sequence
+				returning past_due_since""")
+			.param("subscription", facts.subscriptionId())
+			.param("customer", facts.customerId())
+			.param("sequence", facts.sequence())
+			.param("event", eventType)
+			.param("occurredAt", Timestamp.from(facts.occurredAt()))
+			.query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
+			.list();
+		if (applied.isEmpty()) {
 			return false;
 		}
 		if (isDeleted(facts.customerId())) {
-			revokeAllOfSubscription(facts.subscriptionId(), "customer_deleted");
+			revokeAllOfSubscription(facts.subscriptionId(), CUSTOMER_DELETED);
 			return true;
+		}
+		Optional<Instant> pastDueSince = applied.get(0);
+		if (access == Access.GRANTED && pastDueSince.isPresent() && graceExpired(pastDueSince.get())) {
+			access = Access.SUSPENDED;
 		}
 		switch (access) {
 			case GRANTED -> ensureGrants(facts, false);
 			case SUSPENDED -> ensureGrants(facts, true);
-			case REVOKED -> revokeAllOfSubscription(facts.subscriptionId(), "subscription_ended");
+			case REVOKED -> revokeAllOfSubscription(facts.subscriptionId(), revocationReason);
 			case UNCHANGED -> {
 			}
 		}
@@ -75,21 +113,65 @@ public class GrantManagement {
 
 	/**
 	 * Tombstones the customer and revokes every grant of it, so that nothing is granted to it again.
-	 * @return how many grants were revoked
+	 * @return how many of the customer's grants its deletion revoked: here, or before, through the end of a
+	 * subscription that the same deletion revoked (reason {@code customer_deleted} either way)
 	 */
 	@Transactional
 	public int revokeAllOfDeletedCustomer(UUID customerId) {
+		lockCustomer(customerId);
 		this.jdbc.sql("insert into customer_tombstone (customer_id, deleted_at) values (?, now()) on conflict do nothing")
 			.param(customerId)
 			.update();
-		int revoked = 0;
 		for (BenefitGrant grant : this.grants.findLiveByCustomerIdForUpdate(customerId)) {
-			if (grant.revoke("customer_deleted", this.clock)) {
+			if (grant.revoke(CUSTOMER_DELETED, this.clock)) {
 				this.grants.save(grant);
-				revoked++;
 			}
 		}
-		return revoked;
+		return this.jdbc.sql("select count(*) from benefit_grant where customer_id = ? and revocation_reason = ?")
+			.params(customerId, CUSTOMER_DELETED)
+			.query(Integer.class)
+			.single();
+	}
+
+	/** Subscriptions past due for longer than the grace period that still have usable grants. */
+	@Transactional(readOnly = true)
+	public List<SubscriptionRef> pastDueBeyondGrace(int limit) {
+		return this.jdbc.sql("""
+				select s.subscription_id, s.customer_id from subscription_state s
+				where s.past_due_since <= ?
+				  and exists (select 1 from benefit_grant g where g.subscription_id = s.subscription_id
+				              and g.revoked_at is null and g.suspended_at is null)
+				limit ?""")
+			.params(Timestamp.from(this.clock.instant().minus(this.pastDueGrace)), limit)
+			.query((rs, row) -> new SubscriptionRef(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
+			.list();
+	}
+
+	/**
+	 * Suspends the subscription's grants if it is still past due beyond the grace period (checked again under the
+	 * customer's lock, as an event may have paid it meanwhile).
+	 * @return whether grants were suspended
+	 */
+	@Transactional
+	public boolean suspendAfterGrace(SubscriptionRef subscription) {
+		lockCustomer(subscription.customerId());
+		Optional<Instant> pastDueSince = this.jdbc
+			.sql("select past_due_since from subscription_state where subscription_id = ?")
+			.param(subscription.subscriptionId())
+			.query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
+			.optional()
+			.flatMap(since -> since);
+		if (pastDueSince.isEmpty() || !graceExpired(pastDueSince.get())) {
+			return false;
+		}
+		boolean suspended = false;
+		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(subscription.subscriptionId())) {
+			if (grant.suspend(this.clock)) {
+				this.grants.save(grant);
+				suspended = true;
+			}
+		}
+		return suspended;
 	}
 
 	@EventListener
@@ -111,7 +193,7 @@ public class GrantManagement {
 				order by b.key, g.granted_at""")
 			.param(customerId)
 			.query((rs, row) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-					rs.getString(3), rs.getString(4).toLowerCase(java.util.Locale.ROOT), rs.getObject(5, UUID.class),
+					rs.getString(3), rs.getString(4).toLowerCase(Locale.ROOT), rs.getObject(5, UUID.class),
 					rs.getTimestamp(6).toInstant()))
 			.list();
 	}
@@ -157,6 +239,22 @@ public class GrantManagement {
 		}
 	}
 
+	/**
+	 * Serializes, per customer, the handling of its subscription events and of its deletion, which arrive on
+	 * different topics and so on different consumer threads (or instances). A transaction-scoped advisory lock in a
+	 * key space of its own (the two-int form); a hash collision only makes two customers wait for each other.
+	 */
+	private void lockCustomer(UUID customerId) {
+		this.jdbc.sql("select pg_advisory_xact_lock(?, hashtext(?))")
+			.params(CUSTOMER_LOCK_SPACE, customerId.toString())
+			.query((rs, row) -> 1)
+			.list();
+	}
+
+	private boolean graceExpired(Instant pastDueSince) {
+		return !pastDueSince.plus(this.pastDueGrace).isAfter(this.clock.instant());
+	}
+
 	private boolean isDeleted(UUID customerId) {
 		return this.jdbc.sql("select count(*) from customer_tombstone where customer_id = ?")
 			.param(customerId)
@@ -166,7 +264,11 @@ public class GrantManagement {
 
 	/** What every subscription event says about its subscription. */
 	public record SubscriptionFacts(UUID organizationId, UUID customerId, UUID subscriptionId, UUID productId,
-			long sequence) {
+			long sequence, Instant occurredAt) {
+	}
+
+	/** A subscription and its customer. */
+	public record SubscriptionRef(UUID subscriptionId, UUID customerId) {
 	}
 
 }

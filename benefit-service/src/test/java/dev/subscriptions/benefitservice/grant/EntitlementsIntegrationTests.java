@@ -226,6 +226,8 @@ class EntitlementsIntegrationTests {
 		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
 				+ "\", \"type\": \"gold\", \"key\": \"k\"}")).isEqualTo(400);
 		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": ")).isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
+				+ "\", \"type\": \"custom\", \"key\": \"nul\\u0000key\"}")).isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits", "{\"benefitIds\": [\"x\"]}"))
 			.isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",

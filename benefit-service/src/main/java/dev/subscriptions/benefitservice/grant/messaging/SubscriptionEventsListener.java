@@ -1,11 +1,11 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,13 +36,9 @@ class SubscriptionEventsListener {
 
 	private final GrantManagement grants;
 
-	private final boolean suspendWhenPastDue;
-
-	SubscriptionEventsListener(Inbox inbox, GrantManagement grants,
-			@Value("${benefit-service.past-due-access:keep}") String pastDueAccess) {
+	SubscriptionEventsListener(Inbox inbox, GrantManagement grants) {
 		this.inbox = inbox;
 		this.grants = grants;
-		this.suspendWhenPastDue = "suspend".equalsIgnoreCase(pastDueAccess);
 	}
 
 	@KafkaListener(topics = "subscription.events", groupId = CONSUMER)
@@ -54,13 +50,13 @@ class SubscriptionEventsListener {
 		if (!this.inbox.markProcessed(CONSUMER, UUID.fromString(field(event, "event_id")))) {
 			return;
 		}
-		this.grants.apply(facts(event), event.getSchema().getName(), access(event));
+		this.grants.apply(facts(event), event.getSchema().getName(), access(event), revocationReason(event));
 	}
 
 	/**
 	 * The access each event calls for: created, activated, resumed, uncanceled and canceled at period end keep or give
-	 * access; paused with mode {@code void} suspends it ({@code free} keeps it); past due keeps it during the grace
-	 * period unless configured otherwise; ended revokes it.
+	 * access; paused with mode {@code void} suspends it ({@code free} keeps it); past due keeps it (for the grace
+	 * period, which {@link GrantManagement} enforces); ended revokes it.
 	 */
 	Access access(SpecificRecord event) {
 		if (event instanceof SubscriptionCreated || event instanceof SubscriptionActivated
@@ -71,7 +67,7 @@ class SubscriptionEventsListener {
 			return "free".equalsIgnoreCase(paused.getMode()) ? Access.GRANTED : Access.SUSPENDED;
 		}
 		if (event instanceof SubscriptionPastDue) {
-			return this.suspendWhenPastDue ? Access.SUSPENDED : Access.GRANTED;
+			return Access.GRANTED;
 		}
 		if (event instanceof SubscriptionCanceled canceled) {
 			return canceled.getAtPeriodEnd() ? Access.GRANTED : Access.UNCHANGED;
@@ -82,11 +78,23 @@ class SubscriptionEventsListener {
 		return Access.UNCHANGED;
 	}
 
+	/**
+	 * Why grants end with an ended subscription: {@code customer_deleted} when the customer's deletion ended it (the
+	 * same reason the customer's own deletion event gives), otherwise {@code subscription_ended}.
+	 */
+	private static String revocationReason(SpecificRecord event) {
+		if (event instanceof SubscriptionEnded ended && GrantManagement.CUSTOMER_DELETED.equals(ended.getReason())) {
+			return GrantManagement.CUSTOMER_DELETED;
+		}
+		return "subscription_ended";
+	}
+
 	private static SubscriptionFacts facts(SpecificRecord event) {
 		return new SubscriptionFacts(UUID.fromString(field(event, "organization_id")),
 				UUID.fromString(field(event, "customer_id")), UUID.fromString(field(event, "subscription_id")),
 				UUID.fromString(field(event, "product_id")),
-				(Long) event.get(event.getSchema().getField("sequence").pos()));
+				(Long) event.get(event.getSchema().getField("sequence").pos()),
+				(Instant) event.get(event.getSchema().getField("occurred_at").pos()));
 	}
 
 	private static String field(SpecificRecord event, String name) {
