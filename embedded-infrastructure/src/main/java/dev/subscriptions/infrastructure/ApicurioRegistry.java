@@ -66,7 +66,10 @@ public final class ApicurioRegistry implements AutoCloseable {
 		command.add("-Xmx512m");
 		command.add("-Dquarkus.http.port=" + port);
 		command.add("-Dquarkus.http.host=localhost");
+		// 3.x fixes its management interface on at build time (port 9000 by default); give it a free port of its own.
 		command.add("-Dquarkus.management.enabled=false");
+		command.add("-Dquarkus.management.host=localhost");
+		command.add("-Dquarkus.management.port=" + Ports.free());
 		command.add("-Dquarkus.log.level=WARN");
 		settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
 		command.add("-jar");

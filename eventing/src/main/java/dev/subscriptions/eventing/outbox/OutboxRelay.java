@@ -126,10 +126,14 @@ public class OutboxRelay implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Starts after the listeners and web server it serves, stops after them. */
+	/**
+	 * Stops after the Kafka listeners ({@code MAX_VALUE - 100}), the web server ({@code MAX_VALUE - 1024}) and its
+	 * graceful shutdown ({@code MAX_VALUE - 2048}), so that events committed by requests and records still being
+	 * handled during shutdown are published before the process exits rather than at its next start.
+	 */
 	@Override
 	public int getPhase() {
-		return Integer.MAX_VALUE - 1000;
+		return Integer.MAX_VALUE - 4096;
 	}
 
 	private void run() {

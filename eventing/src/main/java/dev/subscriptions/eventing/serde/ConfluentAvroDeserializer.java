@@ -2,6 +2,7 @@ package dev.subscriptions.eventing.serde;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -45,7 +46,7 @@ public class ConfluentAvroDeserializer implements Deserializer<Object> {
 
 	@Override
 	public void configure(Map<String, ?> configs, boolean isKey) {
-		this.registry = SchemaRegistryClient.forUrl(String.valueOf(configs.get(WireFormat.SCHEMA_REGISTRY_URL)));
+		this.registry = SchemaRegistryClient.forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null));
 		Object specific = configs.get(WireFormat.SPECIFIC_AVRO_READER);
 		this.specific = (specific == null) || Boolean.parseBoolean(specific.toString());
 	}

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -48,7 +49,7 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 		if (strategy != null && !WireFormat.TOPIC_RECORD_NAME_STRATEGY.equals(strategy.toString())) {
 			throw new IllegalArgumentException("Only " + WireFormat.TOPIC_RECORD_NAME_STRATEGY + " is supported");
 		}
-		this.registry = SchemaRegistryClient.forUrl(String.valueOf(configs.get(WireFormat.SCHEMA_REGISTRY_URL)));
+		this.registry = SchemaRegistryClient.forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null));
 		Object autoRegister = configs.get(WireFormat.AUTO_REGISTER_SCHEMAS);
 		this.autoRegister = (autoRegister == null) || Boolean.parseBoolean(autoRegister.toString());
 	}

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.EventingTestApplication;
@@ -94,8 +95,7 @@ class OutboxIntegrationTests {
 	 */
 	@Test
 	void publishesRightAfterTheCommitWhenIdle() throws Exception {
-		Map<String, Long> committedAt = new ConcurrentHashMap<>();
-		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+		Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
 		AtomicBoolean reading = new AtomicBoolean(true);
 		Thread consumer = new Thread(() -> {
 			try (TopicReader reader = new TopicReader(TOPIC)) {
@@ -104,23 +104,28 @@ class OutboxIntegrationTests {
 					List<ConsumerRecord<String, byte[]>> records = reader.poll();
 					long now = System.nanoTime();
 					for (; seen < records.size(); seen++) {
-						Long start = committedAt.get(records.get(seen).key());
-						if (start != null) {
-							latencies.add(now - start);
-						}
+						arrivedAt.putIfAbsent(records.get(seen).key(), now);
 					}
 				}
 			}
 		});
 		consumer.start();
+		List<Long> latencies = new ArrayList<>();
 		try {
 			for (int i = 0; i < 200; i++) {
 				String key = UUID.randomUUID().toString();
-				int expected = latencies.size() + 1;
-				this.transactions
-					.executeWithoutResult(status -> this.outbox.append(TOPIC, key, TestEvents.customerDeleted(key)));
-				committedAt.put(key, System.nanoTime());
-				await().atMost(Duration.ofSeconds(10)).until(() -> latencies.size() >= expected);
+				long[] committedAt = new long[1];
+				this.transactions.executeWithoutResult(status -> {
+					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							committedAt[0] = System.nanoTime();
+						}
+					});
+					this.outbox.append(TOPIC, key, TestEvents.customerDeleted(key));
+				});
+				await().atMost(Duration.ofSeconds(10)).until(() -> arrivedAt.containsKey(key));
+				latencies.add(arrivedAt.get(key) - committedAt[0]);
 			}
 		}
 		finally {

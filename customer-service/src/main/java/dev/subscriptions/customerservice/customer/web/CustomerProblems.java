@@ -1,11 +1,15 @@
 package dev.subscriptions.customerservice.customer.web;
 
+import java.sql.SQLException;
 import java.util.Map;
 
 import org.postgresql.util.PSQLException;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -71,6 +75,31 @@ class CustomerProblems extends ResponseEntityExceptionHandler {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * What the database refuses as data (SQLSTATE class 22, e.g. a NUL character in a text) is bad input: 400. Any
+	 * other database failure is still answered as a problem: 503 while the database is unreachable, otherwise 500.
+	 */
+	@ExceptionHandler
+	ProblemDetail databaseFailure(DataAccessException exception) {
+		String sqlState = null;
+		for (Throwable cause = exception; cause != null && sqlState == null; cause = cause.getCause()) {
+			sqlState = (cause instanceof SQLException sql) ? sql.getSQLState() : null;
+		}
+		if (sqlState != null && sqlState.startsWith("22")) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"A value cannot be stored (SQLSTATE " + sqlState + "), e.g. it contains a NUL character");
+			problem.setTitle("Invalid value");
+			return problem;
+		}
+		boolean unavailable = exception instanceof TransientDataAccessException
+				|| exception instanceof DataAccessResourceFailureException;
+		logger.error("Database failure", exception);
+		ProblemDetail problem = ProblemDetail.forStatus(
+				unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR);
+		problem.setTitle(unavailable ? "Database unavailable" : "Internal error");
+		return problem;
 	}
 
 }

@@ -240,7 +240,9 @@ class CustomerApiIntegrationTests {
 				Arguments.of("missing organizationId", HttpMethod.GET, "/customers", null),
 				Arguments.of("invalid organizationId", HttpMethod.GET, "/customers?organizationId=42", null),
 				Arguments.of("page size too large", HttpMethod.GET, "/customers?organizationId=" + org + "&size=1000",
-						null));
+						null),
+				Arguments.of("NUL character in the name", HttpMethod.POST, "/customers", "{\"organizationId\": \""
+						+ org + "\", \"email\": \"nul@example.com\", \"name\": \"A\\u0000B\"}"));
 	}
 
 	@ParameterizedTest(name = "{0}")
