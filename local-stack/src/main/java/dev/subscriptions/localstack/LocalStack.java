@@ -1,24 +1,19 @@
 package dev.subscriptions.localstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import dev.subscriptions.infrastructure.ApicurioRegistry;
 import dev.subscriptions.infrastructure.EmbeddedKafka;
 import dev.subscriptions.infrastructure.EmbeddedPostgresql;
+import dev.subscriptions.infrastructure.ServiceProcess;
 
 /**
  * The whole platform on one machine, without Docker: a Kafka broker (9092), Apicurio Registry (8080, schemas kept in
@@ -77,6 +72,7 @@ public final class LocalStack {
 		EmbeddedPostgresql postgres = EmbeddedPostgresql.start(POSTGRES_PORT, data.resolve("postgres").toFile());
 		this.running.add(postgres);
 		postgres.createDatabase("registry");
+		postgres.createDatabase("benchmark");
 		SERVICES.forEach(service -> postgres.createDatabase(service.database()));
 
 		log("Kafka broker on " + KAFKA_PORT + " (data in " + data.resolve("kafka") + ")");
@@ -87,15 +83,17 @@ public final class LocalStack {
 				"registry", "registry", data.resolve("logs/apicurio-registry.log"));
 		this.running.add(registry);
 
-		List<Process> processes = new ArrayList<>();
+		List<ServiceProcess> services = new ArrayList<>();
 		for (Service service : SERVICES) {
 			log("Starting " + service.name() + " on " + service.port());
-			Process process = service.start(data.resolve("logs"), postgres, registry);
-			processes.add(process);
-			this.running.add(() -> stopProcess(process));
+			ServiceProcess process = ServiceProcess.of(Path.of(""), service.name(), service.port(), postgres,
+					service.database(), "localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"))
+				.start();
+			services.add(process);
+			this.running.add(process);
 		}
-		for (int i = 0; i < SERVICES.size(); i++) {
-			SERVICES.get(i).awaitHealthy(processes.get(i), data.resolve("logs"));
+		for (ServiceProcess service : services) {
+			service.awaitHealthy(Duration.ofMinutes(3));
 		}
 
 		System.out.println();
@@ -123,13 +121,6 @@ public final class LocalStack {
 		this.running.clear();
 	}
 
-	private static void stopProcess(Process process) throws InterruptedException {
-		process.destroy();
-		if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-		}
-	}
-
 	private static String option(String[] args, String name, String fallback) {
 		for (int i = 0; i < args.length - 1; i++) {
 			if (args[i].equals(name)) {
@@ -154,65 +145,8 @@ public final class LocalStack {
 		System.out.println("==> " + message);
 	}
 
-	/** A service of the platform, run from its executable jar. */
+	/** A service of the platform: its module, database and port. */
 	private record Service(String name, String database, int port) {
-
-		Process start(Path logs, EmbeddedPostgresql postgres, ApicurioRegistry registry) throws IOException {
-			Path jar = jar();
-			Map<String, String> environment = new LinkedHashMap<>();
-			environment.put("PORT", String.valueOf(this.port));
-			environment.put("DATABASE_URL", postgres.jdbcUrl(this.database));
-			environment.put("DATABASE_USERNAME", this.database);
-			environment.put("DATABASE_PASSWORD", this.database);
-			environment.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + KAFKA_PORT);
-			environment.put("SCHEMA_REGISTRY_URL", registry.confluentApiUrl());
-			String java = ProcessHandle.current().info().command().orElse("java");
-			ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(logs.resolve(this.name + ".log").toFile());
-			builder.environment().putAll(environment);
-			return builder.start();
-		}
-
-		Path jar() throws IOException {
-			Path target = Path.of(this.name, "target");
-			try (Stream<Path> files = Files.list(target)) {
-				return files.filter(file -> file.getFileName().toString().matches(this.name + "-.*\\.jar"))
-					.filter(file -> !file.getFileName().toString().endsWith("-plain.jar"))
-					.findFirst()
-					.orElseThrow();
-			}
-			catch (IOException | java.util.NoSuchElementException ex) {
-				throw new IOException("No executable jar in " + target.toAbsolutePath()
-						+ "; build first: ./mvnw -DskipTests package", ex);
-			}
-		}
-
-		void awaitHealthy(Process process, Path logs) throws InterruptedException {
-			HttpClient client = HttpClient.newHttpClient();
-			HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health"))
-				.timeout(Duration.ofSeconds(2))
-				.build();
-			long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-			while (System.nanoTime() < deadline) {
-				if (!process.isAlive()) {
-					throw new IllegalStateException(this.name + " exited with " + process.exitValue() + "; see "
-							+ logs.resolve(this.name + ".log"));
-				}
-				try {
-					if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-						return;
-					}
-				}
-				catch (IOException ex) {
-					// not listening yet
-				}
-				Thread.sleep(500);
-			}
-			throw new IllegalStateException(this.name + " was not healthy within 3 minutes; see "
-					+ logs.resolve(this.name + ".log"));
-		}
-
 	}
 
 }

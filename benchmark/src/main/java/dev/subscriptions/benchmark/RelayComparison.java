@@ -1,0 +1,175 @@
+package dev.subscriptions.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+
+import dev.subscriptions.eventing.EventingAutoConfiguration;
+import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.events.customer.CustomerDeleted;
+
+/**
+ * The outbox relay of a running service against a raw {@link KafkaProducer}, on the same broker, with the same
+ * records and the same producer settings ({@link EventingAutoConfiguration#relayProducerProperties}).
+ * <p>
+ * The relay's rows are written straight into customer-service's {@code outbox} table in one transaction, as another
+ * instance of the service would; the running relay finds them by its fallback poll and publishes them to a topic of
+ * this run only. Both rates are taken from the records' own timestamps on the topic (first to last), so neither
+ * includes the wait before the relay's poll.
+ */
+final class RelayComparison implements AutoCloseable {
+
+	private static final int PARTITIONS = 6;
+
+	private final String bootstrapServers;
+
+	private final Database outboxDatabase;
+
+	private final List<String> keys = new ArrayList<>();
+
+	private final List<byte[]> payloads = new ArrayList<>();
+
+	private final Set<String> topics = new LinkedHashSet<>();
+
+	RelayComparison(String bootstrapServers, String registryUrl, Database outboxDatabase, int events) {
+		this.bootstrapServers = bootstrapServers;
+		this.outboxDatabase = outboxDatabase;
+		ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(SchemaRegistryClient.forUrl(registryUrl),
+				false);
+		Instant now = Instant.now();
+		List<String> customers = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			customers.add(UUID.randomUUID().toString());
+		}
+		for (int i = 0; i < events; i++) {
+			String customer = customers.get(i % customers.size());
+			CustomerDeleted event = CustomerDeleted.newBuilder()
+				.setEventId(UUID.randomUUID().toString())
+				.setOccurredAt(now)
+				.setOrganizationId(UUID.randomUUID().toString())
+				.setCustomerId(customer)
+				.setDeletedAt(now)
+				.build();
+			this.keys.add(customer);
+			this.payloads.add(serializer.serialize("customer.events", event));
+		}
+	}
+
+	/** Events per second of one relay round. */
+	double relay() throws Exception {
+		String topic = newTopic("relay");
+		try (Connection connection = this.outboxDatabase.connect();
+				PreparedStatement insert = connection.prepareStatement("""
+						insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
+						values (?, 'customer', ?, 'CustomerDeleted', ?, ?, ?::jsonb)""")) {
+			connection.setAutoCommit(false);
+			for (int i = 0; i < this.payloads.size(); i++) {
+				UUID id = UUID.randomUUID();
+				insert.setObject(1, id);
+				insert.setString(2, this.keys.get(i));
+				insert.setBytes(3, this.payloads.get(i));
+				insert.setString(4, topic);
+				insert.setString(5, "{\"event_type\":\"CustomerDeleted\",\"event_id\":\"" + id + "\"}");
+				insert.addBatch();
+			}
+			insert.executeBatch();
+			connection.commit();
+		}
+		return rate(topic);
+	}
+
+	/** Events per second of one raw producer round. */
+	double raw() throws Exception {
+		String topic = newTopic("raw");
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+				new ByteArraySerializer())) {
+			for (int i = 0; i < this.payloads.size(); i++) {
+				ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, this.keys.get(i),
+						this.payloads.get(i));
+				record.headers().add("event_type", "CustomerDeleted".getBytes(StandardCharsets.UTF_8));
+				producer.send(record);
+			}
+			producer.flush();
+		}
+		return rate(topic);
+	}
+
+	/** Deletes the topics of this run. */
+	@Override
+	public void close() throws Exception {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
+			admin.deleteTopics(this.topics).all().get();
+		}
+	}
+
+	private Map<String, Object> producerProperties() {
+		KafkaProperties kafka = new KafkaProperties();
+		kafka.setBootstrapServers(List.of(this.bootstrapServers));
+		Map<String, Object> properties = EventingAutoConfiguration.relayProducerProperties(kafka);
+		properties.put("client.id", "benchmark-raw");
+		return properties;
+	}
+
+	private String newTopic(String kind) throws Exception {
+		String topic = "benchmark." + kind + "." + UUID.randomUUID().toString().substring(0, 8);
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
+			admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get();
+		}
+		this.topics.add(topic);
+		return topic;
+	}
+
+	/** Reads the topic until every record arrived; events per second between the first and the last timestamp. */
+	private double rate(String topic) {
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				Map.of("bootstrap.servers", this.bootstrapServers, "max.poll.records", 5000, "fetch.min.bytes", 1),
+				new StringDeserializer(), new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = new ArrayList<>();
+			for (int i = 0; i < PARTITIONS; i++) {
+				partitions.add(new TopicPartition(topic, i));
+			}
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			long first = Long.MAX_VALUE;
+			long last = Long.MIN_VALUE;
+			int received = 0;
+			long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+			while (received < this.payloads.size()) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException(
+							"Only " + received + " of " + this.payloads.size() + " records arrived on " + topic);
+				}
+				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+					first = Math.min(first, record.timestamp());
+					last = Math.max(last, record.timestamp());
+					received++;
+				}
+			}
+			return (received - 1) * 1000.0 / Math.max(1, last - first);
+		}
+	}
+
+}

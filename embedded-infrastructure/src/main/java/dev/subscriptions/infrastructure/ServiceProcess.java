@@ -1,0 +1,185 @@
+package dev.subscriptions.infrastructure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One of the platform's services, run from its executable jar as a child process and configured only by the
+ * environment variables a deployment would set: {@code PORT}, {@code DATABASE_*}, {@code KAFKA_BOOTSTRAP_SERVERS},
+ * {@code SCHEMA_REGISTRY_URL}.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private final String name;
+
+	private final int port;
+
+	private final Path jar;
+
+	private final Map<String, String> environment;
+
+	private final Path log;
+
+	private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m"));
+
+	private Process process;
+
+	private ServiceProcess(String name, int port, Path jar, Map<String, String> environment, Path log) {
+		this.name = name;
+		this.port = port;
+		this.jar = jar;
+		this.environment = environment;
+		this.log = log;
+	}
+
+	/**
+	 * Prepares a service.
+	 * @param projectRoot the directory holding the service modules
+	 * @param name the module, e.g. {@code customer-service}
+	 * @param port its HTTP port (0 for a free one)
+	 * @param database its database and login on {@code postgres}
+	 * @param logs where its output goes ({@code <name>.log})
+	 */
+	public static ServiceProcess of(Path projectRoot, String name, int port, EmbeddedPostgresql postgres,
+			String database, String kafkaBootstrapServers, String schemaRegistryUrl, Path logs) {
+		int actualPort = (port > 0) ? port : Ports.free();
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("PORT", String.valueOf(actualPort));
+		environment.put("DATABASE_URL", postgres.jdbcUrl(database));
+		environment.put("DATABASE_USERNAME", database);
+		environment.put("DATABASE_PASSWORD", database);
+		environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+		environment.put("SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+		return new ServiceProcess(name, actualPort, jar(projectRoot, name), environment, logs.resolve(name + ".log"));
+	}
+
+	/** Adds or overrides an environment variable for the next start. */
+	public ServiceProcess with(String variable, String value) {
+		this.environment.put(variable, value);
+		return this;
+	}
+
+	/** Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start faster in tests. */
+	public ServiceProcess withJvmOption(String option) {
+		this.jvmOptions.add(option);
+		return this;
+	}
+
+	/** Starts the process (not waiting for it to be healthy). */
+	public synchronized ServiceProcess start() {
+		try {
+			Files.createDirectories(this.log.getParent());
+			String java = ProcessHandle.current().info().command().orElse("java");
+			List<String> command = new ArrayList<>();
+			command.add(java);
+			command.addAll(this.jvmOptions);
+			command.addAll(List.of("-jar", this.jar.toString()));
+			ProcessBuilder builder = new ProcessBuilder(command)
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
+			builder.environment().putAll(this.environment);
+			this.process = builder.start();
+			return this;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start " + this.name, ex);
+		}
+	}
+
+	/** Waits until {@code /actuator/health} answers 200. */
+	public ServiceProcess awaitHealthy(Duration timeout) {
+		HttpClient client = HttpClient.newHttpClient();
+		HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+			.timeout(Duration.ofSeconds(2))
+			.build();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(
+						this.name + " exited with " + this.process.exitValue() + "; see " + this.log);
+			}
+			try {
+				if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return this;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			this.process.onExit().completeOnTimeout(null, 250, TimeUnit.MILLISECONDS).join();
+		}
+		throw new IllegalStateException(this.name + " was not healthy within " + timeout + "; see " + this.log);
+	}
+
+	/** Kills the process at once (SIGKILL): no graceful shutdown, no offset commit, as in a crash. */
+	public synchronized void kill() {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+			this.process.onExit().join();
+			this.process = null;
+		}
+	}
+
+	/** Stops the process gracefully (SIGTERM), or kills it after 30 s. */
+	@Override
+	public synchronized void close() {
+		if (this.process != null) {
+			this.process.destroy();
+			if (!this.process.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join().isAlive()) {
+				this.process = null;
+				return;
+			}
+			kill();
+		}
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	public Path log() {
+		return this.log;
+	}
+
+	private static Path jar(Path projectRoot, String name) {
+		Path target = projectRoot.resolve(name).resolve("target");
+		try (Stream<Path> files = Files.list(target)) {
+			return files.filter(file -> file.getFileName().toString().matches(Pattern.quote(name) + "-.*\\.jar"))
+				.filter(file -> !file.getFileName().toString().endsWith("-plain.jar"))
+				.findFirst()
+				.orElseThrow();
+		}
+		catch (IOException | NoSuchElementException ex) {
+			throw new IllegalStateException("No executable jar in " + target.toAbsolutePath()
+					+ "; build first: ./mvnw -DskipTests package", ex);
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.subscriptions.endtoend;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.subscriptions.infrastructure.ServiceProcess;
+import dev.subscriptions.infrastructure.SharedInfrastructure;
+
+/**
+ * The platform under test, once per JVM: the three services as separate processes from their executable jars, each
+ * with its own database and login, on the shared Kafka broker and schema registry.
+ */
+final class Platform {
+
+	private static final Path ROOT = Path.of("..");
+
+	private static final Path LOGS = Path.of("target", "service-logs");
+
+	static final ServiceProcess customers = service("customer-service", "customer");
+
+	static final ServiceProcess subscriptions = service("subscription-service", "subscription");
+
+	static final ServiceProcess benefits = service("benefit-service", "benefit");
+
+	static {
+		List<ServiceProcess> all = List.of(customers, subscriptions, benefits);
+		all.forEach(ServiceProcess::start);
+		for (ServiceProcess service : all) {
+			service.awaitHealthy(Duration.ofMinutes(4));
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> all.forEach(ServiceProcess::close)));
+	}
+
+	private Platform() {
+	}
+
+	/** Starts the services if they are not running yet. */
+	static void start() {
+	}
+
+	private static ServiceProcess service(String name, String database) {
+		return ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(),
+				SharedInfrastructure.newDatabase(database), SharedInfrastructure.kafka().bootstrapServers(),
+				SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
+			.withJvmOption("-XX:TieredStopAtLevel=1");
+	}
+
+}
