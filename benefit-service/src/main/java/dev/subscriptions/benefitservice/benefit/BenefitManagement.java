@@ -1,8 +1,10 @@
 package dev.subscriptions.benefitservice.benefit;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,6 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class BenefitManagement {
+
+	private static final int PRODUCT_LOCK_SPACE = 0x70726f64;
 
 	/** Published when a benefit is deleted, in its transaction: its grants are revoked with it. */
 	public record BenefitDeleted(UUID benefitId) {
@@ -74,15 +78,34 @@ public class BenefitManagement {
 	}
 
 	/**
+	 * The benefits to grant for a subscription of the product in the organization, in the caller's transaction; see
+	 * {@link Benefits#findLiveByProductIdAndOrganizationIdForShare}.
+	 */
+	@Transactional
+	public List<Benefit> benefitsToGrant(UUID productId, UUID organizationId) {
+		return this.benefits.findLiveByProductIdAndOrganizationIdForShare(productId, organizationId);
+	}
+
+	/**
 	 * Sets which benefits a product grants, replacing the mapping. Applies to grants made from now on; existing
-	 * grants stay as they are.
+	 * grants stay as they are. The benefits must belong to one organization, as the product does. Concurrent
+	 * mappings of one product are serialized (advisory lock per product), so the last one wins whole.
+	 * @throws BenefitsOfSeveralOrganizations when they do not
 	 */
 	@Transactional
 	public List<Benefit> mapProduct(UUID productId, List<UUID> benefitIds) {
 		List<UUID> distinct = List.copyOf(new LinkedHashSet<>(benefitIds));
+		Set<UUID> organizations = new HashSet<>();
 		for (UUID benefitId : distinct) {
-			get(benefitId);
+			organizations.add(get(benefitId).getOrganizationId());
 		}
+		if (organizations.size() > 1) {
+			throw new BenefitsOfSeveralOrganizations(productId, organizations);
+		}
+		this.jdbc.sql("select pg_advisory_xact_lock(?, hashtext(?))")
+			.params(PRODUCT_LOCK_SPACE, productId.toString())
+			.query((rs, row) -> 1)
+			.list();
 		this.jdbc.sql("delete from product_benefit where product_id = ?").param(productId).update();
 		for (int position = 0; position < distinct.size(); position++) {
 			this.jdbc.sql("insert into product_benefit (product_id, benefit_id, position) values (?, ?, ?)")

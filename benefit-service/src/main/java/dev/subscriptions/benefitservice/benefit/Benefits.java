@@ -28,4 +28,15 @@ public interface Benefits extends ListCrudRepository<Benefit, UUID> {
 			order by p.position""")
 	List<Benefit> findLiveByProductId(UUID productId);
 
+	/**
+	 * The live benefits of the organization a product grants, share-locked: a deletion of one of them that is under
+	 * way is waited for (and the benefit then left out), so no grant is made for a benefit being deleted.
+	 */
+	@Query("""
+			select b.* from benefit b join product_benefit p on p.benefit_id = b.id
+			where p.product_id = :productId and b.organization_id = :organizationId and b.deleted_at is null
+			order by p.position
+			for share of b""")
+	List<Benefit> findLiveByProductIdAndOrganizationIdForShare(UUID productId, UUID organizationId);
+
 }

@@ -200,10 +200,7 @@ public class GrantManagement {
 
 	@Transactional(readOnly = true)
 	public List<BenefitGrant> find(UUID customerId, UUID subscriptionId, String state) {
-		return this.grants.find(customerId, subscriptionId)
-			.stream()
-			.filter(grant -> state == null || grant.state().equalsIgnoreCase(state))
-			.toList();
+		return this.grants.find(customerId, subscriptionId, (state != null) ? state.toLowerCase(Locale.ROOT) : null);
 	}
 
 	/** Every benefit of the product granted to the subscription, suspended or not; the grants it has are reused. */
@@ -213,7 +210,7 @@ public class GrantManagement {
 			live.put(grant.getBenefitId(), grant);
 		}
 		List<BenefitGrant> changed = new ArrayList<>();
-		for (Benefit benefit : this.benefits.benefitsOfProduct(facts.productId())) {
+		for (Benefit benefit : this.benefits.benefitsToGrant(facts.productId(), facts.organizationId())) {
 			if (!live.containsKey(benefit.getId())) {
 				BenefitGrant grant = BenefitGrant.grant(facts.organizationId(), facts.customerId(),
 						facts.subscriptionId(), benefit.getId(), this.clock);

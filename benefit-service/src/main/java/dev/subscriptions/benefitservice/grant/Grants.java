@@ -20,12 +20,17 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 	@Query("select * from benefit_grant where benefit_id = :benefitId and revoked_at is null for update")
 	List<BenefitGrant> findLiveByBenefitIdForUpdate(UUID benefitId);
 
+	/** Grants of a customer and/or subscription, in a state ({@code active}, {@code suspended}, {@code revoked}) or any. */
 	@Query("""
 			select * from benefit_grant
 			where (cast(:customerId as uuid) is null or customer_id = cast(:customerId as uuid))
 			  and (cast(:subscriptionId as uuid) is null or subscription_id = cast(:subscriptionId as uuid))
+			  and (cast(:state as varchar) is null
+			       or (:state = 'revoked' and revoked_at is not null)
+			       or (:state = 'suspended' and revoked_at is null and suspended_at is not null)
+			       or (:state = 'active' and revoked_at is null and suspended_at is null))
 			order by granted_at, id
 			limit 1000""")
-	List<BenefitGrant> find(UUID customerId, UUID subscriptionId);
+	List<BenefitGrant> find(UUID customerId, UUID subscriptionId, String state);
 
 }

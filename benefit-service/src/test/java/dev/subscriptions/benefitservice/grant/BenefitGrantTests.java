@@ -6,8 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BenefitGrantTests {
 
@@ -36,6 +40,47 @@ class BenefitGrantTests {
 		assertThat(this.grant.restore()).isFalse();
 		assertThat(this.grant.state()).isEqualTo("revoked");
 		assertThat(this.grant.getRevocationReason()).isEqualTo("customer_deleted");
+	}
+
+	/** Every (state, action) pair: the state it leads to and whether the action changed anything. */
+	static Stream<Arguments> transitions() {
+		return Stream.of(Arguments.of("active", "suspend", "suspended", true),
+				Arguments.of("active", "restore", "active", false), Arguments.of("active", "revoke", "revoked", true),
+				Arguments.of("suspended", "suspend", "suspended", false),
+				Arguments.of("suspended", "restore", "active", true),
+				Arguments.of("suspended", "revoke", "revoked", true),
+				Arguments.of("revoked", "suspend", "revoked", false),
+				Arguments.of("revoked", "restore", "revoked", false),
+				Arguments.of("revoked", "revoke", "revoked", false));
+	}
+
+	@ParameterizedTest(name = "{0} + {1} -> {2}")
+	@MethodSource("transitions")
+	void appliesEveryActionInEveryState(String from, String action, String to, boolean changed) {
+		BenefitGrant grant = in(from);
+
+		boolean result = switch (action) {
+			case "suspend" -> grant.suspend(this.clock);
+			case "restore" -> grant.restore();
+			case "revoke" -> grant.revoke("customer_deleted", this.clock);
+			default -> throw new IllegalArgumentException(action);
+		};
+
+		assertThat(result).isEqualTo(changed);
+		assertThat(grant.state()).isEqualTo(to);
+	}
+
+	private BenefitGrant in(String state) {
+		BenefitGrant grant = BenefitGrant.grant(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+				UUID.randomUUID(), this.clock);
+		switch (state) {
+			case "suspended" -> grant.suspend(this.clock);
+			case "revoked" -> grant.revoke("subscription_ended", this.clock);
+			default -> {
+			}
+		}
+		assertThat(grant.state()).isEqualTo(state);
+		return grant;
 	}
 
 }

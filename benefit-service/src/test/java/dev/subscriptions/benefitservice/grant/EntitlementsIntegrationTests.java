@@ -182,6 +182,7 @@ class EntitlementsIntegrationTests {
 			.isEqualTo(204);
 
 		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrder("license", "discord");
+		assertThat(grants("subscriptionId=" + sub.id + "&state=active")).hasSize(2);
 		assertThat(grants("subscriptionId=" + sub.id + "&state=revoked")).singleElement()
 			.satisfies(grant -> assertThat(grant).containsEntry("benefitId", premium)
 				.containsEntry("revocationReason", "benefit_deleted"));
@@ -232,6 +233,16 @@ class EntitlementsIntegrationTests {
 			.isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}")).isEqualTo(404);
+		String ours = benefitIdOf("premium");
+		String theirs = id(client().post()
+			.uri("/benefits")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", UUID.randomUUID().toString(), "type", "custom", "key", "theirs"))
+			.retrieve()
+			.toEntity(JSON));
+		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
+				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}")).isEqualTo(422);
+		assertThat(benefitKeysById()).hasSize(3);
 	}
 
 	/**

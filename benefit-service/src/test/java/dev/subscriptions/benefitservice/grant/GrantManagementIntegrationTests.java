@@ -94,6 +94,33 @@ class GrantManagementIntegrationTests {
 	}
 
 	@Test
+	void grantsNothingOfABenefitWhoseDeletionCommitsWhileASubscriptionIsGranted() throws Exception {
+		UUID deletedBenefit = this.benefits.benefitsOfProduct(this.product).get(0).getId();
+		CountDownLatch deleted = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> this.transactions.executeWithoutResult(
+				status -> {
+					this.benefits.delete(deletedBenefit);
+					deleted.countDown();
+					awaitQuietly(commit);
+				}));
+		assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
+
+		CompletableFuture<Boolean> creation = CompletableFuture
+			.supplyAsync(() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
+			.sql("select count(*) from pg_locks where locktype = 'transactionid' and not granted")
+			.query(Integer.class)
+			.single() > 0);
+		commit.countDown();
+		deletion.get(20, TimeUnit.SECONDS);
+
+		assertThat(creation.get(20, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.grants.find(null, this.subscription, "active")).hasSize(2)
+			.noneSatisfy(grant -> assertThat(grant.getBenefitId()).isEqualTo(deletedBenefit));
+	}
+
+	@Test
 	void countsGrantsThatTheDeletionRevokedThroughTheEndOfASubscriptionInTheDeletionReport() {
 		this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null);
 		this.grants.apply(next(Instant.now()), "SubscriptionEnded", Access.REVOKED, "customer_deleted");

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.subscriptions.benefitservice.benefit.BenefitNotFound;
+import dev.subscriptions.benefitservice.benefit.BenefitsOfSeveralOrganizations;
 
 /**
  * Every error of the API as an RFC 9457 problem: unknown id 404, a live benefit with the same key 409 naming the
@@ -26,6 +27,14 @@ class BenefitProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail notFound(BenefitNotFound exception) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, exception.getMessage());
 		problem.setTitle("Benefit not found");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail severalOrganizations(BenefitsOfSeveralOrganizations exception) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+				exception.getMessage());
+		problem.setTitle("Benefits of several organizations");
 		return problem;
 	}
 
