@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -137,9 +138,30 @@ final class RelayComparison implements AutoCloseable {
 		String topic = "benchmark." + kind + "." + UUID.randomUUID().toString().substring(0, 8);
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
 			admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get();
+			this.topics.add(topic);
+			awaitLeaders(admin, topic);
 		}
-		this.topics.add(topic);
 		return topic;
+	}
+
+	/**
+	 * Waits until every partition of a new topic has a leader: an idempotent producer that sends while the leaders
+	 * are still being elected can stall on out-of-order sequence retries, which would measure the election.
+	 */
+	private static void awaitLeaders(Admin admin, String topic) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (true) {
+			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+			if (description.partitions().size() == PARTITIONS
+					&& description.partitions().stream().allMatch(partition -> partition.leader() != null)) {
+				Thread.sleep(500);
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Topic " + topic + " has no leaders after 30 s");
+			}
+			Thread.sleep(100);
+		}
 	}
 
 	/** Reads the topic until every record arrived; events per second between the first and the last timestamp. */
