@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -184,6 +186,42 @@ class OutboxRelayIntegrationTests {
 		assertThat(count()).isZero();
 	}
 
+	/**
+	 * A row committed by another instance (or left by a crash) sends this relay no signal: its poll (every 200 ms here)
+	 * finds it.
+	 */
+	@Test
+	void publishesARowItWasNotToldAboutAtItsNextPoll() {
+		append(1, 1);
+		Map<String, Object> row = this.jdbc.queryForMap("select aggregateid, payload from outbox");
+		this.jdbc.update("delete from outbox");
+		startRelay(Map.of());
+		await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+
+		this.jdbc.update("""
+				insert into outbox (id, aggregatetype, aggregateid, type, payload, topic)
+				values (?, 'customer', ?, 'CustomerCreated', ?, ?)""", UUID.randomUUID(), row.get("aggregateid"),
+				row.get("payload"), this.topic);
+
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10)).until(() -> count() == 0);
+		assertThat(readAtLeast(1)).singleElement()
+			.satisfies(record -> assertThat(record.key()).isEqualTo(row.get("aggregateid")));
+	}
+
+	@Test
+	void countsWhatItPublishesPerTopicAndTimesItsLatency() {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		OutboxMetrics counted = new OutboxMetrics(this.jdbc, registry);
+		append(30, 3);
+
+		startRelay(Map.of(), counted);
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> count() == 0);
+		assertThat(registry.get("outbox.published").tag("topic", this.topic).counter().count()).isEqualTo(30);
+		assertThat(registry.get("outbox.publish.latency").timer().count()).isEqualTo(30);
+		assertThat(registry.get("outbox.publish.latency").timer().max(TimeUnit.MILLISECONDS)).isPositive();
+	}
+
 	@Test
 	void reportsPendingEventsAndTheAgeOfTheOldest() {
 		append(25, 5);
@@ -260,18 +298,26 @@ class OutboxRelayIntegrationTests {
 	}
 
 	private OutboxRelay startRelay(Map<String, Object> producerOverrides) {
-		OutboxRelay relay = relay(producerOverrides);
+		return startRelay(producerOverrides, this.metrics);
+	}
+
+	private OutboxRelay startRelay(Map<String, Object> producerOverrides, OutboxMetrics metrics) {
+		OutboxRelay relay = relay(producerOverrides, metrics);
 		relay.start();
 		return relay;
 	}
 
 	private OutboxRelay relay(Map<String, Object> producerOverrides) {
+		return relay(producerOverrides, this.metrics);
+	}
+
+	private OutboxRelay relay(Map<String, Object> producerOverrides, OutboxMetrics metrics) {
 		Map<String, Object> properties = new HashMap<>(
 				EventingAutoConfiguration.relayProducerProperties(this.kafkaProperties));
 		properties.putAll(producerOverrides);
 		OutboxRelay relay = new OutboxRelay(this.jdbc, new TransactionTemplate(this.transactionManager),
 				() -> new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer()), this.signal,
-				this.metrics, new OutboxRelay.Settings(500, Duration.ofMillis(200), Duration.ofMillis(100),
+				metrics, new OutboxRelay.Settings(500, Duration.ofMillis(200), Duration.ofMillis(100),
 						Duration.ofSeconds(1)));
 		this.relays.add(relay);
 		return relay;

@@ -25,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
@@ -122,6 +123,31 @@ class CustomerEventsIntegrationTests {
 				.filter(created -> created.getOrganizationId().equals(organization.toString()))
 				.count() == 1);
 		assertThat(refused).isEqualTo(409);
+	}
+
+	@Test
+	void registersItsSchemasAtStartUpUnderFullTransitiveCompatibilityAndCallsNoRegistryOnRequests() {
+		String registry = SharedInfrastructure.schemaRegistry().confluentApiUrl();
+		for (String event : List.of("CustomerCreated", "CustomerDeleted")) {
+			Map<?, ?> config = RestClient.create(registry)
+				.get()
+				.uri("/config/customer.events-dev.subscriptions.events.customer." + event)
+				.retrieve()
+				.body(Map.class);
+			assertThat(config.get("compatibilityLevel")).as(event).isEqualTo("FULL_TRANSITIVE");
+		}
+		long registryCalls = SchemaRegistryClient.forUrl(registry).requestCount();
+
+		String id = (String) client().post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", "cached@example.com", "name", "C"))
+			.retrieve()
+			.body(Map.class)
+			.get("id");
+		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
+
+		assertThat(SchemaRegistryClient.forUrl(registry).requestCount()).isEqualTo(registryCalls);
 	}
 
 	private List<ConsumerRecord<String, Object>> recordsOf(String customerId) {
