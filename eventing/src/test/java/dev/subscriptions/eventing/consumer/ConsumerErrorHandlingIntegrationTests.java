@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -62,6 +67,9 @@ class ConsumerErrorHandlingIntegrationTests {
 
 	@Autowired
 	ReceivedCustomers receivedCustomers;
+
+	@Autowired
+	Environment environment;
 
 	@DynamicPropertySource
 	static void consumeThroughTheProxy(DynamicPropertyRegistry properties) {
@@ -144,6 +152,43 @@ class ConsumerErrorHandlingIntegrationTests {
 		registry.setAvailable(true);
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> received(customer) == 1);
+		try (TopicReader reader = new TopicReader(TOPIC + ".DLT")) {
+			await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+			assertThat(reader.poll()).extracting(ConsumerRecord::key).doesNotContain(customer);
+		}
+	}
+
+	/**
+	 * The database goes away under the consumer: connections refused (its login loses CONNECT) and the open ones
+	 * killed. The record waits, is handled once the database is back, and never becomes a dead letter.
+	 */
+	@Test
+	void waitsOutADatabaseOutageWithoutDeadLettering() throws Exception {
+		String customer = UUID.randomUUID().toString();
+		String database = this.environment.getRequiredProperty("spring.datasource.username");
+		try (Connection admin = DriverManager.getConnection(this.environment.getRequiredProperty("spring.datasource.url"),
+				database, this.environment.getRequiredProperty("spring.datasource.password"));
+				Statement statement = admin.createStatement()) {
+			statement.execute("revoke connect on database " + database + " from public, " + database);
+			statement.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+					+ "where usename = current_user and pid <> pg_backend_pid()");
+			try {
+				send(customer, this.serializer.serialize(TOPIC, TestEvents.customerCreated(customer, "Outage")));
+				await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> {
+					try (ResultSet rows = statement
+						.executeQuery("select count(*) from received_event where customer_id = '" + customer + "'")) {
+						rows.next();
+						return rows.getInt(1) == 0;
+					}
+				});
+			}
+			finally {
+				statement.execute("grant connect on database " + database + " to public, " + database);
+			}
+		}
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> received(customer) == 1);
+		assertThat(this.receivedCustomers.attempts(customer)).isGreaterThanOrEqualTo(1);
 		try (TopicReader reader = new TopicReader(TOPIC + ".DLT")) {
 			await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
 			assertThat(reader.poll()).extracting(ConsumerRecord::key).doesNotContain(customer);
