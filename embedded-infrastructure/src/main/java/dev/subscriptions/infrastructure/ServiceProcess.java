@@ -68,12 +68,6 @@ public final class ServiceProcess implements AutoCloseable {
 		return new ServiceProcess(name, actualPort, jar(projectRoot, name), environment, logs.resolve(name + ".log"));
 	}
 
-	/** Adds or overrides an environment variable for the next start. */
-	public ServiceProcess with(String variable, String value) {
-		this.environment.put(variable, value);
-		return this;
-	}
-
 	/** Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start faster in tests. */
 	public ServiceProcess withJvmOption(String option) {
 		this.jvmOptions.add(option);
@@ -152,20 +146,8 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	public String name() {
-		return this.name;
-	}
-
-	public int port() {
-		return this.port;
-	}
-
 	public String baseUrl() {
 		return "http://localhost:" + this.port;
-	}
-
-	public Path log() {
-		return this.log;
 	}
 
 	private static Path jar(Path projectRoot, String name) {

@@ -68,24 +68,13 @@ class GrantManagementIntegrationTests {
 
 	@Test
 	void revokesGrantsThatASubscriptionEventCommitsWhileTheCustomerIsBeingDeleted() throws Exception {
-		CountDownLatch granted = new CountDownLatch(1);
-		CountDownLatch commit = new CountDownLatch(1);
-		CompletableFuture<Void> creation = CompletableFuture.runAsync(() -> this.transactions.executeWithoutResult(
-				status -> {
-					this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null);
-					granted.countDown();
-					awaitQuietly(commit);
-				}));
-		assertThat(granted.await(20, TimeUnit.SECONDS)).isTrue();
+		OpenTransaction creation = holdOpen(
+				() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
 
 		CompletableFuture<Integer> deletion = CompletableFuture
 			.supplyAsync(() -> this.grants.revokeAllOfDeletedCustomer(this.customer));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
-			.sql("select count(*) from pg_locks where locktype = 'advisory' and not granted")
-			.query(Integer.class)
-			.single() > 0);
-		commit.countDown();
-		creation.get(20, TimeUnit.SECONDS);
+		awaitALockWait("advisory");
+		creation.commit();
 
 		assertThat(deletion.get(20, TimeUnit.SECONDS)).isEqualTo(3);
 		assertThat(this.grants.entitlements(this.customer)).isEmpty();
@@ -96,24 +85,12 @@ class GrantManagementIntegrationTests {
 	@Test
 	void grantsNothingOfABenefitWhoseDeletionCommitsWhileASubscriptionIsGranted() throws Exception {
 		UUID deletedBenefit = this.benefits.benefitsOfProduct(this.product).get(0).getId();
-		CountDownLatch deleted = new CountDownLatch(1);
-		CountDownLatch commit = new CountDownLatch(1);
-		CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> this.transactions.executeWithoutResult(
-				status -> {
-					this.benefits.delete(deletedBenefit);
-					deleted.countDown();
-					awaitQuietly(commit);
-				}));
-		assertThat(deleted.await(20, TimeUnit.SECONDS)).isTrue();
+		OpenTransaction deletion = holdOpen(() -> this.benefits.delete(deletedBenefit));
 
 		CompletableFuture<Boolean> creation = CompletableFuture
 			.supplyAsync(() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
-			.sql("select count(*) from pg_locks where locktype = 'transactionid' and not granted")
-			.query(Integer.class)
-			.single() > 0);
-		commit.countDown();
-		deletion.get(20, TimeUnit.SECONDS);
+		awaitALockWait("transactionid");
+		deletion.commit();
 
 		assertThat(creation.get(20, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.grants.find(null, this.subscription, "active")).hasSize(2)
@@ -166,13 +143,42 @@ class GrantManagementIntegrationTests {
 				++this.sequence, occurredAt);
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(20, TimeUnit.SECONDS);
+	/** Runs {@code work} in a transaction that stays open, uncommitted, until {@link OpenTransaction#commit()}. */
+	private OpenTransaction holdOpen(Runnable work) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		CompletableFuture<Void> transaction = CompletableFuture
+			.runAsync(() -> this.transactions.executeWithoutResult(status -> {
+				work.run();
+				done.countDown();
+				try {
+					commit.await(20, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}));
+		assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+		return new OpenTransaction(commit, transaction);
+	}
+
+	/** Waits until some transaction waits for a lock of this type ({@code pg_locks.locktype}). */
+	private void awaitALockWait(String lockType) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
+			.sql("select count(*) from pg_locks where locktype = ? and not granted")
+			.param(lockType)
+			.query(Integer.class)
+			.single() > 0);
+	}
+
+	/** A transaction held open by {@link #holdOpen}. */
+	private record OpenTransaction(CountDownLatch commitSignal, CompletableFuture<Void> transaction) {
+
+		void commit() throws Exception {
+			this.commitSignal.countDown();
+			this.transaction.get(20, TimeUnit.SECONDS);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+
 	}
 
 }
