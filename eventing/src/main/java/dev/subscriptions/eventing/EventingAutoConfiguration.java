@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -32,6 +33,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.migration.EventingMigrations;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.eventing.outbox.OutboxMetrics;
 import dev.subscriptions.eventing.outbox.OutboxRelay;
@@ -43,7 +45,8 @@ import dev.subscriptions.eventing.serde.WireFormat;
 
 /**
  * Outbox, relay, inbox, schema registration and consumer error handling for a Spring Boot service with a
- * {@code DataSource} and Kafka. The service adds {@code classpath:db/eventing} to {@code spring.flyway.locations}.
+ * {@code DataSource} and Kafka. The eventing tables are migrated before the service's own schema, with a Flyway history
+ * of their own ({@link EventingMigrations}).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration")
@@ -76,6 +79,12 @@ public class EventingAutoConfiguration {
 		EventingProperties.SchemaRegistry settings = properties.getSchemaRegistry();
 		return new SchemaRegistration(registry, published, settings.isAutoRegister(), settings.getCompatibility(),
 				settings.getStartupTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(FlywayMigrationStrategy.class)
+	EventingMigrations eventingMigrations() {
+		return new EventingMigrations();
 	}
 
 	@Bean

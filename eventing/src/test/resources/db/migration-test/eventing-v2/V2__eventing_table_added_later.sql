@@ -1,0 +1,1 @@
+create table eventing_table_added_later (id bigint primary key);
