@@ -36,12 +36,14 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 
 	private Instant deletedAt;
 
+	private UUID deletionEventId;
+
 	@Version
 	private Long version;
 
 	@PersistenceCreator
 	Customer(UUID id, UUID organizationId, String email, String name, String externalId, Instant createdAt,
-			Instant modifiedAt, Instant deletedAt, Long version) {
+			Instant modifiedAt, Instant deletedAt, UUID deletionEventId, Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.email = email;
@@ -50,6 +52,7 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		this.createdAt = createdAt;
 		this.modifiedAt = modifiedAt;
 		this.deletedAt = deletedAt;
+		this.deletionEventId = deletionEventId;
 		this.version = version;
 	}
 
@@ -57,7 +60,7 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	public static Customer create(UUID organizationId, String email, String name, String externalId, Clock clock) {
 		Instant now = clock.instant();
 		Customer customer = new Customer(UUID.randomUUID(), organizationId, email.trim(), name.trim(),
-				(externalId != null) ? externalId.trim() : null, now, now, null, null);
+				(externalId != null) ? externalId.trim() : null, now, now, null, null, null);
 		customer.registerEvent(new CustomerEvent.Created(UUID.randomUUID(), now, customer.id, organizationId,
 				customer.email, customer.name, customer.externalId));
 		return customer;
@@ -95,8 +98,9 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	}
 
 	/**
-	 * Deletes the customer (soft delete) and records {@link CustomerEvent.Deleted}. Deleting a deleted customer changes
-	 * nothing and records nothing.
+	 * Deletes the customer (soft delete) and records {@link CustomerEvent.Deleted}, keeping that event's id: the
+	 * revocation reports of other services name it, and the deletion receipt pairs them with this deletion by it.
+	 * Deleting a deleted customer changes nothing and records nothing.
 	 * @return whether this call deleted the customer
 	 */
 	public boolean delete(Clock clock) {
@@ -106,7 +110,8 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		Instant now = clock.instant();
 		this.deletedAt = now;
 		this.modifiedAt = now;
-		registerEvent(new CustomerEvent.Deleted(UUID.randomUUID(), now, this.id, this.organizationId, now));
+		this.deletionEventId = UUID.randomUUID();
+		registerEvent(new CustomerEvent.Deleted(this.deletionEventId, now, this.id, this.organizationId, now));
 		return true;
 	}
 
@@ -155,6 +160,11 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 
 	public Instant getDeletedAt() {
 		return this.deletedAt;
+	}
+
+	/** The event id of the customer's {@code CustomerDeleted}; null while live, and for deletions before it was kept. */
+	public UUID getDeletionEventId() {
+		return this.deletionEventId;
 	}
 
 	public Long getVersion() {

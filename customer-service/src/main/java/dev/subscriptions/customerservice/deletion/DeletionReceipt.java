@@ -6,10 +6,11 @@ import java.util.UUID;
 
 /**
  * Proof that a customer's deletion reached every service that must act on it.
+ * @param deletionEventId the event id of the customer's {@code CustomerDeleted}, which each counted report answers
  * @param services one entry per service that reported
  * @param pending required services that have not reported yet
  * @param complete whether every required service has reported
  */
-public record DeletionReceipt(UUID customerId, Instant deletedAt, List<DeletionReports.Report> services,
-		List<String> pending, boolean complete) {
+public record DeletionReceipt(UUID customerId, Instant deletedAt, UUID deletionEventId,
+		List<DeletionReports.Report> services, List<String> pending, boolean complete) {
 }

@@ -13,7 +13,10 @@ import dev.subscriptions.customerservice.customer.Customer;
 import dev.subscriptions.customerservice.customer.CustomerManagement;
 
 /**
- * Builds deletion receipts from the reports, against the configured list of services that must report.
+ * Builds deletion receipts from the reports, against the configured list of services that must report. A report counts
+ * when it answers the customer's {@code CustomerDeleted} (its {@code customer_event_id} is that event's id); the clocks
+ * of the reporting services play no part. A customer deleted before its deletion event id was kept has one deletion
+ * only (ids are not reused), so every report of it counts.
  */
 @Service
 public class DeletionReceipts {
@@ -39,11 +42,17 @@ public class DeletionReceipts {
 		}
 		List<DeletionReports.Report> received = this.reports.of(customerId)
 			.stream()
-			.filter(report -> !report.completedAt().isBefore(customer.getDeletedAt()))
+			.filter(report -> answers(report, customer))
 			.toList();
 		Set<String> reported = received.stream().map(DeletionReports.Report::service).collect(Collectors.toSet());
 		List<String> pending = this.requiredServices.stream().filter(service -> !reported.contains(service)).toList();
-		return new DeletionReceipt(customerId, customer.getDeletedAt(), received, pending, pending.isEmpty());
+		return new DeletionReceipt(customerId, customer.getDeletedAt(), customer.getDeletionEventId(), received,
+				pending, pending.isEmpty());
+	}
+
+	private static boolean answers(DeletionReports.Report report, Customer customer) {
+		return customer.getDeletionEventId() == null
+				|| customer.getDeletionEventId().equals(report.customerEventId());
 	}
 
 }

@@ -31,8 +31,10 @@ class CustomerTests {
 
 		assertThat(customer.getDeletedAt()).isEqualTo(this.clock.instant());
 		assertThat(customer.recordedEvents()).hasSize(2).last()
-			.isInstanceOfSatisfying(CustomerEvent.Deleted.class,
-					deleted -> assertThat(deleted.customerId()).isEqualTo(customer.getId()));
+			.isInstanceOfSatisfying(CustomerEvent.Deleted.class, deleted -> {
+				assertThat(deleted.customerId()).isEqualTo(customer.getId());
+				assertThat(deleted.eventId()).isEqualTo(customer.getDeletionEventId());
+			});
 	}
 
 	@Test

@@ -35,7 +35,8 @@ class RevocationReportsListener {
 		if (record.value() instanceof CustomerRevocationCompleted report
 				&& this.inbox.markProcessed(CONSUMER, UUID.fromString(report.getEventId()))) {
 			this.reports.record(UUID.fromString(report.getCustomerId()), report.getService(), report.getRevokedCount(),
-					report.getCompletedAt(), UUID.fromString(report.getEventId()));
+					report.getCompletedAt(), UUID.fromString(report.getEventId()),
+					UUID.fromString(report.getCustomerEventId()));
 		}
 	}
 
