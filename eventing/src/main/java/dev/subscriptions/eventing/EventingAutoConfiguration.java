@@ -33,6 +33,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.inbox.InboxRetention;
 import dev.subscriptions.eventing.migration.EventingMigrations;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.eventing.outbox.OutboxMetrics;
@@ -153,6 +154,16 @@ public class EventingAutoConfiguration {
 		properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
 		properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
 		return properties;
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "eventing.inbox.retention-enabled", matchIfMissing = true)
+	InboxRetention inboxRetention(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			ObjectProvider<MeterRegistry> meterRegistry, EventingProperties properties) {
+		EventingProperties.Inbox inbox = properties.getInbox();
+		return new InboxRetention(jdbc, new TransactionTemplate(transactionManager),
+				meterRegistry.getIfAvailable(SimpleMeterRegistry::new), new InboxRetention.Settings(inbox.getRetention(),
+						inbox.getRetentionBatchSize(), inbox.getRetentionInterval()));
 	}
 
 }

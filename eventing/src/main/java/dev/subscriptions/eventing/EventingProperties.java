@@ -23,6 +23,8 @@ public class EventingProperties {
 
 	private final Consumer consumer = new Consumer();
 
+	private final Inbox inbox = new Inbox();
+
 	public SchemaRegistry getSchemaRegistry() {
 		return this.schemaRegistry;
 	}
@@ -37,6 +39,10 @@ public class EventingProperties {
 
 	public Consumer getConsumer() {
 		return this.consumer;
+	}
+
+	public Inbox getInbox() {
+		return this.inbox;
 	}
 
 	/** The Confluent-API schema registry. */
@@ -224,6 +230,58 @@ public class EventingProperties {
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
+		}
+
+	}
+
+	/** The inbox of idempotent consumers. */
+	public static class Inbox {
+
+		/**
+		 * How long an inbox row is kept after its event was handled; a redelivery older than this is no longer
+		 * recognized as a duplicate.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		/** Whether this instance deletes expired inbox rows (only one per database deletes at a time either way). */
+		private boolean retentionEnabled = true;
+
+		/** Rows deleted per transaction. */
+		private int retentionBatchSize = 10_000;
+
+		/** The wait between two runs of the retention job. */
+		private Duration retentionInterval = Duration.ofHours(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public boolean isRetentionEnabled() {
+			return this.retentionEnabled;
+		}
+
+		public void setRetentionEnabled(boolean retentionEnabled) {
+			this.retentionEnabled = retentionEnabled;
+		}
+
+		public int getRetentionBatchSize() {
+			return this.retentionBatchSize;
+		}
+
+		public void setRetentionBatchSize(int retentionBatchSize) {
+			this.retentionBatchSize = retentionBatchSize;
+		}
+
+		public Duration getRetentionInterval() {
+			return this.retentionInterval;
+		}
+
+		public void setRetentionInterval(Duration retentionInterval) {
+			this.retentionInterval = retentionInterval;
 		}
 
 	}
