@@ -1,6 +1,7 @@
 package dev.subscriptions.customerservice.customer.messaging;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -21,11 +22,20 @@ class CustomerMessagingConfiguration {
 		return new EventSchemas(Topic.CUSTOMER_EVENTS.topicName(), Topic.CUSTOMER_EVENTS.eventSchemas());
 	}
 
-	/** Created at start-up when missing; the replication factor is the broker's default unless configured. */
+	/**
+	 * Created at start-up when missing; the replication factor is the broker's default unless configured.
+	 * <p>
+	 * Compacted (key = customer id): Kafka keeps at least the last record of every customer for good, so a replica
+	 * rebuilt from the topic learns every customer, a live one by its {@code CustomerCreated} and a deleted one by its
+	 * {@code CustomerDeleted}, always the last record of its key (a deleted customer changes no more). With
+	 * {@code spring.kafka.admin.modify-topic-configs} the policy is also set on a topic that exists with another one.
+	 */
 	@Bean
 	NewTopic customerEventsTopic(@Value("${customer-service.topic.partitions:6}") int partitions,
 			@Value("${customer-service.topic.replicas:-1}") short replicas) {
-		TopicBuilder topic = TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName()).partitions(partitions);
+		TopicBuilder topic = TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName())
+			.partitions(partitions)
+			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
 		return (replicas > 0) ? topic.replicas(replicas).build() : topic.build();
 	}
 

@@ -9,19 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.web.client.RestClient;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
@@ -42,6 +50,9 @@ class CustomerEventsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	KafkaAdmin kafkaAdmin;
 
 	private KafkaConsumer<String, Object> consumer;
 
@@ -148,6 +159,41 @@ class CustomerEventsIntegrationTests {
 		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
 
 		assertThat(SchemaRegistryClient.forUrl(registry).requestCount()).isEqualTo(registryCalls);
+	}
+
+	/**
+	 * customer.events is compacted, so that every customer's last record stays; a topic that exists with another
+	 * policy gets it when the service's KafkaAdmin checks its topics at start-up.
+	 */
+	@Test
+	void keepsCustomerEventsCompactedAlsoWhenTheTopicExistedWithAnotherPolicy() throws Exception {
+		ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topic.CUSTOMER_EVENTS.topicName());
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
+			assertThat(cleanupPolicy(admin, topic)).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+			admin
+				.incrementalAlterConfigs(Map.of(topic,
+						List.of(new AlterConfigOp(
+								new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
+								AlterConfigOp.OpType.SET))))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> TopicConfig.CLEANUP_POLICY_DELETE.equals(cleanupPolicy(admin, topic)));
+
+			assertThat(this.kafkaAdmin.initialize()).isTrue();
+
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanupPolicy(admin, topic)));
+		}
+	}
+
+	private static String cleanupPolicy(Admin admin, ConfigResource topic) throws Exception {
+		return admin.describeConfigs(List.of(topic))
+			.all()
+			.get(30, TimeUnit.SECONDS)
+			.get(topic)
+			.get(TopicConfig.CLEANUP_POLICY_CONFIG)
+			.value();
 	}
 
 	private List<ConsumerRecord<String, Object>> recordsOf(String customerId) {
