@@ -51,7 +51,11 @@ class CustomerEventsListener {
 		this.clock = clock;
 	}
 
-	@KafkaListener(topics = "customer.events", groupId = CONSUMER)
+	/**
+	 * The group is {@code spring.kafka.consumer.group-id} ({@value #CONSUMER} by default): a replica rebuilt from an
+	 * empty database reads {@code customer.events} from the start under a new group.
+	 */
+	@KafkaListener(topics = "customer.events")
 	@Transactional
 	public void on(ConsumerRecord<String, Object> record) {
 		if (record.value() instanceof CustomerCreated created) {
