@@ -2,6 +2,10 @@ package dev.subscriptions.eventing.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -25,10 +29,12 @@ class EventingMigrationsIntegrationTests {
 		Flyway service = service(database, "classpath:db/test", "classpath:db/migration-test/service-v7");
 		new EventingMigrations().migrate(service);
 
-		new EventingMigrations(EventingMigrations.LOCATION, "classpath:db/migration-test/eventing-v2").migrate(service);
+		new EventingMigrations(EventingMigrations.LOCATION, "classpath:db/migration-test/eventing-later").migrate(service);
 
 		JdbcTemplate jdbc = new JdbcTemplate(database);
-		assertThat(versions(jdbc, EventingMigrations.HISTORY_TABLE)).containsExactly("1", "2");
+		List<String> eventing = new ArrayList<>(eventingVersions());
+		eventing.add("1000");
+		assertThat(versions(jdbc, EventingMigrations.HISTORY_TABLE)).containsExactlyElementsOf(eventing);
 		assertThat(versions(jdbc, SERVICE_HISTORY)).containsExactly("1", "7");
 		assertThat(exists(jdbc, "eventing_table_added_later")).isTrue();
 		assertThat(exists(jdbc, "service_table_added_later")).isTrue();
@@ -62,8 +68,22 @@ class EventingMigrationsIntegrationTests {
 		new EventingMigrations().migrate(service(database, "classpath:db/test"));
 
 		assertThat(versions(jdbc, SERVICE_HISTORY)).containsExactly("1");
-		assertThat(versions(jdbc, EventingMigrations.HISTORY_TABLE)).containsExactly("1");
+		assertThat(versions(jdbc, EventingMigrations.HISTORY_TABLE)).containsExactlyElementsOf(eventingVersions());
+		assertThat(jdbc.queryForObject("select type from " + EventingMigrations.HISTORY_TABLE + " where version = '1'",
+				String.class)).isEqualTo("BASELINE");
 		assertThat(jdbc.queryForObject("select count(*) from outbox", Integer.class)).isOne();
+	}
+
+	/** The versions of the eventing scripts this build ships, oldest first. */
+	private static List<String> eventingVersions() {
+		return Arrays.stream(Flyway.configure()
+			.dataSource(newDatabase())
+			.locations(EventingMigrations.LOCATION)
+			.load()
+			.info()
+			.all())
+			.map(migration -> migration.getVersion().getVersion())
+			.toList();
 	}
 
 	private static Flyway service(DataSource database, String... locations) {
@@ -74,7 +94,7 @@ class EventingMigrationsIntegrationTests {
 		return SharedInfrastructure.postgresql().dataSource(SharedInfrastructure.newDatabase("migrations"));
 	}
 
-	private static java.util.List<String> versions(JdbcTemplate jdbc, String history) {
+	private static List<String> versions(JdbcTemplate jdbc, String history) {
 		return jdbc.queryForList("select version from " + history
 				+ " where success and version is not null and version <> '0' order by installed_rank", String.class);
 	}
