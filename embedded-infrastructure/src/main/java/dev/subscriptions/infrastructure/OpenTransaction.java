@@ -52,7 +52,7 @@ public final class OpenTransaction {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}));
+		}), OpenTransaction::onThreadOfItsOwn);
 		end.whenComplete((result, failure) -> opened
 			.completeExceptionally((failure != null) ? failure : new IllegalStateException("Ended before it ran")));
 		return new OpenTransaction(jdbc, join(opened), release, end);
@@ -82,6 +82,13 @@ public final class OpenTransaction {
 	public void commit() {
 		this.release.countDown();
 		join(this.end);
+	}
+
+	/** Not on a shared pool, where a transaction held open could hold up the very work that is to meet it. */
+	private static void onThreadOfItsOwn(Runnable transaction) {
+		Thread thread = new Thread(transaction, "open-transaction");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	private static <T> T join(CompletableFuture<T> future) {
