@@ -58,6 +58,11 @@ public final class EventsProducer implements AutoCloseable {
 			return ++this.sequence;
 		}
 
+		/** The sequence number of the last event built for the subscription. */
+		public long sequence() {
+			return this.sequence;
+		}
+
 	}
 
 	public byte[] created(Sub sub) {

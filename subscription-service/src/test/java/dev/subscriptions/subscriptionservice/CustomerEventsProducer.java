@@ -32,6 +32,11 @@ public final class CustomerEventsProducer implements AutoCloseable {
 			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
 
 	public CustomerCreated created(UUID organization, UUID customer) {
+		return created(organization, customer, customer.toString());
+	}
+
+	/** A customer's creation sent with another key than its id, so that it lands behind the records of that key. */
+	public CustomerCreated created(UUID organization, UUID customer, String key) {
 		CustomerCreated event = CustomerCreated.newBuilder()
 			.setEventId(UUID.randomUUID().toString())
 			.setOccurredAt(now())
@@ -40,7 +45,7 @@ public final class CustomerEventsProducer implements AutoCloseable {
 			.setEmail(customer + "@example.com")
 			.setName("Customer " + customer)
 			.build();
-		send(customer.toString(), this.serializer.serialize(TOPIC, event));
+		send(key, this.serializer.serialize(TOPIC, event));
 		return event;
 	}
 

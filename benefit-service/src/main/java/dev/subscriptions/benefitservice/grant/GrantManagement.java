@@ -47,13 +47,17 @@ public class GrantManagement {
 
 	private final Duration pastDueGrace;
 
+	private final Duration customerLockTimeout;
+
 	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, Clock clock,
-			@Value("${benefit-service.past-due.grace:P7D}") Duration pastDueGrace) {
+			@Value("${benefit-service.past-due.grace:P7D}") Duration pastDueGrace,
+			@Value("${benefit-service.customer-lock.timeout:10s}") Duration customerLockTimeout) {
 		this.grants = grants;
 		this.benefits = benefits;
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.pastDueGrace = pastDueGrace;
+		this.customerLockTimeout = customerLockTimeout;
 	}
 
 	/**
@@ -240,8 +244,17 @@ public class GrantManagement {
 	 * Serializes, per customer, the handling of its subscription events and of its deletion, which arrive on
 	 * different topics and so on different consumer threads (or instances). A transaction-scoped advisory lock in a
 	 * key space of its own (the two-int form); a hash collision only makes two customers wait for each other.
+	 * <p>
+	 * The wait is bounded: for the rest of the transaction, a lock not granted within the customer lock timeout fails
+	 * with SQLSTATE 55P03, which Spring translates to {@link org.springframework.dao.CannotAcquireLockException}, a
+	 * transient failure that the consumer retries rather than dead-letters. A holder that stalls with the lock is
+	 * ended by the server ({@code idle_in_transaction_session_timeout} of the pool's sessions), which releases it.
 	 */
 	private void lockCustomer(UUID customerId) {
+		this.jdbc.sql("select set_config('lock_timeout', ?, true)")
+			.param(this.customerLockTimeout.toMillis() + "ms")
+			.query((rs, row) -> 1)
+			.list();
 		this.jdbc.sql("select pg_advisory_xact_lock(?, hashtext(?))")
 			.params(CUSTOMER_LOCK_SPACE, customerId.toString())
 			.query((rs, row) -> 1)

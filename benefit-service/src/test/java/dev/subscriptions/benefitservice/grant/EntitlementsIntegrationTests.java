@@ -22,11 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
@@ -51,6 +53,9 @@ class EntitlementsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	private final EventsProducer events = new EventsProducer();
 
@@ -96,9 +101,13 @@ class EntitlementsIntegrationTests {
 		awaitEntitlementKeys(sub.customer, this.benefitKeys);
 
 		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "free"));
+		awaitApplied(sub, "SubscriptionPaused");
+		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsExactly("active",
+				"active", "active");
+
 		this.events.sendSubscriptionEvent(sub, this.events.pastDue(sub));
-		Sub marker = markerSubscription();
-		awaitEntitlementKeys(marker.customer, this.benefitKeys);
+		awaitApplied(sub, "SubscriptionPastDue");
 		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
 		assertThat(grants("subscriptionId=" + sub.id)).hasSize(3);
 	}
@@ -138,8 +147,7 @@ class EntitlementsIntegrationTests {
 		this.events.sendSubscriptionEvent(late, this.events.created(late));
 		this.events.sendSubscriptionEvent(first, laterPause);
 		this.events.sendSubscriptionEvent(first, lateResume);
-		Sub marker = markerSubscription();
-		awaitEntitlementKeys(marker.customer, this.benefitKeys);
+		awaitHandled(late, first);
 		assertThat(entitlementKeys(customer)).isEmpty();
 		assertThat(grants("customerId=" + customer)).allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
 
@@ -161,8 +169,7 @@ class EntitlementsIntegrationTests {
 
 				orderedEvents.forEach(event -> this.events.sendSubscriptionEvent(ordered, event));
 				shuffledEvents.forEach(event -> this.events.sendSubscriptionEvent(shuffled, event));
-				Sub marker = markerSubscription();
-				awaitEntitlementKeys(marker.customer, this.benefitKeys);
+				awaitHandled(ordered, shuffled);
 
 				assertThat(entitlementKeys(shuffled.customer)).isEqualTo(entitlementKeys(ordered.customer))
 					.hasSize(endPaused ? 0 : 3);
@@ -197,7 +204,7 @@ class EntitlementsIntegrationTests {
 		String key = UUID.randomUUID().toString();
 
 		this.events.send("subscription.events", key, "garbage".getBytes(StandardCharsets.UTF_8));
-		Sub next = markerSubscription();
+		Sub next = markerBehind(key);
 
 		awaitEntitlementKeys(next.customer, this.benefitKeys);
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
@@ -281,11 +288,36 @@ class EntitlementsIntegrationTests {
 			.getKey();
 	}
 
-	/** A subscription created after the events under test: once it is granted, they have been handled. */
-	private Sub markerSubscription() {
+	/**
+	 * Waits until every event sent so far for these subscriptions has been handled, whether it changed anything or not:
+	 * see {@link #markerBehind}.
+	 */
+	private void awaitHandled(Sub... subs) {
+		List<Sub> markers = new ArrayList<>();
+		for (Sub sub : subs) {
+			markers.add(markerBehind(sub.id.toString()));
+		}
+		markers.forEach(marker -> awaitEntitlementKeys(marker.customer, this.benefitKeys));
+	}
+
+	/**
+	 * The creation of a new subscription, sent with {@code key}: it lands on the partition of the records sent with
+	 * that key, behind them, so once it is granted they have been handled.
+	 */
+	private Sub markerBehind(String key) {
 		Sub marker = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(marker, this.events.created(marker));
+		this.events.send("subscription.events", key, this.events.created(marker));
 		return marker;
+	}
+
+	/** Waits until the last event built for the subscription, of this type, has been applied. */
+	private void awaitApplied(Sub sub, String eventType) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.jdbc
+			.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
+			.params(sub.sequence(), eventType, sub.id)
+			.query(Boolean.class)
+			.optional()
+			.orElse(false));
 	}
 
 	private CustomerRevocationCompleted revocationReport(UUID customer) {

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -24,6 +24,7 @@ import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.benefitservice.grant.GrantManagement.SubscriptionFacts;
+import dev.subscriptions.infrastructure.OpenTransaction;
 
 /**
  * What the database decides about grants: the lock that orders a customer's deletion against its subscription events,
@@ -47,6 +48,9 @@ class GrantManagementIntegrationTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	JdbcTemplate jdbcTemplate;
+
 	private final UUID organization = UUID.randomUUID();
 
 	private final UUID product = UUID.randomUUID();
@@ -68,12 +72,12 @@ class GrantManagementIntegrationTests {
 
 	@Test
 	void revokesGrantsThatASubscriptionEventCommitsWhileTheCustomerIsBeingDeleted() throws Exception {
-		OpenTransaction creation = holdOpen(
+		OpenTransaction creation = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
 				() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
 
 		CompletableFuture<Integer> deletion = CompletableFuture
 			.supplyAsync(() -> this.grants.revokeAllOfDeletedCustomer(this.customer));
-		awaitALockWait("advisory");
+		await().atMost(Duration.ofSeconds(10)).until(creation::blocksAnother);
 		creation.commit();
 
 		assertThat(deletion.get(20, TimeUnit.SECONDS)).isEqualTo(3);
@@ -85,11 +89,12 @@ class GrantManagementIntegrationTests {
 	@Test
 	void grantsNothingOfABenefitWhoseDeletionCommitsWhileASubscriptionIsGranted() throws Exception {
 		UUID deletedBenefit = this.benefits.benefitsOfProduct(this.product).get(0).getId();
-		OpenTransaction deletion = holdOpen(() -> this.benefits.delete(deletedBenefit));
+		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
+				() -> this.benefits.delete(deletedBenefit));
 
 		CompletableFuture<Boolean> creation = CompletableFuture
 			.supplyAsync(() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
-		awaitALockWait("transactionid");
+		await().atMost(Duration.ofSeconds(10)).until(deletion::blocksAnother);
 		deletion.commit();
 
 		assertThat(creation.get(20, TimeUnit.SECONDS)).isTrue();
@@ -141,44 +146,6 @@ class GrantManagementIntegrationTests {
 	private SubscriptionFacts next(Instant occurredAt) {
 		return new SubscriptionFacts(this.organization, this.customer, this.subscription, this.product,
 				++this.sequence, occurredAt);
-	}
-
-	/** Runs {@code work} in a transaction that stays open, uncommitted, until {@link OpenTransaction#commit()}. */
-	private OpenTransaction holdOpen(Runnable work) throws InterruptedException {
-		CountDownLatch done = new CountDownLatch(1);
-		CountDownLatch commit = new CountDownLatch(1);
-		CompletableFuture<Void> transaction = CompletableFuture
-			.runAsync(() -> this.transactions.executeWithoutResult(status -> {
-				work.run();
-				done.countDown();
-				try {
-					commit.await(20, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}));
-		assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
-		return new OpenTransaction(commit, transaction);
-	}
-
-	/** Waits until some transaction waits for a lock of this type ({@code pg_locks.locktype}). */
-	private void awaitALockWait(String lockType) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.jdbc
-			.sql("select count(*) from pg_locks where locktype = ? and not granted")
-			.param(lockType)
-			.query(Integer.class)
-			.single() > 0);
-	}
-
-	/** A transaction held open by {@link #holdOpen}. */
-	private record OpenTransaction(CountDownLatch commitSignal, CompletableFuture<Void> transaction) {
-
-		void commit() throws Exception {
-			this.commitSignal.countDown();
-			this.transaction.get(20, TimeUnit.SECONDS);
-		}
-
 	}
 
 }

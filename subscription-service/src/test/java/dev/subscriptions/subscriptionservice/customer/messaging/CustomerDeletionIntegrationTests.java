@@ -1,17 +1,18 @@
 package dev.subscriptions.subscriptionservice.customer.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,12 +23,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
+import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.TopicRecords;
+import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.CustomerAlreadyDeleted;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
@@ -46,6 +50,12 @@ class CustomerDeletionIntegrationTests {
 
 	@Autowired
 	SubscriptionManagement subscriptions;
+
+	@Autowired
+	KnownCustomers knownCustomers;
+
+	@Autowired
+	TransactionTemplate transactions;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -68,17 +78,22 @@ class CustomerDeletionIntegrationTests {
 		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
 		Subscription canceled = this.subscriptions.cancel(subscribe(deleted).getId(), true, null, null);
 		Subscription untouched = subscribe(other);
+		assertThat(List.of(trialing, active, overdue, paused)).extracting(Subscription::getStatus)
+			.containsExactly(SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE,
+					SubscriptionStatus.PAUSED);
 
 		this.customerEvents.deleted(this.organization, deleted);
 		this.customerEvents.flush();
 
-		assertThat(trialing.getStatus()).isEqualTo(SubscriptionStatus.TRIALING);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.subscriptions.findByCustomer(deleted, SubscriptionStatus.REVOKED).size() == 4);
 		assertThat(this.subscriptions.findByCustomer(deleted, null))
 			.allSatisfy(subscription -> assertThat(subscription.getStatus().hasEnded()).isTrue());
-		assertThat(List.of(trialing, active, overdue, paused)).allSatisfy(subscription -> assertThat(
-				this.subscriptions.get(subscription.getId()).getRevokedReason()).isEqualTo("customer_deleted"));
+		assertThat(List.of(trialing, active, overdue, paused))
+			.extracting(subscription -> this.subscriptions.get(subscription.getId()))
+			.allSatisfy(subscription -> assertThat(subscription)
+				.returns(SubscriptionStatus.REVOKED, Subscription::getStatus)
+				.returns("customer_deleted", Subscription::getRevokedReason));
 		assertThat(this.subscriptions.get(canceled.getId()).getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
 		assertThat(this.subscriptions.get(untouched.getId()).getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
 
@@ -104,7 +119,7 @@ class CustomerDeletionIntegrationTests {
 		byte[] deletion = this.customerEvents.deleted(this.organization, customer);
 		this.customerEvents.sendNow(customer.toString(), deletion);
 		UUID marker = UUID.randomUUID();
-		this.customerEvents.created(this.organization, marker);
+		this.customerEvents.created(this.organization, marker, customer.toString());
 		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(marker));
@@ -134,34 +149,35 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	@Test
-	void leavesNoLiveSubscriptionWhenCreationsRaceTheDeletion() throws Exception {
-		List<UUID> customers = new ArrayList<>();
-		for (int i = 0; i < 20; i++) {
-			customers.add(knownCustomer());
-		}
-		ExecutorService pool = Executors.newFixedThreadPool(8);
-		List<CompletableFuture<Void>> creations = new ArrayList<>();
-		for (UUID customer : customers) {
-			for (int i = 0; i < 5; i++) {
-				creations.add(CompletableFuture.runAsync(() -> {
-					try {
-						subscribe(customer);
-					}
-					catch (CustomerAlreadyDeleted refused) {
-						// the deletion won the race
-					}
-				}, pool));
-			}
-			this.customerEvents.deleted(this.organization, customer);
-			this.customerEvents.flush();
-		}
-		CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).join();
-		pool.shutdown();
+	void revokesASubscriptionWhoseCreationCommitsWhileTheCustomersDeletionWaitsForIt() {
+		UUID customer = knownCustomer();
+		OpenTransaction creation = OpenTransaction.begin(this.transactions, this.jdbc, () -> subscribe(customer));
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> customers.stream().allMatch(this::deleted));
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-				customers.stream().flatMap(customer -> this.subscriptions.findByCustomer(customer, null).stream()))
-			.allSatisfy(subscription -> assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.REVOKED)));
+		this.customerEvents.deleted(this.organization, customer);
+		this.customerEvents.flush();
+		await().atMost(Duration.ofSeconds(20)).until(creation::blocksAnother);
+		creation.commit();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> deleted(customer));
+		assertThat(this.subscriptions.findByCustomer(customer, null)).singleElement()
+			.returns(SubscriptionStatus.REVOKED, Subscription::getStatus)
+			.returns("customer_deleted", Subscription::getRevokedReason);
+	}
+
+	@Test
+	void refusesASubscriptionWhoseCreationWaitsForTheCustomersDeletionToCommit() {
+		UUID customer = knownCustomer();
+		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbc, () -> {
+			this.knownCustomers.recordDeleted(customer, this.organization, Instant.now());
+			this.subscriptions.revokeAllOfDeletedCustomer(customer);
+		});
+
+		CompletableFuture<Subscription> creation = CompletableFuture.supplyAsync(() -> subscribe(customer));
+		await().atMost(Duration.ofSeconds(20)).until(deletion::blocksAnother);
+		deletion.commit();
+
+		assertThatThrownBy(() -> creation.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(CustomerAlreadyDeleted.class);
+		assertThat(this.subscriptions.findByCustomer(customer, null)).isEmpty();
 	}
 
 	/**
