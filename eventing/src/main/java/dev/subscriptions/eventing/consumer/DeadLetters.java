@@ -147,6 +147,15 @@ public final class DeadLetters {
 		return Failure.DETERMINISTIC;
 	}
 
+	/** The innermost cause of {@code exception}. */
+	static Throwable rootCause(Throwable exception) {
+		Throwable root = exception;
+		for (Throwable cause = next(root); cause != null; cause = next(cause)) {
+			root = cause;
+		}
+		return root;
+	}
+
 	private static Failure ofSqlState(String state) {
 		if (state.equals("57014")) {
 			return Failure.DETERMINISTIC;

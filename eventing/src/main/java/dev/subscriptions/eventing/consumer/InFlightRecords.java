@@ -108,7 +108,7 @@ public class InFlightRecords
 	/** A delivery of {@code record} failed; it will be retried or become a dead letter. */
 	void failed(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record, Failure failure, Exception exception) {
 		Tracked tracked = tracked(consumer);
-		tracked.records()
+		InFlight now = tracked.records()
 			.compute(partition(record),
 					(partition, current) -> isFor(current, record) ? current.failedOnce()
 							: new InFlight(tracked.group(), partition, record.offset(), Instant.now(), 1, 0));
@@ -118,8 +118,10 @@ public class InFlightRecords
 			.tag("failure", failure.name().toLowerCase())
 			.register(this.meters)
 			.increment();
-		log.debug("Delivery of {}-{}@{} failed ({}): {}", record.topic(), record.partition(), record.offset(),
-				failure, exception.toString());
+		if (now.failures() == 1) {
+			log.warn("Delivery of {}-{}@{} to consumer group {} failed ({}): {}", record.topic(), record.partition(),
+					record.offset(), tracked.group(), failure, DeadLetters.rootCause(exception).toString());
+		}
 	}
 
 	/** {@code record} was handled, or given up on. */

@@ -38,10 +38,7 @@ class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
 	}
 
 	private static Headers rootCauseHeaders(Exception exception) {
-		Throwable root = exception;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
+		Throwable root = DeadLetters.rootCause(exception);
 		Headers headers = new RecordHeaders();
 		headers.add(DeadLetters.ROOT_CAUSE_CLASS_HEADER, root.getClass().getName().getBytes(StandardCharsets.UTF_8));
 		headers.add(DeadLetters.ROOT_CAUSE_MESSAGE_HEADER,
