@@ -27,11 +27,13 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
+import dev.subscriptions.eventing.consumer.InFlightRecordInterceptor;
 import dev.subscriptions.eventing.consumer.InFlightRecords;
 import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
 import dev.subscriptions.eventing.inbox.Inbox;
@@ -154,6 +156,12 @@ public class EventingAutoConfiguration {
 	InFlightRecords inFlightRecords(ObjectProvider<MeterRegistry> meterRegistry, EventingProperties properties) {
 		return new InFlightRecords(meterRegistry.getIfAvailable(SimpleMeterRegistry::new),
 				properties.getConsumer().getStuckWarning(), properties.getConsumer().getStuckDown());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RecordInterceptor.class)
+	InFlightRecordInterceptor inFlightRecordInterceptor(InFlightRecords inFlightRecords) {
+		return new InFlightRecordInterceptor(inFlightRecords);
 	}
 
 	@Bean

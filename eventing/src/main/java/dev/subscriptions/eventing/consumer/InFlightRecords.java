@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
-import org.springframework.kafka.listener.RecordInterceptor;
 
 import dev.subscriptions.eventing.consumer.DeadLetters.Failure;
 
@@ -39,12 +38,10 @@ import dev.subscriptions.eventing.consumer.DeadLetters.Failure;
  * A record is in flight from its first delivery, or its first failure if it failed to decode, until the handler
  * returns or the error handler gives up on it (a dead letter). Records are tracked per Kafka consumer and partition:
  * entries of partitions a consumer no longer owns are dropped before its next poll, and those of a stopping consumer
- * with it. It is the containers' {@link RecordInterceptor} (Spring Boot applies a unique one; a service with an
- * interceptor of its own combines both in a {@code CompositeRecordInterceptor}) and hears from
+ * with it. It hears from the containers' record interceptor ({@link InFlightRecordInterceptor}) and from
  * {@link DeadLetters#errorHandler the error handler}.
  */
-public class InFlightRecords
-		implements RecordInterceptor<Object, Object>, ApplicationListener<ConsumerStoppingEvent>, AutoCloseable {
+public class InFlightRecords implements ApplicationListener<ConsumerStoppingEvent>, AutoCloseable {
 
 	/** The gauge of the oldest in-flight record's age, per consumer group. */
 	public static final String AGE_GAUGE = "kafka.listener.oldest.inflight.age";
@@ -78,26 +75,18 @@ public class InFlightRecords
 		this.watcher.scheduleWithFixedDelay(this::warnOfStuckRecords, period, period, TimeUnit.MILLISECONDS);
 	}
 
-	/** Called on the consumer's thread before each poll: forgets the records of partitions it no longer owns. */
-	@Override
-	public void setupThreadState(Consumer<?, ?> consumer) {
+	/** Before {@code consumer} polls: forgets the records of partitions it no longer owns. */
+	void polling(Consumer<?, ?> consumer) {
 		Set<TopicPartition> assigned = consumer.assignment();
 		tracked(consumer).records().keySet().retainAll(assigned);
 	}
 
-	@Override
-	public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
-			Consumer<Object, Object> consumer) {
+	/** {@code record} is delivered to its listener (again, if it failed before). */
+	void delivered(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record) {
 		Tracked tracked = tracked(consumer);
 		tracked.records()
 			.compute(partition(record), (partition, current) -> isFor(current, record) ? current
 					: new InFlight(tracked.group(), partition, record.offset(), Instant.now(), 0, 0));
-		return record;
-	}
-
-	@Override
-	public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-		done(consumer, record);
 	}
 
 	@Override
