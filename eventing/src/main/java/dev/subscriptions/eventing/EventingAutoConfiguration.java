@@ -27,11 +27,15 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
+import dev.subscriptions.eventing.consumer.InFlightRecordInterceptor;
+import dev.subscriptions.eventing.consumer.InFlightRecords;
+import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.inbox.InboxRetention;
 import dev.subscriptions.eventing.migration.EventingMigrations;
@@ -41,6 +45,7 @@ import dev.subscriptions.eventing.outbox.OutboxRelay;
 import dev.subscriptions.eventing.outbox.OutboxSignal;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.eventing.registration.SchemaRegistration;
+import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.eventing.serde.WireFormat;
 
@@ -56,9 +61,15 @@ public class EventingAutoConfiguration {
 
 	@Bean
 	SchemaRegistryClient schemaRegistryClient(EventingProperties properties) {
-		return SchemaRegistryClient.forUrl(properties.getSchemaRegistry().getUrl());
+		EventingProperties.SchemaRegistry registry = properties.getSchemaRegistry();
+		return SchemaRegistryClient.forUrl(registry.getUrl(), registry.clientSettings());
 	}
 
+	/**
+	 * The outbox's serializer. Configured with the registry client's own settings, so that (being the same client)
+	 * it finds the ids that {@link SchemaRegistration} cached at start-up; with {@code registered-only} it makes no
+	 * other registry call.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "eventSerializer")
 	Serializer<Object> eventSerializer(EventingProperties properties) throws ClassNotFoundException {
@@ -67,8 +78,10 @@ public class EventingAutoConfiguration {
 				ClassUtils.forName(properties.getSerializer().getClassName(), getClass().getClassLoader()));
 		Map<String, Object> configs = new HashMap<>();
 		configs.put(WireFormat.SCHEMA_REGISTRY_URL, properties.getSchemaRegistry().getUrl());
+		configs.putAll(properties.getSchemaRegistry().clientSettings().toConfigs());
 		configs.put(WireFormat.AUTO_REGISTER_SCHEMAS, Boolean.toString(properties.getSchemaRegistry().isAutoRegister()));
 		configs.put(WireFormat.VALUE_SUBJECT_NAME_STRATEGY, WireFormat.TOPIC_RECORD_NAME_STRATEGY);
+		configs.put(WireFormat.REGISTERED_ONLY, Boolean.toString(properties.getSerializer().isRegisteredOnly()));
 		configs.putAll(properties.getSerializer().getProperties());
 		serializer.configure(configs, false);
 		return serializer;
@@ -121,18 +134,40 @@ public class EventingAutoConfiguration {
 						relay.getInitialBackOff(), relay.getMaxBackOff()));
 	}
 
+	/**
+	 * Dead letters keep the bytes they were read with. Only records decoded by a deserializer other than
+	 * {@code ConfluentAvroDeserializer} are encoded again, with a schema looked up (not registered) under the subject
+	 * of the topic they came from.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
-	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, Serializer<Object> eventSerializer,
-			EventingProperties properties) {
+	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, SchemaRegistryClient registry,
+			InFlightRecords inFlightRecords, EventingProperties properties) {
 		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
 		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
 		EventingProperties.Consumer consumer = properties.getConsumer();
-		KafkaTemplate<String, Object> template = new KafkaTemplate<>(
-				new DefaultKafkaProducerFactory<>(producerProperties, new StringSerializer(),
-						DeadLetters.valueSerializer(eventSerializer, consumer.getDeadLetterSuffix())));
+		KafkaTemplate<String, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+				producerProperties, new StringSerializer(),
+				DeadLetters.valueSerializer(new ConfluentAvroSerializer(registry, false), consumer.getDeadLetterSuffix())));
 		return DeadLetters.errorHandler(template, consumer.getDeadLetterSuffix(), consumer.getAttempts(),
-				consumer.getInitialInterval(), consumer.getMaxInterval());
+				consumer.getInitialInterval(), consumer.getMaxInterval(), inFlightRecords);
+	}
+
+	@Bean
+	InFlightRecords inFlightRecords(ObjectProvider<MeterRegistry> meterRegistry, EventingProperties properties) {
+		return new InFlightRecords(meterRegistry.getIfAvailable(SimpleMeterRegistry::new),
+				properties.getConsumer().getStuckWarning(), properties.getConsumer().getStuckDown());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RecordInterceptor.class)
+	InFlightRecordInterceptor inFlightRecordInterceptor(InFlightRecords inFlightRecords) {
+		return new InFlightRecordInterceptor(inFlightRecords);
+	}
+
+	@Bean
+	InFlightRecordsHealthIndicator kafkaListenersHealthIndicator(InFlightRecords inFlightRecords) {
+		return new InFlightRecordsHealthIndicator(inFlightRecords);
 	}
 
 	/**

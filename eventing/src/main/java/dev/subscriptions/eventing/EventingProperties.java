@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
+import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 
 /**
  * Settings of the messaging infrastructure, under {@code eventing.*}.
@@ -60,6 +61,21 @@ public class EventingProperties {
 		/** How long start-up waits for an unreachable registry. */
 		private Duration startupTimeout = Duration.ofSeconds(60);
 
+		/**
+		 * {@code user:password} for the registry's basic authentication (Confluent's {@code basic.auth.user.info});
+		 * consumers get it through {@code spring.kafka.consumer.properties}.
+		 */
+		private String userInfo;
+
+		/** A static bearer token for the registry (Confluent's {@code bearer.auth.token}). */
+		private String bearerToken;
+
+		/** How long to wait for a connection to the registry. */
+		private Duration connectTimeout = SchemaRegistryClient.Settings.DEFAULT.connectTimeout();
+
+		/** How long to wait for the registry's answer. */
+		private Duration readTimeout = SchemaRegistryClient.Settings.DEFAULT.readTimeout();
+
 		public String getUrl() {
 			return this.url;
 		}
@@ -92,6 +108,44 @@ public class EventingProperties {
 			this.startupTimeout = startupTimeout;
 		}
 
+		public String getUserInfo() {
+			return this.userInfo;
+		}
+
+		public void setUserInfo(String userInfo) {
+			this.userInfo = userInfo;
+		}
+
+		public String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(String bearerToken) {
+			this.bearerToken = bearerToken;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		/** Credentials and timeouts of the registry client. */
+		public SchemaRegistryClient.Settings clientSettings() {
+			return new SchemaRegistryClient.Settings(this.userInfo, this.bearerToken, this.connectTimeout,
+					this.readTimeout);
+		}
+
 	}
 
 	/**
@@ -107,6 +161,13 @@ public class EventingProperties {
 		/** Extra settings passed to its {@code configure} method, next to {@code schema.registry.url}. */
 		private Map<String, String> properties = new LinkedHashMap<>();
 
+		/**
+		 * Write only the schemas registered (or looked up) at start-up, declared by {@code EventSchemas} beans, and
+		 * refuse others at once: no registry call inside a business transaction. Off only for code that appends to
+		 * topics it cannot declare up front, e.g. tests that make up topics.
+		 */
+		private boolean registeredOnly = true;
+
 		public String getClassName() {
 			return this.className;
 		}
@@ -121,6 +182,14 @@ public class EventingProperties {
 
 		public void setProperties(Map<String, String> properties) {
 			this.properties = properties;
+		}
+
+		public boolean isRegisteredOnly() {
+			return this.registeredOnly;
+		}
+
+		public void setRegisteredOnly(boolean registeredOnly) {
+			this.registeredOnly = registeredOnly;
 		}
 
 	}
@@ -191,7 +260,10 @@ public class EventingProperties {
 		/** Appended to a consumed topic's name to name its dead-letter topic. */
 		private String deadLetterSuffix = DeadLetters.DEFAULT_SUFFIX;
 
-		/** Attempts at a failing record before it goes to the dead-letter topic. */
+		/**
+		 * Attempts at a record whose handler fails deterministically before it goes to the dead-letter topic. Outages
+		 * are retried without limit.
+		 */
 		private int attempts = 5;
 
 		/** First wait between attempts; doubled each time. */
@@ -199,6 +271,12 @@ public class EventingProperties {
 
 		/** Longest wait between attempts, and between retries during an outage. */
 		private Duration maxInterval = Duration.ofSeconds(10);
+
+		/** A record handled or retried for longer than this is logged at WARN. */
+		private Duration stuckWarning = Duration.ofMinutes(1);
+
+		/** A record handled or retried for longer than this makes the health DOWN. */
+		private Duration stuckDown = Duration.ofMinutes(5);
 
 		public String getDeadLetterSuffix() {
 			return this.deadLetterSuffix;
@@ -230,6 +308,22 @@ public class EventingProperties {
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
+		}
+
+		public Duration getStuckWarning() {
+			return this.stuckWarning;
+		}
+
+		public void setStuckWarning(Duration stuckWarning) {
+			this.stuckWarning = stuckWarning;
+		}
+
+		public Duration getStuckDown() {
+			return this.stuckDown;
+		}
+
+		public void setStuckDown(Duration stuckDown) {
+			this.stuckDown = stuckDown;
 		}
 
 	}

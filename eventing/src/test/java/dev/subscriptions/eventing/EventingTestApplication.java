@@ -1,6 +1,7 @@
 package dev.subscriptions.eventing;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,9 @@ public class EventingTestApplication {
 
 	public static final String PUBLISHED_TOPIC = "eventing-test.outbox";
 
+	/** Consumed too, for tests that replay its whole dead-letter topic without the other tests' dead letters. */
+	public static final String REPLAYED_TOPIC = "eventing-test.replayed";
+
 	@Bean
 	EventSchemas publishedEvents() {
 		return EventSchemas.of(PUBLISHED_TOPIC, CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema());
@@ -54,11 +58,25 @@ public class EventingTestApplication {
 	}
 
 	@Bean
+	NewTopic replayedTopic() {
+		return TopicBuilder.name(REPLAYED_TOPIC).partitions(3).build();
+	}
+
+	@Bean
+	NewTopic replayedDeadLetterTopic() {
+		return TopicBuilder.name(REPLAYED_TOPIC + ".DLT").partitions(3).build();
+	}
+
+	@Bean
 	NewTopic publishedTopic() {
 		return TopicBuilder.name(PUBLISHED_TOPIC).partitions(3).build();
 	}
 
-	/** Records each CustomerCreated it receives; refuses those named "fail". */
+	/**
+	 * Records each CustomerCreated it receives. Refuses those named "fail" and the customers it is told to refuse
+	 * (an exception of the handler's own); for those named "fail-sql" it runs a statement that exceeds its statement
+	 * timeout (SQLSTATE 57014).
+	 */
 	@Component
 	public static class ReceivedCustomers {
 
@@ -68,23 +86,39 @@ public class EventingTestApplication {
 
 		private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
+		private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
 		ReceivedCustomers(Inbox inbox, JdbcTemplate jdbc) {
 			this.inbox = inbox;
 			this.jdbc = jdbc;
 		}
 
-		@KafkaListener(topics = CONSUMED_TOPIC)
+		@KafkaListener(topics = { CONSUMED_TOPIC, REPLAYED_TOPIC })
 		@Transactional
 		public void on(ConsumerRecord<String, Object> record) {
 			CustomerCreated event = (CustomerCreated) record.value();
 			this.attempts.computeIfAbsent(event.getCustomerId(), id -> new AtomicInteger()).incrementAndGet();
-			if ("fail".equals(event.getName())) {
+			if ("fail".equals(event.getName()) || this.refused.contains(event.getCustomerId())) {
 				throw new IllegalStateException("Refusing customer " + event.getCustomerId());
+			}
+			if ("fail-sql".equals(event.getName())) {
+				this.jdbc.execute("set local statement_timeout = 50");
+				this.jdbc.queryForList("select pg_sleep(1)");
 			}
 			if (this.inbox.markProcessed("eventing-test", UUID.fromString(event.getEventId()))) {
 				this.jdbc.update("insert into received_event (event_id, customer_id, name) values (?, ?, ?)",
 						UUID.fromString(event.getEventId()), event.getCustomerId(), event.getName());
 			}
+		}
+
+		/** From now on, refuses the events of {@code customerId}. */
+		public void refuse(String customerId) {
+			this.refused.add(customerId);
+		}
+
+		/** Handles the events of {@code customerId} again: its handler is fixed. */
+		public void accept(String customerId) {
+			this.refused.remove(customerId);
 		}
 
 		public int attempts(String customerId) {

@@ -21,7 +21,9 @@ import dev.subscriptions.infrastructure.ServiceProcess;
  * configured by the same environment variables a deployment would set.
  * <p>
  * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it elsewhere (default
- * {@code .local-stack}). Ctrl-C stops everything. {@code tail <topic>} prints a topic's records instead.
+ * {@code .local-stack}). Ctrl-C stops everything. {@code tail <topic>} prints a topic's records instead;
+ * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead letters back to their topics
+ * ({@link DeadLetterReplay}).
  */
 public final class LocalStack {
 
@@ -43,6 +45,10 @@ public final class LocalStack {
 	public static void main(String[] args) throws Exception {
 		if (args.length > 0 && args[0].equals("tail")) {
 			TopicTail.main(args);
+			return;
+		}
+		if (args.length > 0 && args[0].equals("replay")) {
+			DeadLetterReplay.main(args);
 			return;
 		}
 		Path data = Path.of(option(args, "--data", ".local-stack")).toAbsolutePath();

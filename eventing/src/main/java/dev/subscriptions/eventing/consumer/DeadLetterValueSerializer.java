@@ -5,8 +5,10 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes a dead letter's value: the original bytes when the record could not be decoded, otherwise the record again in
- * the wire format of the topic it came from (so its subject is the one its producers registered).
+ * Writes a dead letter's value: the original bytes, which {@link OriginalBytesRecoverer} finds for every record read
+ * with {@code ConfluentAvroDeserializer}. Only a record decoded by another deserializer arrives here as an object; it is
+ * written again in the wire format of the topic it came from (so its subject is the one its producers registered),
+ * which loses the fields its consumer's schema does not have.
  */
 class DeadLetterValueSerializer implements Serializer<Object> {
 

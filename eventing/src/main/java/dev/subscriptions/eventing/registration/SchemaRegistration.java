@@ -18,8 +18,10 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * level, so that the registry refuses an incompatible version from anyone. With {@code auto-register} off (a registry
  * managed by a pipeline) it only looks the schemas up, and the service does not start when one is missing.
  * <p>
- * Either way the ids are cached before the first request, so no registry call is made on the request path. While the
- * registry is unreachable it retries, up to a time limit.
+ * Either way the ids are cached before the first request, in the client that the outbox's serializer shares, so no
+ * registry call is made on the request path: the serializer refuses an event type not declared here (see
+ * {@code eventing.serializer.registered-only}). While the registry cannot answer (unreachable, too slow, a 5xx,
+ * refused credentials, an answer that is not the registry's) it retries, up to a time limit.
  */
 public class SchemaRegistration implements SmartInitializingSingleton {
 

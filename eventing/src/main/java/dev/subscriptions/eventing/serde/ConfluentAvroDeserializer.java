@@ -2,7 +2,6 @@ package dev.subscriptions.eventing.serde;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -12,6 +11,7 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -22,9 +22,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  * A record type with no generated class on the classpath is returned as a {@code GenericRecord}.
  * <p>
  * Failures are told apart, because a consumer must treat them differently: {@link UndecodableRecordException} for
- * poison (no magic byte, unknown schema id, a body that does not decode), {@link SchemaRegistryUnavailableException}
- * when the registry cannot answer now. A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroDeserializer} with
- * {@code specific.avro.reader=true}.
+ * poison (no magic byte, a schema id the registry answers with error code 40403, a body that does not decode),
+ * {@link SchemaRegistryUnavailableException} for every other registry failure, even a 4xx: a registry that cannot
+ * answer now must not turn good records into dead letters.
+ * <p>
+ * A record decoded with its headers at hand (as Kafka's consumer and Spring's {@code ErrorHandlingDeserializer} call
+ * it) keeps its bytes in the header {@link WireFormat#ORIGINAL_VALUE_HEADER}, so that a dead letter can carry exactly
+ * what was produced, even when it was written with a newer schema than the consumer's. The header shares the array
+ * the consumer allocated for the value; nothing is copied.
+ * <p>
+ * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroDeserializer} with {@code specific.avro.reader=true},
+ * configured by the same settings, registry credentials and timeouts included ({@link SchemaRegistryClient.Settings}).
  */
 public class ConfluentAvroDeserializer implements Deserializer<Object> {
 
@@ -46,9 +54,19 @@ public class ConfluentAvroDeserializer implements Deserializer<Object> {
 
 	@Override
 	public void configure(Map<String, ?> configs, boolean isKey) {
-		this.registry = SchemaRegistryClient.forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null));
+		this.registry = SchemaRegistryClient.forConfigs(configs);
 		Object specific = configs.get(WireFormat.SPECIFIC_AVRO_READER);
 		this.specific = (specific == null) || Boolean.parseBoolean(specific.toString());
+	}
+
+	@Override
+	public Object deserialize(String topic, Headers headers, byte[] data) {
+		Object record = deserialize(topic, data);
+		if (data != null && headers != null) {
+			headers.remove(WireFormat.ORIGINAL_VALUE_HEADER);
+			headers.add(WireFormat.ORIGINAL_VALUE_HEADER, data);
+		}
+		return record;
 	}
 
 	@Override
@@ -86,10 +104,11 @@ public class ConfluentAvroDeserializer implements Deserializer<Object> {
 			writer = this.registry.schemaById(id);
 		}
 		catch (SchemaRegistryException ex) {
-			if (ex.status() == 404 || ex.errorCode() == UNKNOWN_SCHEMA_ERROR_CODE) {
+			if (ex.errorCode() == UNKNOWN_SCHEMA_ERROR_CODE) {
 				throw new UndecodableRecordException("Schema id " + id + " is unknown to the registry", ex);
 			}
-			throw ex;
+			throw new SchemaRegistryUnavailableException("Schema registry could not give schema id " + id
+					+ ", and did not say it is unknown (error code 40403): " + ex.getMessage(), null);
 		}
 		if (this.specific) {
 			Class<?> type = SpecificData.get().getClass(writer);

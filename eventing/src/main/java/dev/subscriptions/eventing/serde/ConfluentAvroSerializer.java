@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -24,7 +23,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>
  * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroSerializer} configured with
  * {@code value.subject.name.strategy=io.confluent.kafka.serializers.subject.TopicRecordNameStrategy}: it reads the same
- * settings ({@code schema.registry.url}, {@code auto.register.schemas}) and writes the same bytes.
+ * settings ({@code schema.registry.url}, {@code auto.register.schemas}, the registry's credentials and timeouts) and
+ * writes the same bytes.
+ * <p>
+ * With {@code registeredOnly} (setting {@link WireFormat#REGISTERED_ONLY}) it makes no registry call at all: it writes
+ * the records whose subject and schema were registered or looked up before, as {@code SchemaRegistration} does at
+ * start-up, and refuses every other record at once with a {@link SerializationException} that names the subject. That
+ * is how the outbox serializes: inside the caller's database transaction, where waiting for a registry would hold the
+ * transaction open and a registry outage would fail the user's request.
  */
 public class ConfluentAvroSerializer implements Serializer<Object> {
 
@@ -34,13 +40,26 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 
 	private boolean autoRegister = true;
 
+	private boolean registeredOnly;
+
 	public ConfluentAvroSerializer() {
 	}
 
 	/** A serializer for code that does not configure it through Kafka properties. */
 	public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean autoRegister) {
+		this(registry, autoRegister, false);
+	}
+
+	/**
+	 * A serializer for code that does not configure it through Kafka properties.
+	 * @param registry the registry client
+	 * @param autoRegister register a schema that the subject does not have yet
+	 * @param registeredOnly write only schemas already cached by {@code registry}, with no registry call
+	 */
+	public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean autoRegister, boolean registeredOnly) {
 		this.registry = registry;
 		this.autoRegister = autoRegister;
+		this.registeredOnly = registeredOnly;
 	}
 
 	@Override
@@ -49,9 +68,11 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 		if (strategy != null && !WireFormat.TOPIC_RECORD_NAME_STRATEGY.equals(strategy.toString())) {
 			throw new IllegalArgumentException("Only " + WireFormat.TOPIC_RECORD_NAME_STRATEGY + " is supported");
 		}
-		this.registry = SchemaRegistryClient.forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null));
+		this.registry = SchemaRegistryClient.forConfigs(configs);
 		Object autoRegister = configs.get(WireFormat.AUTO_REGISTER_SCHEMAS);
 		this.autoRegister = (autoRegister == null) || Boolean.parseBoolean(autoRegister.toString());
+		Object registeredOnly = configs.get(WireFormat.REGISTERED_ONLY);
+		this.registeredOnly = (registeredOnly != null) && Boolean.parseBoolean(registeredOnly.toString());
 	}
 
 	@Override
@@ -63,7 +84,7 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 			throw new SerializationException("Not an Avro record: " + data.getClass().getName());
 		}
 		Schema schema = record.getSchema();
-		int id = this.registry.idFor(WireFormat.subject(topic, schema.getFullName()), schema, this.autoRegister);
+		int id = idFor(WireFormat.subject(topic, schema.getFullName()), schema);
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
 		out.write(WireFormat.MAGIC_BYTE);
 		out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -76,6 +97,19 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 			throw new SerializationException("Could not write " + schema.getFullName() + " for topic " + topic, ex);
 		}
 		return out.toByteArray();
+	}
+
+	private int idFor(String subject, Schema schema) {
+		if (!this.registeredOnly) {
+			return this.registry.idFor(subject, schema, this.autoRegister);
+		}
+		Integer id = this.registry.cachedIdFor(subject, schema);
+		if (id == null) {
+			throw new SerializationException("The schema of " + schema.getFullName() + " was not registered under "
+					+ subject + " at start-up; declare it in an EventSchemas bean for its topic (this serializer "
+					+ "makes no registry call, it runs inside business transactions)");
+		}
+		return id;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -8,15 +8,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Stands between a consumer and the real registry, and can make the registry look down (HTTP 503).
+ * Stands between a consumer and the real registry, and can answer in the ways a registry, or what stands in front of
+ * it, answers when it is not well.
  */
 final class RegistryProxy {
+
+	private static final String REGISTRY_JSON = "application/vnd.schemaregistry.v1+json";
+
+	private static final String PROXY_PAGE = "<html><head><title>Service unavailable</title></head>"
+			+ "<body><h1>Please try again later</h1></body></html>";
 
 	private final HttpServer server;
 
@@ -24,7 +32,9 @@ final class RegistryProxy {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
-	private volatile boolean available = true;
+	private final AtomicLong requests = new AtomicLong();
+
+	private volatile Answer answer = Answer.FORWARD;
 
 	RegistryProxy(String target) {
 		this.target = target;
@@ -43,14 +53,21 @@ final class RegistryProxy {
 		return "http://localhost:" + this.server.getAddress().getPort();
 	}
 
-	void setAvailable(boolean available) {
-		this.available = available;
+	void answer(Answer answer) {
+		this.answer = answer;
+	}
+
+	/** How many requests reached the proxy. */
+	long requests() {
+		return this.requests.get();
 	}
 
 	private void forward(HttpExchange exchange) throws IOException {
+		this.requests.incrementAndGet();
 		try (exchange) {
-			if (!this.available) {
-				respond(exchange, 503, "{\"error_code\":50301,\"message\":\"down for a test\"}".getBytes());
+			Answer answer = this.answer;
+			if (answer != Answer.FORWARD) {
+				respond(exchange, answer.status, answer.contentType, answer.body.getBytes(StandardCharsets.UTF_8));
 				return;
 			}
 			HttpRequest.Builder request = HttpRequest
@@ -62,19 +79,60 @@ final class RegistryProxy {
 				request.header("Content-Type", contentType);
 			}
 			HttpResponse<byte[]> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-			respond(exchange, response.statusCode(), response.body());
+			respond(exchange, response.statusCode(), REGISTRY_JSON, response.body());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}
 
-	private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-		exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-		exchange.sendResponseHeaders(status, body.length);
-		try (OutputStream out = exchange.getResponseBody()) {
-			out.write(body);
+	private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+			throws IOException {
+		exchange.getResponseHeaders().add("Content-Type", contentType);
+		exchange.sendResponseHeaders(status, (body.length == 0) ? -1 : body.length);
+		if (body.length > 0) {
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
 		}
+	}
+
+	/** What the proxy answers. */
+	enum Answer {
+
+		/** The real registry's answer. */
+		FORWARD(0, REGISTRY_JSON, ""),
+
+		/** The registry wants credentials. */
+		UNAUTHORIZED(401, REGISTRY_JSON, "{\"error_code\":40101,\"message\":\"Unauthorized\"}"),
+
+		/** The registry is down for a while. */
+		UNAVAILABLE(503, REGISTRY_JSON, "{\"error_code\":50301,\"message\":\"down for a test\"}"),
+
+		/** A 404 as a router answers a path it does not know, with a generic error code but not 40403. */
+		NOT_FOUND_WITHOUT_40403(404, REGISTRY_JSON, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}"),
+
+		/** A 404 with no body at all. */
+		NOT_FOUND_EMPTY(404, "text/plain", ""),
+
+		/** A proxy's maintenance page, answered with 200. */
+		HTML_OK(200, "text/html", PROXY_PAGE),
+
+		/** A load balancer's error page. */
+		HTML_BAD_GATEWAY(502, "text/html", PROXY_PAGE);
+
+		private final int status;
+
+		private final String contentType;
+
+		private final String body;
+
+		Answer(int status, String contentType, String body) {
+			this.status = status;
+			this.contentType = contentType;
+			this.body = body;
+		}
+
 	}
 
 }

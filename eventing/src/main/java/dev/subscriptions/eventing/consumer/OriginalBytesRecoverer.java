@@ -1,0 +1,49 @@
+package dev.subscriptions.eventing.consumer;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+
+import dev.subscriptions.eventing.serde.WireFormat;
+
+/**
+ * Publishes a dead letter to {@code <topic><suffix>} with the bytes the record had on its topic: for a record that
+ * did not decode, those Spring kept with the decoding failure; for a record that decoded, those the deserializer kept
+ * in {@link WireFormat#ORIGINAL_VALUE_HEADER} (the header itself is not published). The dead letter adds the headers
+ * naming the innermost cause ({@link DeadLetters#ROOT_CAUSE_CLASS_HEADER}, {@link DeadLetters#ROOT_CAUSE_MESSAGE_HEADER})
+ * to Spring's {@code kafka_dlt-*} headers, which name the outermost ones.
+ */
+class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
+
+	OriginalBytesRecoverer(KafkaOperations<?, ?> template, String suffix) {
+		super(template, (record, exception) -> new TopicPartition(record.topic() + suffix, -1));
+		setHeadersFunction((record, exception) -> rootCauseHeaders(exception));
+	}
+
+	@Override
+	protected ProducerRecord<Object, Object> createProducerRecord(ConsumerRecord<?, ?> record,
+			TopicPartition topicPartition, Headers headers, byte[] key, byte[] value) {
+		Header original = headers.lastHeader(WireFormat.ORIGINAL_VALUE_HEADER);
+		headers.remove(WireFormat.ORIGINAL_VALUE_HEADER);
+		byte[] originalValue = (value != null) ? value : (original != null) ? original.value() : null;
+		return super.createProducerRecord(record, topicPartition, headers, key, originalValue);
+	}
+
+	private static Headers rootCauseHeaders(Exception exception) {
+		Throwable root = DeadLetters.rootCause(exception);
+		Headers headers = new RecordHeaders();
+		headers.add(DeadLetters.ROOT_CAUSE_CLASS_HEADER, root.getClass().getName().getBytes(StandardCharsets.UTF_8));
+		headers.add(DeadLetters.ROOT_CAUSE_MESSAGE_HEADER,
+				String.valueOf(root.getMessage()).getBytes(StandardCharsets.UTF_8));
+		return headers;
+	}
+
+}
