@@ -18,15 +18,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
@@ -178,15 +179,14 @@ public class OutboxRelay implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		Thread stopping;
+		Thread stopping = null;
 		synchronized (this) {
-			if (!this.running) {
-				return;
+			if (this.running) {
+				stopping = this.thread;
 			}
 			this.drainDeadlineNanos = System.nanoTime() + this.settings.drainTimeout().toNanos();
 			this.running = false;
 			this.stopRequested.countDown();
-			stopping = this.thread;
 		}
 		this.signal.eventsCommitted();
 		if (stopping != null) {
@@ -392,12 +392,24 @@ public class OutboxRelay implements SmartLifecycle {
 		return publish(rows.stream().filter(row -> !row.behindParked()).toList(), rows.size(), parkedBehind);
 	}
 
+	/**
+	 * Sends the rows and deletes those Kafka acknowledged. A record that fails on its way to the broker closes the
+	 * producer at once (from its callback), which fails every record not sent yet: otherwise a later producer batch of
+	 * the same partition could still be delivered after an earlier one expired, ahead of it.
+	 */
 	private Batch publish(List<Row> rows, int read, int parkedBefore) {
 		Producer<String, byte[]> producer = producer();
 		List<Sent> sent = new ArrayList<>(rows.size());
 		Set<String> blockedKeys = new HashSet<>();
 		Set<String> heldTopics = new HashSet<>();
 		Map<String, Optional<Instant>> reconfirmed = new HashMap<>();
+		Thread relayThread = Thread.currentThread();
+		AtomicBoolean aborted = new AtomicBoolean();
+		Callback abortOnFailure = (metadata, exception) -> {
+			if (exception != null && Thread.currentThread() != relayThread && aborted.compareAndSet(false, true)) {
+				producer.close(Duration.ZERO);
+			}
+		};
 		int failed = 0;
 		int parkedRows = parkedBefore;
 		for (Row row : rows) {
@@ -420,10 +432,10 @@ public class OutboxRelay implements SmartLifecycle {
 			Future<RecordMetadata> acknowledgement;
 			Throwable atOnce;
 			try {
-				acknowledgement = producer.send(record);
+				acknowledgement = producer.send(record, abortOnFailure);
 				atOnce = acknowledgement.isDone() ? failure(acknowledgement) : null;
 			}
-			catch (KafkaException ex) {
+			catch (RuntimeException ex) {
 				acknowledgement = null;
 				atOnce = ex;
 			}
@@ -444,6 +456,9 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 		}
 		awaitAcknowledgements(sent);
+		if (aborted.get()) {
+			closeProducer();
+		}
 		List<Long> delivered = new ArrayList<>(sent.size());
 		Instant now = Instant.now();
 		for (Sent one : sent) {
@@ -488,6 +503,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/** Decides what a failed send means for its row: parked, held back with its unknown topic, or retried. */
 	private Outcome failed(Row row, Throwable failure, boolean atOnce) {
+		this.leadership.beatIfDue();
 		SendFailure kind = SendFailure.of(failure, atOnce);
 		Attempts attempts = this.failures.merge(row.position(), Attempts.first(Instant.now()), Attempts::again);
 		if (kind.parksAtOnce()) {
