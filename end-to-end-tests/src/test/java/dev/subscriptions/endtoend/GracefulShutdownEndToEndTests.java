@@ -40,7 +40,7 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 /**
  * SIGTERM while Kafka is up: every event committed before the web server stopped is published before the process
  * exits, not at its next start. customer-service runs alone here, from its jar, with a relay that publishes one row per
- * batch so that a backlog is waiting when the signal comes.
+ * batch so that a backlog is waiting when the signal comes (and a drain timeout that a slow test machine cannot miss).
  */
 class GracefulShutdownEndToEndTests {
 
@@ -58,6 +58,7 @@ class GracefulShutdownEndToEndTests {
 					Path.of("target", "service-logs", "graceful-shutdown"))
 			.withJvmOption("-XX:TieredStopAtLevel=1")
 			.withJvmOption("-Deventing.relay.batch-size=1")
+			.withJvmOption("-Deventing.relay.drain-timeout=30s")
 			.start()
 			.awaitHealthy(Duration.ofMinutes(4));
 		UUID organization = UUID.randomUUID();

@@ -355,7 +355,12 @@ public class OutboxRelay implements SmartLifecycle {
 			if (left <= 0) {
 				return;
 			}
-			this.stopRequested.await(Math.min(left, slice), TimeUnit.NANOSECONDS);
+			if (this.running) {
+				this.stopRequested.await(Math.min(left, slice), TimeUnit.NANOSECONDS);
+			}
+			else {
+				TimeUnit.NANOSECONDS.sleep(Math.min(left, slice));
+			}
 			this.leadership.beatIfDue();
 		}
 	}
