@@ -175,7 +175,9 @@ public class EventingAutoConfiguration {
 
 	/**
 	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so that an outage surfaces as a
-	 * failed batch that the relay retries, rather than a send blocked forever.
+	 * failed batch that the relay retries, rather than a send blocked forever. One request in flight per connection:
+	 * with more, a broker that restarts can accept a later batch of a partition while rejecting an earlier one (out of
+	 * order sequence), and a key's later event would reach Kafka before its earlier one.
 	 */
 	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
 		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
@@ -185,7 +187,7 @@ public class EventingAutoConfiguration {
 		properties.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
 		properties.put(ProducerConfig.ACKS_CONFIG, "all");
 		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
 		properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
 		properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 		properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
