@@ -164,4 +164,25 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sends SIGTERM, as an orchestrator stopping the service does, and waits for the process to exit.
+	 * @return its exit code
+	 * @throws IllegalStateException if it did not exit within the timeout (it is killed then)
+	 */
+	public synchronized int terminate(Duration timeout) {
+		if (this.process == null) {
+			throw new IllegalStateException(this.name + " is not running");
+		}
+		this.process.destroy();
+		Process exited = this.process.onExit()
+			.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.join();
+		if (exited == null) {
+			kill();
+			throw new IllegalStateException(this.name + " did not exit within " + timeout + " of SIGTERM; see " + this.log);
+		}
+		this.process = null;
+		return exited.exitValue();
+	}
+
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,13 +17,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -39,10 +44,14 @@ import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.inbox.InboxRetention;
 import dev.subscriptions.eventing.migration.EventingMigrations;
+import dev.subscriptions.eventing.outbox.LeaderConnections;
 import dev.subscriptions.eventing.outbox.Outbox;
+import dev.subscriptions.eventing.outbox.OutboxEndpoint;
 import dev.subscriptions.eventing.outbox.OutboxMetrics;
 import dev.subscriptions.eventing.outbox.OutboxRelay;
+import dev.subscriptions.eventing.outbox.OutboxRelayHealthIndicator;
 import dev.subscriptions.eventing.outbox.OutboxSignal;
+import dev.subscriptions.eventing.outbox.ParkedOutbox;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.eventing.registration.SchemaRegistration;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
@@ -122,16 +131,33 @@ public class EventingAutoConfiguration {
 	}
 
 	@Bean
+	ParkedOutbox parkedOutbox(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, OutboxSignal signal,
+			OutboxMetrics metrics) {
+		return new ParkedOutbox(jdbc, new TransactionTemplate(transactionManager), signal, metrics);
+	}
+
+	@Bean
 	@ConditionalOnProperty(name = "eventing.relay.enabled", matchIfMissing = true)
-	OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			KafkaProperties kafkaProperties, OutboxSignal signal, OutboxMetrics metrics,
+	OutboxRelay outboxRelay(JdbcTemplate jdbc, DataSourceProperties dataSourceProperties,
+			KafkaProperties kafkaProperties, OutboxSignal signal, OutboxMetrics metrics, ParkedOutbox parked,
 			EventingProperties properties) {
 		Map<String, Object> producerProperties = relayProducerProperties(kafkaProperties);
-		EventingProperties.Relay relay = properties.getRelay();
-		return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager),
+		Map<String, Object> adminProperties = kafkaProperties.buildAdminProperties();
+		adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "outbox-relay-admin");
+		EventingProperties.Relay.Leadership leadership = properties.getRelay().getLeadership();
+		LeaderConnections leaderConnections = LeaderConnections.to(dataSourceProperties.determineUrl(),
+				dataSourceProperties.determineUsername(), dataSourceProperties.determinePassword(),
+				leadership.getSocketTimeout(), leadership.getConnectTimeout());
+		return new OutboxRelay(jdbc,
 				() -> new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer()),
-				signal, metrics, new OutboxRelay.Settings(relay.getBatchSize(), relay.getPollInterval(),
-						relay.getInitialBackOff(), relay.getMaxBackOff()));
+				() -> Admin.create(adminProperties), leaderConnections, signal, metrics, parked,
+				relaySettings(properties.getRelay()));
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "eventing.relay.enabled", matchIfMissing = true)
+	OutboxRelayHealthIndicator outboxRelayHealthIndicator(OutboxRelay outboxRelay) {
+		return new OutboxRelayHealthIndicator(outboxRelay);
 	}
 
 	/**
@@ -170,9 +196,24 @@ public class EventingAutoConfiguration {
 		return new InFlightRecordsHealthIndicator(inFlightRecords);
 	}
 
+	/** The relay's settings from {@code eventing.relay.*}. */
+	public static OutboxRelay.Settings relaySettings(EventingProperties.Relay relay) {
+		EventingProperties.Relay.Leadership leadership = relay.getLeadership();
+		return new OutboxRelay.Settings(relay.getBatchSize(), relay.getPollInterval(), relay.getInitialBackOff(),
+				relay.getMaxBackOff(), relay.getUnknownTopicGrace(), relay.getDrainTimeout(),
+				new OutboxRelay.Leadership(leadership.getIdleSessionTimeout(),
+						leadership.getIdleInTransactionSessionTimeout(), leadership.getLockTimeout(),
+						leadership.getStatementTimeout(), leadership.getTcpKeepalivesIdle(),
+						leadership.getTcpKeepalivesInterval(), leadership.getTcpKeepalivesCount(),
+						leadership.getSocketTimeout(), leadership.getConnectTimeout(),
+						leadership.getHeartbeatInterval()));
+	}
+
 	/**
 	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so that an outage surfaces as a
-	 * failed batch that the relay retries, rather than a send blocked forever.
+	 * failed batch that the relay retries, rather than a send blocked forever. One request in flight per connection:
+	 * with more, a broker that restarts can accept a later batch of a partition while rejecting an earlier one (out of
+	 * order sequence), and a key's later event would reach Kafka before its earlier one.
 	 */
 	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
 		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
@@ -182,7 +223,7 @@ public class EventingAutoConfiguration {
 		properties.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
 		properties.put(ProducerConfig.ACKS_CONFIG, "all");
 		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
 		properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
 		properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 		properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -199,6 +240,18 @@ public class EventingAutoConfiguration {
 		return new InboxRetention(jdbc, new TransactionTemplate(transactionManager),
 				meterRegistry.getIfAvailable(SimpleMeterRegistry::new), new InboxRetention.Settings(inbox.getRetention(),
 						inbox.getRetentionBatchSize(), inbox.getRetentionInterval()));
+	}
+
+	/** The operators' endpoint of parked outbox rows, where the actuator is. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class OutboxEndpointConfiguration {
+
+		@Bean
+		OutboxEndpoint outboxEndpoint(ParkedOutbox parked) {
+			return new OutboxEndpoint(parked);
+		}
+
 	}
 
 }

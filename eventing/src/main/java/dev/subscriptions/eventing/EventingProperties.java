@@ -200,7 +200,7 @@ public class EventingProperties {
 		/** Whether this instance runs a relay (only one per database publishes at a time either way). */
 		private boolean enabled = true;
 
-		/** Rows published per transaction. */
+		/** Rows read and published per batch. */
 		private int batchSize = 500;
 
 		/** How often the relay looks for rows committed elsewhere (by other instances, or before a crash). */
@@ -211,6 +211,16 @@ public class EventingProperties {
 
 		/** The longest wait after repeated failures. */
 		private Duration maxBackOff = Duration.ofSeconds(30);
+
+		/**
+		 * How long a topic the cluster says does not exist may stay so before its rows are parked; until then they wait.
+		 */
+		private Duration unknownTopicGrace = Duration.ofMinutes(2);
+
+		/** How long shutdown goes on publishing what the outbox holds. */
+		private Duration drainTimeout = Duration.ofSeconds(10);
+
+		private final Leadership leadership = new Leadership();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -250,6 +260,145 @@ public class EventingProperties {
 
 		public void setMaxBackOff(Duration maxBackOff) {
 			this.maxBackOff = maxBackOff;
+		}
+
+		public Duration getUnknownTopicGrace() {
+			return this.unknownTopicGrace;
+		}
+
+		public void setUnknownTopicGrace(Duration unknownTopicGrace) {
+			this.unknownTopicGrace = unknownTopicGrace;
+		}
+
+		public Duration getDrainTimeout() {
+			return this.drainTimeout;
+		}
+
+		public void setDrainTimeout(Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
+		}
+
+		public Leadership getLeadership() {
+			return this.leadership;
+		}
+
+		/**
+		 * The leader's lock session, a connection of its own. With these defaults a dead or stalled leader hands over
+		 * within 30 s: its idle session ends after 20 s (a working leader beats every 5 s), then another instance takes
+		 * the lock at its next poll.
+		 */
+		public static class Leadership {
+
+			/** Ends the session (and frees the lock) of a leader that stopped working. PostgreSQL 14 or later. */
+			private Duration idleSessionTimeout = Duration.ofSeconds(20);
+
+			/** Ends the session if it ever idles inside a transaction. */
+			private Duration idleInTransactionSessionTimeout = Duration.ofSeconds(20);
+
+			/** Bounds any lock wait of the session. */
+			private Duration lockTimeout = Duration.ofSeconds(5);
+
+			/** Bounds any statement of the session. */
+			private Duration statementTimeout = Duration.ofSeconds(10);
+
+			/** Server-side TCP keepalive: idle time before the first probe. */
+			private Duration tcpKeepalivesIdle = Duration.ofSeconds(5);
+
+			/** Server-side TCP keepalive: time between probes. */
+			private Duration tcpKeepalivesInterval = Duration.ofSeconds(2);
+
+			/** Server-side TCP keepalive: probes lost before the peer counts as gone. */
+			private int tcpKeepalivesCount = 3;
+
+			/** pgjdbc socketTimeout: the longest the leader waits for an answer on its session. */
+			private Duration socketTimeout = Duration.ofSeconds(15);
+
+			/** pgjdbc connectTimeout of the session. */
+			private Duration connectTimeout = Duration.ofSeconds(5);
+
+			/** The longest a working leader leaves its session idle; well below the idle session timeout. */
+			private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+			public Duration getIdleSessionTimeout() {
+				return this.idleSessionTimeout;
+			}
+
+			public void setIdleSessionTimeout(Duration idleSessionTimeout) {
+				this.idleSessionTimeout = idleSessionTimeout;
+			}
+
+			public Duration getIdleInTransactionSessionTimeout() {
+				return this.idleInTransactionSessionTimeout;
+			}
+
+			public void setIdleInTransactionSessionTimeout(Duration idleInTransactionSessionTimeout) {
+				this.idleInTransactionSessionTimeout = idleInTransactionSessionTimeout;
+			}
+
+			public Duration getLockTimeout() {
+				return this.lockTimeout;
+			}
+
+			public void setLockTimeout(Duration lockTimeout) {
+				this.lockTimeout = lockTimeout;
+			}
+
+			public Duration getStatementTimeout() {
+				return this.statementTimeout;
+			}
+
+			public void setStatementTimeout(Duration statementTimeout) {
+				this.statementTimeout = statementTimeout;
+			}
+
+			public Duration getTcpKeepalivesIdle() {
+				return this.tcpKeepalivesIdle;
+			}
+
+			public void setTcpKeepalivesIdle(Duration tcpKeepalivesIdle) {
+				this.tcpKeepalivesIdle = tcpKeepalivesIdle;
+			}
+
+			public Duration getTcpKeepalivesInterval() {
+				return this.tcpKeepalivesInterval;
+			}
+
+			public void setTcpKeepalivesInterval(Duration tcpKeepalivesInterval) {
+				this.tcpKeepalivesInterval = tcpKeepalivesInterval;
+			}
+
+			public int getTcpKeepalivesCount() {
+				return this.tcpKeepalivesCount;
+			}
+
+			public void setTcpKeepalivesCount(int tcpKeepalivesCount) {
+				this.tcpKeepalivesCount = tcpKeepalivesCount;
+			}
+
+			public Duration getSocketTimeout() {
+				return this.socketTimeout;
+			}
+
+			public void setSocketTimeout(Duration socketTimeout) {
+				this.socketTimeout = socketTimeout;
+			}
+
+			public Duration getConnectTimeout() {
+				return this.connectTimeout;
+			}
+
+			public void setConnectTimeout(Duration connectTimeout) {
+				this.connectTimeout = connectTimeout;
+			}
+
+			public Duration getHeartbeatInterval() {
+				return this.heartbeatInterval;
+			}
+
+			public void setHeartbeatInterval(Duration heartbeatInterval) {
+				this.heartbeatInterval = heartbeatInterval;
+			}
+
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.subscriptions.eventing.outbox;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,9 +18,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <li>{@code outbox.pending}: rows not yet acknowledged by Kafka;</li>
  * <li>{@code outbox.oldest.age}: seconds since the oldest of them was committed (0 when none);</li>
  * <li>{@code outbox.published}: events acknowledged by Kafka, by topic;</li>
- * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement.</li>
+ * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement;</li>
+ * <li>{@code outbox.parked.rows}: rows parked because Kafka refused them or a row of their key before them;</li>
+ * <li>{@code outbox.parked}: rows parked, by topic and cause ({@code outbox_parked_total} in Prometheus; the gauge
+ * cannot be called {@code outbox.parked} too, as Prometheus refuses a gauge and a counter of one base name);</li>
+ * <li>{@code outbox.relay.leader}: 1 while this instance's relay holds the leadership, else 0;</li>
+ * <li>{@code outbox.relay.restarts}: relay threads that died of an uncaught error and were started again.</li>
  * </ul>
- * The two gauges share one query, run at most once a second however often they are scraped.
+ * The backlog gauges share one query, run at most once a second however often they are scraped.
  */
 public class OutboxMetrics {
 
@@ -31,9 +37,13 @@ public class OutboxMetrics {
 
 	private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
+	private final Map<String, Counter> parked = new ConcurrentHashMap<>();
+
 	private final Timer latency;
 
-	private volatile Backlog backlog = new Backlog(0, 0, 0);
+	private final Counter restarts;
+
+	private volatile Backlog backlog = new Backlog(0, 0, 0, 0);
 
 	public OutboxMetrics(JdbcTemplate jdbc, MeterRegistry registry) {
 		this.jdbc = jdbc;
@@ -49,6 +59,33 @@ public class OutboxMetrics {
 			.description("Age in seconds of the oldest outbox event not yet acknowledged by Kafka")
 			.baseUnit("seconds")
 			.register(registry);
+		Gauge.builder("outbox.parked.rows", this, metrics -> metrics.backlog().parked())
+			.description("Outbox rows parked because Kafka refused them or a row of their key before them")
+			.register(registry);
+		this.restarts = Counter.builder("outbox.relay.restarts")
+			.description("Relay threads that died of an uncaught error and were started again")
+			.register(registry);
+	}
+
+	/** Registers the leadership gauge of a relay. */
+	void leadership(BooleanSupplier leader) {
+		Gauge.builder("outbox.relay.leader", leader, supplier -> supplier.getAsBoolean() ? 1 : 0)
+			.description("1 while this instance's outbox relay holds the leadership, else 0")
+			.register(this.registry);
+	}
+
+	void parked(String topic, String cause, long rows) {
+		this.parked
+			.computeIfAbsent(topic + '\u0000' + cause, name -> Counter.builder("outbox.parked")
+				.description("Outbox rows parked, by topic and cause")
+				.tag("topic", topic)
+				.tag("cause", cause)
+				.register(this.registry))
+			.increment(rows);
+	}
+
+	void restarted() {
+		this.restarts.increment();
 	}
 
 	void published(String topic, Duration latency) {
@@ -61,14 +98,16 @@ public class OutboxMetrics {
 		this.latency.record(latency.isNegative() ? Duration.ZERO : latency);
 	}
 
-	/** Rows waiting and the age of the oldest, from a snapshot at most a second old. */
+	/** Rows waiting, the age of the oldest and rows parked, from a snapshot at most a second old. */
 	public Backlog backlog() {
 		Backlog current = this.backlog;
 		long now = System.currentTimeMillis();
 		if (now - current.takenAtMillis() >= SNAPSHOT_MILLIS) {
 			current = this.jdbc.queryForObject("""
-					select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)
-					from outbox""", (rs, row) -> new Backlog(rs.getLong(1), Math.max(0, rs.getDouble(2)), now));
+					select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0),
+						(select count(*) from outbox_parked)
+					from outbox""", (rs, row) -> new Backlog(rs.getLong(1), Math.max(0, rs.getDouble(2)), rs.getLong(3),
+					now));
 			this.backlog = current;
 		}
 		return current;
@@ -78,9 +117,10 @@ public class OutboxMetrics {
 	 * A snapshot of the outbox.
 	 * @param pending rows not yet acknowledged
 	 * @param oldestAgeSeconds age of the oldest of them, 0 when none
+	 * @param parked rows parked
 	 * @param takenAtMillis when the snapshot was taken
 	 */
-	public record Backlog(long pending, double oldestAgeSeconds, long takenAtMillis) {
+	public record Backlog(long pending, double oldestAgeSeconds, long parked, long takenAtMillis) {
 	}
 
 }
