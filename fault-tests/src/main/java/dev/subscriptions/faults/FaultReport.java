@@ -19,7 +19,7 @@ final class FaultReport {
 
 	final List<String> notRecovered = new ArrayList<>();
 
-	Checker.Findings findings;
+	Verdicts findings;
 
 	String harnessFailure;
 
@@ -36,7 +36,7 @@ final class FaultReport {
 
 	/** Whether the run completed and every invariant held. */
 	boolean passed() {
-		return this.harnessFailure == null && this.findings != null && this.findings.holds()
+		return this.harnessFailure == null && this.findings != null && this.findings.hold()
 				&& this.notRecovered.isEmpty();
 	}
 
@@ -48,7 +48,7 @@ final class FaultReport {
 		out.append("|---|---|---|---|---|---|\n");
 		for (int i = 0; i < this.rows.size(); i++) {
 			Row row = this.rows.get(i);
-			Checker.Tally tally = (this.findings != null) ? this.findings.tally(i) : null;
+			Verdicts.Tally tally = (this.findings != null) ? this.findings.tally(i) : null;
 			out.append("| ").append(row.fault().describe()).append(" | ")
 				.append("%d deletions, %d churn steps".formatted(row.deletions(), row.churnSteps())).append(" | ")
 				.append((row.recovery() != null) ? "%.1f s".formatted(row.recovery().toMillis() / 1000.0)
@@ -58,7 +58,7 @@ final class FaultReport {
 				.append(" |\n");
 		}
 		if (this.findings != null) {
-			Checker.Tally outside = this.findings.tally(Checker.OUTSIDE);
+			Verdicts.Tally outside = this.findings.tally(Verdicts.OUTSIDE);
 			out.append("| none (set-up, between faults) | ").append(this.customers).append(" customers × 3 subscriptions × 3 benefits | – | ")
 				.append(cells(outside)).append(" |\n");
 		}
@@ -73,7 +73,7 @@ final class FaultReport {
 		}
 		if (this.findings != null) {
 			out.append("Invariants:\n");
-			for (Checker.Invariant invariant : this.findings.invariants()) {
+			for (Verdicts.Invariant invariant : this.findings.invariants()) {
 				out.append("- ").append((invariant.count() == 0) ? "PASS " : "**FAIL** (" + invariant.count() + ") ")
 					.append(invariant.name()).append('\n');
 				invariant.examples().forEach(example -> out.append("  - ").append(example).append('\n'));
@@ -85,7 +85,7 @@ final class FaultReport {
 		return out.toString();
 	}
 
-	private static String cells(Checker.Tally tally) {
+	private static String cells(Verdicts.Tally tally) {
 		if (tally == null) {
 			return "– | – | –";
 		}

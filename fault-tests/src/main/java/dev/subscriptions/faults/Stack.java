@@ -50,6 +50,9 @@ final class Stack implements AutoCloseable {
 	}
 
 	void start() {
+		Progress.log("Kafka broker process, log in " + this.work.resolve("kafka"));
+		CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> harness("Kafka broker start",
+				() -> this.kafka = KafkaBrokerProcess.start(this.work.resolve("kafka"), this.logs.resolve("kafka.log"))));
 		Progress.log("PostgreSQL in " + this.work.resolve("postgres"));
 		harness("PostgreSQL start", () -> {
 			this.postgres = EmbeddedPostgresql.start(0, this.work.resolve("postgres").toFile());
@@ -58,12 +61,10 @@ final class Stack implements AutoCloseable {
 		for (String database : List.of("registry", "customer", "subscription", "benefit")) {
 			this.postgres.createDatabase(database);
 		}
-		Progress.log("Kafka broker process, log in " + this.work.resolve("kafka"));
-		harness("Kafka broker start",
-				() -> this.kafka = KafkaBrokerProcess.start(this.work.resolve("kafka"), this.logs.resolve("kafka.log")));
 		Progress.log("Apicurio Registry (schemas in PostgreSQL)");
 		startRegistry(0);
 		this.registryPort = this.registry.port();
+		join(broker);
 		for (String name : SERVICES) {
 			ServiceProcess service = ServiceProcess.of(this.root, name, 0, this.postgres, database(name),
 					this.kafka.bootstrapServers(), this.registry.confluentApiUrl(), this.logs)
@@ -79,7 +80,16 @@ final class Stack implements AutoCloseable {
 			healthy.add(CompletableFuture.runAsync(() -> harness(service.name() + " start",
 					() -> service.awaitHealthy(SERVICE_START))));
 		}
-		healthy.forEach(CompletableFuture::join);
+		healthy.forEach(Stack::join);
+	}
+
+	private static void join(CompletableFuture<Void> step) {
+		try {
+			step.join();
+		}
+		catch (java.util.concurrent.CompletionException ex) {
+			throw (ex.getCause() instanceof HarnessFailure failure) ? failure : ex;
+		}
 	}
 
 	/** Kills a service (SIGKILL) and starts it again, returning once it is healthy. */

@@ -47,13 +47,12 @@ final class Topics implements AutoCloseable {
 				"default.api.timeout.ms", 15_000));
 	}
 
-	/** A record as first read: where it was, its key, timestamp, type and fields. */
+	/** A record as read: where it was, its key, its timestamp (when the relay sent it), its type and fields. */
 	record Event(String topic, int partition, long offset, String key, long timestamp, String type,
-			GenericRecord value) {
+			Map<String, String> fields) {
 
 		String field(String name) {
-			Object field = this.value.get(name);
-			return (field != null) ? field.toString() : null;
+			return this.fields.get(name);
 		}
 
 	}
@@ -122,8 +121,12 @@ final class Topics implements AutoCloseable {
 			while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					GenericRecord value = (GenericRecord) deserializer.deserialize(topic, record.value());
+					Map<String, String> fields = new HashMap<>();
+					value.getSchema()
+						.getFields()
+						.forEach(field -> fields.put(field.name(), String.valueOf(value.get(field.name()))));
 					events.add(new Event(topic, record.partition(), record.offset(), record.key(), record.timestamp(),
-							value.getSchema().getName(), value));
+							value.getSchema().getName(), fields));
 				}
 			}
 		}

@@ -19,8 +19,8 @@ class FaultInjectionIntegrationTests {
 			.normalize(), Path.of("target").toAbsolutePath()));
 
 		assertThat(report.harnessFailure).as("the harness itself failed, so the run says nothing").isNull();
-		assertThat(report.rows).as("faults injected").hasSize(8);
 		assertThat(report.notRecovered).as("faults the system did not recover from\n" + report.markdown()).isEmpty();
+		assertThat(report.rows).as("faults injected").hasSize(8);
 		assertThat(report.findings.invariants()).as(report.markdown())
 			.allSatisfy(invariant -> assertThat(invariant.count()).as(invariant.name() + ": " + invariant.examples())
 				.isZero());
