@@ -109,9 +109,14 @@ public final class FaultRun {
 				if (setUp()) {
 					inject(plan, new Random(this.settings.seed() + 1));
 					Progress.log("Checking the invariants");
-					this.report.findings = new Checker(this.workload, rest, this.customerDatabase,
-							this.subscriptionDatabase, this.benefitDatabase, this.topics, this.windows)
-						.check();
+					try {
+						this.report.findings = new Checker(this.workload, rest, this.customerDatabase,
+								this.subscriptionDatabase, this.benefitDatabase, this.topics, this.windows)
+							.check();
+					}
+					catch (Exception ex) {
+						throw new HarnessFailure("The checker could not read the system: " + ex, ex);
+					}
 				}
 			}
 			finally {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
+import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
 
 /**
  * The topics as the checker reads them: every record from the beginning, decoded with the registry; the consumer
@@ -33,6 +34,8 @@ final class Topics implements AutoCloseable {
 	static final Map<String, List<String>> GROUPS = Map.of("customer-service", List.of("customer.revocations"),
 			"subscription-service", List.of("customer.events"), "benefit-service",
 			List.of("customer.events", "subscription.events"));
+
+	private static final Duration REGISTRY_PATIENCE = Duration.ofMinutes(2);
 
 	private final String bootstrapServers;
 
@@ -120,7 +123,7 @@ final class Topics implements AutoCloseable {
 			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
 			while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-					GenericRecord value = (GenericRecord) deserializer.deserialize(topic, record.value());
+					GenericRecord value = decode(deserializer, topic, record.value());
 					Map<String, String> fields = new HashMap<>();
 					value.getSchema()
 						.getFields()
@@ -131,6 +134,26 @@ final class Topics implements AutoCloseable {
 			}
 		}
 		return events;
+	}
+
+	/**
+	 * Decodes a record, waiting out a registry that cannot answer now (after a PostgreSQL restart Apicurio answers 500
+	 * until its pool has replaced the dropped connections), for up to {@link #REGISTRY_PATIENCE}.
+	 */
+	private static GenericRecord decode(ConfluentAvroDeserializer deserializer, String topic, byte[] value) {
+		long deadline = System.nanoTime() + REGISTRY_PATIENCE.toNanos();
+		while (true) {
+			try {
+				return (GenericRecord) deserializer.deserialize(topic, value);
+			}
+			catch (SchemaRegistryUnavailableException ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Progress.log("Registry unavailable while reading " + topic + ", trying again: " + ex.getMessage());
+				Rest.pause(Duration.ofSeconds(1));
+			}
+		}
 	}
 
 	private Map<TopicPartition, Long> endOffsets(List<String> topics) throws Exception {
