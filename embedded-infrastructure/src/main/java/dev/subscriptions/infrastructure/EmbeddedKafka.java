@@ -54,16 +54,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 	 * @param logDirectory where the broker keeps its data across restarts, or {@code null} for a temporary directory
 	 */
 	public static EmbeddedKafka start(int port, Path logDirectory) {
+		return start(port, 0, logDirectory);
+	}
+
+	/**
+	 * Starts a broker whose controller listens on a given port too, for a broker process that is stopped and started
+	 * again on the same ports.
+	 * @param port the client port, or 0 for a free one
+	 * @param controllerPort the KRaft controller port, or 0 for a free one
+	 * @param logDirectory where the broker keeps its data across restarts, or {@code null} for a temporary directory
+	 */
+	public static EmbeddedKafka start(int port, int controllerPort, Path logDirectory) {
 		try {
 			boolean temporary = logDirectory == null;
 			Path directory = temporary ? Files.createTempDirectory("kafka-") : logDirectory.toAbsolutePath();
 			Files.createDirectories(directory);
 			int clientPort = (port > 0) ? port : Ports.free();
-			int controllerPort = Ports.free();
+			int quorumPort = (controllerPort > 0) ? controllerPort : Ports.free();
 			Properties properties = new Properties();
 			properties.putAll(Map.ofEntries(Map.entry("process.roles", "broker,controller"), Map.entry("node.id", "1"),
-					Map.entry("controller.quorum.voters", "1@localhost:" + controllerPort),
-					Map.entry("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort),
+					Map.entry("controller.quorum.voters", "1@localhost:" + quorumPort),
+					Map.entry("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + quorumPort),
 					Map.entry("advertised.listeners", "PLAINTEXT://localhost:" + clientPort),
 					Map.entry("controller.listener.names", "CONTROLLER"),
 					Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),

@@ -150,6 +150,53 @@ public final class ServiceProcess implements AutoCloseable {
 		return "http://localhost:" + this.port;
 	}
 
+	/** The operating system's id of the running process. */
+	public synchronized long pid() {
+		if (this.process == null) {
+			throw new IllegalStateException(this.name + " is not running");
+		}
+		return this.process.pid();
+	}
+
+	/** Whether the process is running (a stopped one counts as running). */
+	public synchronized boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/** Freezes the process (SIGSTOP), as a host that stalls: sockets stay open, nothing answers. */
+	public void suspend() {
+		signal("STOP");
+	}
+
+	/** Lets a frozen process run again (SIGCONT). */
+	public void resume() {
+		signal("CONT");
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public Path logFile() {
+		return this.log;
+	}
+
+	private void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + this.name + " exited with " + kill.exitValue());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not signal " + this.name, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static Path jar(Path projectRoot, String name) {
 		Path target = projectRoot.resolve(name).resolve("target");
 		try (Stream<Path> files = Files.list(target)) {
