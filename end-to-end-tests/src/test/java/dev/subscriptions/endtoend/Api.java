@@ -99,6 +99,11 @@ final class Api {
 		return this.benefits.get().uri("/grants?customerId=" + customer).retrieve().body(LIST);
 	}
 
+	/** customer-service's actuator endpoint of parked outbox rows: {@code GET}, {@code POST} (requeue), {@code DELETE}. */
+	ResponseEntity<Map<String, Object>> parkedOutbox(HttpMethod method, String query, Object body) {
+		return call(this.customers, method, "/actuator/outbox" + query, body);
+	}
+
 	private static ResponseEntity<Map<String, Object>> call(RestClient client, HttpMethod method, String path,
 			Object body) {
 		RestClient.RequestBodySpec request = client.method(method).uri(path);

@@ -16,17 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
-import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
  * Delete a customer, and everything the customer had is gone everywhere, provably: the three services as separate
@@ -173,27 +166,11 @@ class DeletionChoreographyEndToEndTests {
 	}
 
 	private Map<String, List<CustomerRevocationCompleted>> revocationReports(List<String> customers) {
-		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
 		Map<String, List<CustomerRevocationCompleted>> reports = new HashMap<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"e2e-" + UUID.randomUUID(), "max.poll.records", 5000),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("customer.revocations")
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-					if (customers.contains(record.key())) {
-						reports.computeIfAbsent(record.key(), key -> new ArrayList<>())
-							.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(), record.value()));
-					}
-				}
+		for (ConsumerRecord<String, byte[]> record : Topics.read("customer.revocations")) {
+			if (customers.contains(record.key())) {
+				reports.computeIfAbsent(record.key(), key -> new ArrayList<>())
+					.add((CustomerRevocationCompleted) Topics.decode(record));
 			}
 		}
 		return reports;

@@ -23,16 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
-import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
@@ -114,27 +108,10 @@ class GracefulShutdownEndToEndTests {
 
 	/** The customers of {@code ids} that have a CustomerCreated on customer.events. */
 	private Set<String> customersCreatedOnTopic(Set<String> ids) {
-		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
 		Set<String> found = new HashSet<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"e2e-" + UUID.randomUUID(), "max.poll.records", 5000),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("customer.events")
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-					if (ids.contains(record.key())
-							&& deserializer.deserialize(record.topic(), record.value()) instanceof CustomerCreated) {
-						found.add(record.key());
-					}
-				}
+		for (ConsumerRecord<String, byte[]> record : Topics.read("customer.events")) {
+			if (ids.contains(record.key()) && Topics.decode(record) instanceof CustomerCreated) {
+				found.add(record.key());
 			}
 		}
 		return found;

@@ -17,11 +17,16 @@ final class Platform {
 
 	private static final Path LOGS = Path.of("target", "service-logs");
 
-	static final ServiceProcess customers = service("customer-service", "customer");
+	/** customer-service's database, for tests that act as its operators. */
+	static final String customerDatabase = SharedInfrastructure.newDatabase("customer");
 
-	static final ServiceProcess subscriptions = service("subscription-service", "subscription");
+	static final ServiceProcess customers = service("customer-service", customerDatabase)
+		.withJvmOption("-Deventing.relay.unknown-topic-grace=PT3S");
 
-	static final ServiceProcess benefits = service("benefit-service", "benefit");
+	static final ServiceProcess subscriptions = service("subscription-service",
+			SharedInfrastructure.newDatabase("subscription"));
+
+	static final ServiceProcess benefits = service("benefit-service", SharedInfrastructure.newDatabase("benefit"));
 
 	static {
 		List<ServiceProcess> all = List.of(customers, subscriptions, benefits);
@@ -40,8 +45,8 @@ final class Platform {
 	}
 
 	private static ServiceProcess service(String name, String database) {
-		return ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(),
-				SharedInfrastructure.newDatabase(database), SharedInfrastructure.kafka().bootstrapServers(),
+		return ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
+				SharedInfrastructure.kafka().bootstrapServers(),
 				SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
 			.withJvmOption("-XX:TieredStopAtLevel=1");
 	}
