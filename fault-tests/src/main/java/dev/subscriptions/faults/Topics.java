@@ -12,15 +12,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * The topics as the checker reads them: every record from the beginning, decoded with the registry; the consumer
@@ -110,28 +108,14 @@ final class Topics implements AutoCloseable {
 		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
 		deserializer.configure(Map.of("schema.registry.url", this.registryUrl, "specific.avro.reader", "false"), false);
 		List<Event> events = new ArrayList<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", this.bootstrapServers, "enable.auto.commit", false, "max.poll.records",
-						5000, "auto.offset.reset", "earliest"),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-					GenericRecord value = decode(deserializer, topic, record.value());
-					Map<String, String> fields = new HashMap<>();
-					value.getSchema()
-						.getFields()
-						.forEach(field -> fields.put(field.name(), String.valueOf(value.get(field.name()))));
-					events.add(new Event(topic, record.partition(), record.offset(), record.key(), record.timestamp(),
-							value.getSchema().getName(), fields));
-				}
-			}
+		for (ConsumerRecord<String, byte[]> record : TopicContents.read(this.bootstrapServers, topic)) {
+			GenericRecord value = decode(deserializer, topic, record.value());
+			Map<String, String> fields = new HashMap<>();
+			value.getSchema()
+				.getFields()
+				.forEach(field -> fields.put(field.name(), String.valueOf(value.get(field.name()))));
+			events.add(new Event(topic, record.partition(), record.offset(), record.key(), record.timestamp(),
+					value.getSchema().getName(), fields));
 		}
 		return events;
 	}

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -19,10 +18,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +37,7 @@ import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.benefitservice.grant.GrantManagement.SubscriptionFacts;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * A transaction that holds a customer's lock and stalls does not hold up that customer's other events for long: the
@@ -161,26 +157,10 @@ class CustomerLockTimeoutIntegrationTests {
 
 	/** The keys of every record in the dead-letter topic of subscription events, read to its end. */
 	private List<String> deadLetterKeys() {
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"dlt-" + UUID.randomUUID()),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(DEAD_LETTERS)
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-			List<String> keys = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					keys.add(record.key());
-				}
-				return partitions.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
-			});
-			return keys;
-		}
+		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
+			.stream()
+			.map(ConsumerRecord::key)
+			.toList();
 	}
 
 }
