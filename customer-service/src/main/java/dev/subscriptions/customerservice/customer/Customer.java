@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.annotation.Version;
@@ -28,22 +30,23 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 
 	private String name;
 
-	private String externalId;
+	private @Nullable String externalId;
 
 	private final Instant createdAt;
 
 	private Instant modifiedAt;
 
-	private Instant deletedAt;
+	private @Nullable Instant deletedAt;
 
-	private UUID deletionEventId;
+	private @Nullable UUID deletionEventId;
 
 	@Version
-	private Long version;
+	private @Nullable Long version;
 
 	@PersistenceCreator
-	Customer(UUID id, UUID organizationId, String email, String name, String externalId, Instant createdAt,
-			Instant modifiedAt, Instant deletedAt, UUID deletionEventId, Long version) {
+	Customer(UUID id, UUID organizationId, String email, String name, @Nullable String externalId,
+			Instant createdAt, Instant modifiedAt, @Nullable Instant deletedAt, @Nullable UUID deletionEventId,
+			@Nullable Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.email = email;
@@ -57,7 +60,8 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	}
 
 	/** A new customer; records {@link CustomerEvent.Created}. */
-	public static Customer create(UUID organizationId, String email, String name, String externalId, Clock clock) {
+	public static Customer create(UUID organizationId, String email, String name, @Nullable String externalId,
+			Clock clock) {
 		Instant now = clock.instant();
 		Customer customer = new Customer(UUID.randomUUID(), organizationId, email.trim(), name.trim(),
 				(externalId != null) ? externalId.trim() : null, now, now, null, null, null);
@@ -146,7 +150,7 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		return this.name;
 	}
 
-	public String getExternalId() {
+	public @Nullable String getExternalId() {
 		return this.externalId;
 	}
 
@@ -158,16 +162,16 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		return this.modifiedAt;
 	}
 
-	public Instant getDeletedAt() {
+	public @Nullable Instant getDeletedAt() {
 		return this.deletedAt;
 	}
 
 	/** The event id of the customer's {@code CustomerDeleted}; null while live, and for deletions before it was kept. */
-	public UUID getDeletionEventId() {
+	public @Nullable UUID getDeletionEventId() {
 		return this.deletionEventId;
 	}
 
-	public Long getVersion() {
+	public @Nullable Long getVersion() {
 		return this.version;
 	}
 

@@ -3,6 +3,8 @@ package dev.subscriptions.customerservice.customer;
 import java.time.Clock;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.Pageable;
@@ -26,7 +28,7 @@ public class CustomerManagement {
 
 	/** Creates a customer; a live customer with the same email or external id makes the database refuse it. */
 	@Transactional
-	public Customer create(UUID organizationId, String email, String name, String externalId) {
+	public Customer create(UUID organizationId, String email, String name, @Nullable String externalId) {
 		return this.customers.save(Customer.create(organizationId, email, name, externalId, this.clock));
 	}
 
@@ -45,7 +47,8 @@ public class CustomerManagement {
 
 	/** Live customers of an organization, optionally with an email (any case) or an external id. */
 	@Transactional(readOnly = true)
-	public Page<Customer> findLive(UUID organizationId, String email, String externalId, Pageable page) {
+	public Page<Customer> findLive(UUID organizationId, @Nullable String email, @Nullable String externalId,
+			Pageable page) {
 		return new PageImpl<>(
 				this.customers.findLiveByOrganizationId(organizationId, email, externalId, page.getPageSize(),
 						page.getOffset()),
@@ -54,7 +57,7 @@ public class CustomerManagement {
 
 	/** Changes what is given (null = leave as is). */
 	@Transactional
-	public Customer update(UUID id, String email, String name, String externalId) {
+	public Customer update(UUID id, @Nullable String email, @Nullable String name, @Nullable String externalId) {
 		Customer customer = this.customers.findByIdForUpdate(id)
 			.filter(found -> !found.isDeleted())
 			.orElseThrow(() -> new CustomerNotFound(id));

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
@@ -31,14 +33,14 @@ public interface Customers extends ListCrudRepository<Customer, UUID> {
 			  and (cast(:externalId as text) is null or external_id = cast(:externalId as text))
 			order by created_at, id
 			limit :limit offset :offset""")
-	List<Customer> findLiveByOrganizationId(UUID organizationId, String email, String externalId, long limit,
-			long offset);
+	List<Customer> findLiveByOrganizationId(UUID organizationId, @Nullable String email, @Nullable String externalId,
+			long limit, long offset);
 
 	@Query("""
 			select count(*) from customer
 			where organization_id = :organizationId and deleted_at is null
 			  and (cast(:email as text) is null or lower(email) = lower(cast(:email as text)))
 			  and (cast(:externalId as text) is null or external_id = cast(:externalId as text))""")
-	long countLiveByOrganizationId(UUID organizationId, String email, String externalId);
+	long countLiveByOrganizationId(UUID organizationId, @Nullable String email, @Nullable String externalId);
 
 }

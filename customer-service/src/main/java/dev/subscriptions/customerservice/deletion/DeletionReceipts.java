@@ -5,10 +5,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.customerservice.CustomerServiceSettings;
 import dev.subscriptions.customerservice.customer.Customer;
 import dev.subscriptions.customerservice.customer.CustomerManagement;
 
@@ -27,11 +27,10 @@ public class DeletionReceipts {
 
 	private final List<String> requiredServices;
 
-	DeletionReceipts(CustomerManagement customers, DeletionReports reports,
-			@Value("${customer-service.deletion.required-services:subscription,benefit}") List<String> requiredServices) {
+	DeletionReceipts(CustomerManagement customers, DeletionReports reports, CustomerServiceSettings settings) {
 		this.customers = customers;
 		this.reports = reports;
-		this.requiredServices = requiredServices.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+		this.requiredServices = settings.deletion().requiredServices();
 	}
 
 	@Transactional(readOnly = true)

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -19,7 +21,7 @@ public class DeletionReports {
 	 * @param customerEventId the event id of the {@code CustomerDeleted} it answers; null on reports received before it
 	 * was kept
 	 */
-	public record Report(String service, int revokedCount, Instant completedAt, UUID customerEventId) {
+	public record Report(String service, int revokedCount, Instant completedAt, @Nullable UUID customerEventId) {
 	}
 
 	private final JdbcClient jdbc;
@@ -33,8 +35,7 @@ public class DeletionReports {
 	 * {@code CustomerDeleted} event id) replaces one that does not; a report already answering it stays, whatever the
 	 * clocks of the reporting services say. No timestamps of different machines are compared.
 	 */
-	public void record(UUID customerId, String service, int revokedCount, Instant completedAt, UUID eventId,
-			UUID customerEventId) {
+	public void record(DeletionReport report) {
 		this.jdbc.sql("""
 				insert into deletion_report (customer_id, service, revoked_count, completed_at, event_id, customer_event_id)
 				values (?, ?, ?, ?, ?, ?)
@@ -43,7 +44,8 @@ public class DeletionReports {
 				       event_id = excluded.event_id, customer_event_id = excluded.customer_event_id
 				 where deletion_report.customer_event_id is distinct from
 				       (select deletion_event_id from customer where id = deletion_report.customer_id)""")
-			.params(customerId, service, revokedCount, Timestamp.from(completedAt), eventId, customerEventId)
+			.params(report.customerId(), report.service(), report.revokedCount(), Timestamp.from(report.completedAt()),
+					report.reportId(), report.customerEventId())
 			.update();
 	}
 

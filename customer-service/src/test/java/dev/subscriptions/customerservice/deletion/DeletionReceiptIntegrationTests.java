@@ -6,53 +6,46 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
-import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 
 /**
  * The deletion receipt completes as the required services report on customer.revocations. A report counts when it
  * answers the customer's CustomerDeleted, by that event's id as published on customer.events.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@Import(EmbeddedInfrastructure.class)
+@CustomerServiceIntegrationTest
 class DeletionReceiptIntegrationTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -61,8 +54,12 @@ class DeletionReceiptIntegrationTests {
 			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()), new StringSerializer(),
 			new ByteArraySerializer());
 
-	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
+	private final SchemaRegistryClient registry = SchemaRegistryClient
+		.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl());
+
+	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(this.registry, true);
+
+	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(this.registry);
 
 	@AfterEach
 	void close() {
@@ -74,7 +71,7 @@ class DeletionReceiptIntegrationTests {
 		String id = createAndDelete();
 		String deletion = publishedDeletionEventId(id);
 
-		Map<String, Object> none = receipt(id).getBody();
+		Map<String, Object> none = receipt(id);
 		assertThat(none).containsEntry("complete", false).containsEntry("deletionEventId", deletion);
 		assertThat(none.get("pending")).isEqualTo(List.of("subscription", "benefit"));
 		assertThat(none.get("deletedAt")).isNotNull();
@@ -83,11 +80,11 @@ class DeletionReceiptIntegrationTests {
 		send(subscription);
 		send(subscription);
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> ((List<?>) receipt(id).getBody().get("pending")).equals(List.of("benefit")));
+			.until(() -> ((List<?>) receipt(id).get("pending")).equals(List.of("benefit")));
 		send(report(id, "benefit", 9, deletion, now()));
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).getBody().get("complete")));
-		Map<String, Object> complete = receipt(id).getBody();
+		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).get("complete")));
+		Map<String, Object> complete = receipt(id);
 		assertThat(complete.get("pending")).isEqualTo(List.of());
 		assertThat(complete.get("services")).asString()
 			.contains("service=benefit", "revokedCount=9", "service=subscription", "revokedCount=3");
@@ -101,14 +98,14 @@ class DeletionReceiptIntegrationTests {
 	void completesWithReportsWhoseCompletionTimeIsEarlierThanTheDeletion() {
 		String id = createAndDelete();
 		String deletion = publishedDeletionEventId(id);
-		Instant deletedAt = Instant.parse((String) receipt(id).getBody().get("deletedAt"));
+		Instant deletedAt = Instant.parse((String) receipt(id).get("deletedAt"));
 		Instant skewed = deletedAt.minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
 
 		send(report(id, "subscription", 1, deletion, skewed));
 		send(report(id, "benefit", 2, deletion, skewed));
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).getBody().get("complete")));
-		assertThat(receipt(id).getBody().get("services")).asString()
+		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).get("complete")));
+		assertThat(receipt(id).get("services")).asString()
 			.contains("completedAt=" + skewed, "customerEventId=" + deletion);
 	}
 
@@ -124,16 +121,16 @@ class DeletionReceiptIntegrationTests {
 		send(report(id, "subscription", 5, UUID.randomUUID().toString(), now()));
 		send(report(id, "benefit", 2, deletion, now()));
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> ((List<?>) receipt(id).getBody().get("pending")).equals(List.of("subscription")));
-		assertThat(receipt(id).getBody()).containsEntry("complete", false);
+			.until(() -> ((List<?>) receipt(id).get("pending")).equals(List.of("subscription")));
+		assertThat(receipt(id)).containsEntry("complete", false);
 
 		send(report(id, "subscription", 4, deletion, now()));
-		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).getBody().get("complete")));
+		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).get("complete")));
 
 		CustomerRevocationCompleted stray = report(id, "subscription", 7, UUID.randomUUID().toString(), now());
 		send(stray);
 		await().atMost(Duration.ofSeconds(20)).until(() -> handled(stray));
-		Map<String, Object> receipt = receipt(id).getBody();
+		Map<String, Object> receipt = receipt(id);
 		assertThat(receipt).containsEntry("complete", true);
 		assertThat(receipt.get("services")).asString()
 			.contains("service=subscription, revokedCount=4")
@@ -142,51 +139,51 @@ class DeletionReceiptIntegrationTests {
 
 	@Test
 	void hasNoReceiptForALiveOrUnknownCustomer() {
-		String live = (String) client().post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", "live@example.com", "name", "Live"))
-			.retrieve()
-			.body(Map.class)
-			.get("id");
+		String live = create("live@example.com", "Live");
 
-		assertThat(receipt(live).getStatusCode().value()).isEqualTo(404);
-		assertThat(receipt(live).getBody()).containsEntry("title", "Customer not deleted");
-		assertThat(receipt(UUID.randomUUID().toString()).getStatusCode().value()).isEqualTo(404);
+		this.client.get()
+			.uri("/customers/{id}/deletion", live)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Customer not deleted");
+		this.client.get().uri("/customers/{id}/deletion", UUID.randomUUID()).exchange().expectStatus().isNotFound();
 	}
 
 	private String createAndDelete() {
-		String id = (String) client().post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", "gone@example.com", "name", "Gone"))
-			.retrieve()
-			.body(Map.class)
-			.get("id");
-		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
+		String id = create("gone@example.com", "Gone");
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 		return id;
 	}
 
-	/** The event id of the customer's CustomerDeleted, as customer-service published it. */
+	private String create(String email, String name) {
+		return (String) this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", email, "name", name))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(JSON)
+			.returnResult()
+			.getResponseBody()
+			.get("id");
+	}
+
+	/** The event id of the customer's CustomerDeleted, as customer-service published it to customer.events. */
 	private String publishedDeletionEventId(String customerId) {
-		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-				SharedInfrastructure.kafka().bootstrapServers(), "group.id", "receipt-" + UUID.randomUUID(),
-				"auto.offset.reset", "earliest", "schema.registry.url",
-				SharedInfrastructure.schemaRegistry().confluentApiUrl(), "specific.avro.reader", "true",
-				"key.deserializer", StringDeserializer.class.getName(), "value.deserializer",
-				ConfluentAvroDeserializer.class.getName()))) {
-			consumer.subscribe(List.of(Topic.CUSTOMER_EVENTS.topicName()));
-			List<CustomerDeleted> deleted = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(30)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-					if (customerId.equals(record.key()) && record.value() instanceof CustomerDeleted event) {
-						deleted.add(event);
-					}
-				});
-				return !deleted.isEmpty();
-			});
-			return deleted.get(0).getEventId();
-		}
+		String topic = Topic.CUSTOMER_EVENTS.topicName();
+		return await().atMost(Duration.ofSeconds(30))
+			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic)
+				.stream()
+				.filter(record -> customerId.equals(record.key()))
+				.map(record -> this.deserializer.deserialize(topic, record.value()))
+				.filter(CustomerDeleted.class::isInstance)
+				.map(deleted -> ((CustomerDeleted) deleted).getEventId())
+				.findFirst(), Optional::isPresent)
+			.orElseThrow();
 	}
 
 	private CustomerRevocationCompleted report(String customerId, String service, int revoked, String customerEventId,
@@ -213,18 +210,20 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private void send(CustomerRevocationCompleted report) {
-		this.producer.send(new ProducerRecord<>("customer.revocations", report.getCustomerId(),
-				this.serializer.serialize("customer.revocations", report)));
+		String topic = Topic.CUSTOMER_REVOCATIONS.topicName();
+		this.producer.send(new ProducerRecord<>(topic, report.getCustomerId(), this.serializer.serialize(topic, report)));
 		this.producer.flush();
 	}
 
-	private ResponseEntity<Map<String, Object>> receipt(String id) {
-		return client().get().uri("/customers/" + id + "/deletion").retrieve().onStatus(status -> true, (req, res) -> {
-		}).toEntity(JSON);
-	}
-
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+	private Map<String, Object> receipt(String id) {
+		return this.client.get()
+			.uri("/customers/{id}/deletion", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON)
+			.returnResult()
+			.getResponseBody();
 	}
 
 }

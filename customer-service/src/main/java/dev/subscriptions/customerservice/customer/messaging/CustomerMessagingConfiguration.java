@@ -3,11 +3,11 @@ package dev.subscriptions.customerservice.customer.messaging;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.subscriptions.customerservice.CustomerServiceSettings;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.schemas.Topic;
 
@@ -31,24 +31,12 @@ class CustomerMessagingConfiguration {
 	 * {@code spring.kafka.admin.modify-topic-configs} the policy is also set on a topic that exists with another one.
 	 */
 	@Bean
-	NewTopic customerEventsTopic(@Value("${customer-service.topic.partitions:6}") int partitions,
-			@Value("${customer-service.topic.replicas:-1}") short replicas) {
+	NewTopic customerEventsTopic(CustomerServiceSettings settings) {
+		CustomerServiceSettings.Topics topics = settings.topic();
 		TopicBuilder topic = TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName())
-			.partitions(partitions)
+			.partitions(topics.partitions())
 			.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-		return (replicas > 0) ? topic.replicas(replicas).build() : topic.build();
-	}
-
-	/** The downstream services report here; created by whichever service starts first. */
-	@Bean
-	NewTopic customerRevocationsTopic(@Value("${customer-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(partitions).build();
-	}
-
-	@Bean
-	NewTopic customerRevocationsDeadLetterTopic(@Value("${eventing.consumer.dead-letter-suffix}") String suffix,
-			@Value("${customer-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName() + suffix).partitions(partitions).build();
+		return (topics.replicas() > 0) ? topic.replicas(topics.replicas()).build() : topic.build();
 	}
 
 }

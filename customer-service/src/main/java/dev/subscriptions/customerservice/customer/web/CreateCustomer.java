@@ -7,11 +7,12 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of {@code POST /customers}.
  */
 record CreateCustomer(@NotNull UUID organizationId, @NotBlank @Email @Size(max = 320) String email,
-		@NotBlank @Size(max = 200) String name,
-		@Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String externalId) {
+		@NotBlank @Size(max = 200) String name, @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*",
+				message = "must not be blank") @Nullable String externalId) {
 }

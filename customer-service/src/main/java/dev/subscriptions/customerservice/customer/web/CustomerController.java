@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.web.PagedModel;
@@ -56,8 +57,8 @@ class CustomerController {
 
 	@GetMapping
 	PagedModel<CustomerView> find(@RequestParam UUID organizationId,
-			@RequestParam(required = false) @Size(max = 320) String email,
-			@RequestParam(required = false) @Size(max = 100) String externalId,
+			@RequestParam(required = false) @Size(max = 320) @Nullable String email,
+			@RequestParam(required = false) @Size(max = 100) @Nullable String externalId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return new PagedModel<>(this.customers.findLive(organizationId, email, externalId, PageRequest.of(page, size))

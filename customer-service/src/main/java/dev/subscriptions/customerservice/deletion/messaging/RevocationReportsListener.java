@@ -1,43 +1,56 @@
 package dev.subscriptions.customerservice.deletion.messaging;
 
-import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.customerservice.deletion.DeletionReports;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 
 /**
- * Records the revocation reports of downstream services from {@code customer.revocations}, once each.
+ * Records the revocation reports of downstream services from {@code customer.revocations}, once each: the inbox entry
+ * and the report commit in one transaction.
  */
 @Component
+@KafkaListener(topics = "customer.revocations", groupId = RevocationReportsListener.GROUP)
 class RevocationReportsListener {
 
-	private static final String CONSUMER = "customer-service";
+	static final String GROUP = "customer-service";
+
+	private static final Logger logger = LoggerFactory.getLogger(RevocationReportsListener.class);
 
 	private final Inbox inbox;
 
 	private final DeletionReports reports;
 
-	RevocationReportsListener(Inbox inbox, DeletionReports reports) {
+	private final RevocationReportMapper mapper;
+
+	RevocationReportsListener(Inbox inbox, DeletionReports reports, RevocationReportMapper mapper) {
 		this.inbox = inbox;
 		this.reports = reports;
+		this.mapper = mapper;
 	}
 
-	@KafkaListener(topics = "customer.revocations", groupId = CONSUMER)
+	@KafkaHandler
 	@Transactional
-	public void on(ConsumerRecord<String, Object> record) {
-		if (record.value() instanceof CustomerRevocationCompleted report
-				&& this.inbox.markProcessed(CONSUMER, UUID.fromString(report.getEventId()))) {
-			this.reports.record(UUID.fromString(report.getCustomerId()), report.getService(), report.getRevokedCount(),
-					report.getCompletedAt(), UUID.fromString(report.getEventId()),
-					UUID.fromString(report.getCustomerEventId()));
+	public void on(CustomerRevocationCompleted completed) {
+		DeletionReport report = this.mapper.toReport(completed);
+		if (this.inbox.markProcessed(GROUP, report.reportId())) {
+			this.reports.record(report);
 		}
+	}
+
+	@KafkaHandler(isDefault = true)
+	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+		logger.debug("Skipping a {} on {}", value.getClass().getName(), topic);
 	}
 
 }

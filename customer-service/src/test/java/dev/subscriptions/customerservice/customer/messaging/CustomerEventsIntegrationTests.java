@@ -5,91 +5,101 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.RestClient;
 
+import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
-import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * What customer-service publishes, read as another system would: a plain KafkaConsumer with the schemas module and
- * the registry.
+ * What customer-service publishes, read back from {@code customer.events} as another system would: the topic's
+ * records decoded with the schemas module and the registry.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@Import(EmbeddedInfrastructure.class)
+@CustomerServiceIntegrationTest
 class CustomerEventsIntegrationTests {
 
-	@LocalServerPort
-	int port;
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
+			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	KafkaAdmin kafkaAdmin;
 
-	private KafkaConsumer<String, Object> consumer;
+	/**
+	 * The round trip of the contract: one record of every event type of {@code customer.events}, each as the API
+	 * answered the change it tells of.
+	 */
+	@Test
+	void publishesEveryEventTypeOfCustomerEventsWithWhatTheApiAnswered() {
+		UUID organization = UUID.randomUUID();
+		Map<String, Object> created = body(this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", organization.toString(), "email", "round@example.com", "name", "Round Trip",
+					"externalId", "crm-round"))
+			.exchange()
+			.expectStatus()
+			.isCreated());
+		String id = (String) created.get("id");
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		Map<String, Object> receipt = body(
+				this.client.get().uri("/customers/{id}/deletion", id).exchange().expectStatus().isOk());
 
-	private final List<ConsumerRecord<String, Object>> received = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 2);
 
-	@BeforeEach
-	void subscribe() {
-		this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(),
-				"group.id", "plain-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "schema.registry.url",
-				SharedInfrastructure.schemaRegistry().confluentApiUrl(), "specific.avro.reader", "true",
-				"key.deserializer", StringDeserializer.class.getName(), "value.deserializer",
-				ConfluentAvroDeserializer.class.getName()));
-		this.consumer.subscribe(List.of(Topic.CUSTOMER_EVENTS.topicName()));
-	}
-
-	@AfterEach
-	void close() {
-		this.consumer.close();
+		List<Object> events = published(id).stream().map(Published::value).toList();
+		assertThat(events).map(event -> ((SpecificRecord) event).getSchema())
+			.containsExactlyInAnyOrderElementsOf(Topic.CUSTOMER_EVENTS.eventSchemas());
+		CustomerCreated createdEvent = (CustomerCreated) events.get(0);
+		assertThat(createdEvent).isEqualTo(new CustomerCreated(createdEvent.getEventId(), millis(created.get("createdAt")),
+				organization.toString(), id, "round@example.com", "Round Trip", "crm-round"));
+		Instant deletedAt = millis(receipt.get("deletedAt"));
+		assertThat(events.get(1)).isEqualTo(new CustomerDeleted((String) receipt.get("deletionEventId"), deletedAt,
+				organization.toString(), id, deletedAt));
 	}
 
 	@Test
 	void publishesExactlyOneCustomerDeletedKeyedByTheCustomerIdEvenWhenDeletedTwice() {
 		UUID organization = UUID.randomUUID();
-		String id = (String) client().post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", organization.toString(), "email", "kafka@example.com", "name", "Franz"))
-			.retrieve()
-			.body(Map.class)
-			.get("id");
-		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
-		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
+		String id = create(organization, "kafka@example.com", "Franz");
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> recordsOf(id).size() >= 2);
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> recordsOf(id).size() == 2);
+		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> published(id).size() == 2);
 
-		List<ConsumerRecord<String, Object>> records = recordsOf(id);
+		List<Published> records = published(id);
 		assertThat(records.get(0).value()).isInstanceOfSatisfying(CustomerCreated.class, created -> {
 			assertThat(created.getEmail()).isEqualTo("kafka@example.com");
 			assertThat(created.getOrganizationId()).isEqualTo(organization.toString());
@@ -98,42 +108,31 @@ class CustomerEventsIntegrationTests {
 			assertThat(deleted.getCustomerId()).isEqualTo(id);
 			assertThat(deleted.getDeletedAt()).isNotNull();
 		});
-		assertThat(header(records.get(1), "event_type")).isEqualTo("CustomerDeleted");
-		assertThat(header(records.get(1), "event_id")).isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
+		assertThat(records.get(1).header("event_type")).isEqualTo("CustomerDeleted");
+		assertThat(records.get(1).header("event_id")).isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
 	}
 
 	@Test
 	void publishesNothingForACreateThatTheDatabaseRefuses() {
 		UUID organization = UUID.randomUUID();
-		Map<String, String> body = Map.of("organizationId", organization.toString(), "email", "once@example.com",
-				"name", "Once");
-		String id = (String) client().post()
+		String id = create(organization, "once@example.com", "Once");
+		this.client.post()
 			.uri("/customers")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.retrieve()
-			.body(Map.class)
-			.get("id");
-		int refused = client().post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toBodilessEntity()
-			.getStatusCode()
-			.value();
+			.body(Map.of("organizationId", organization.toString(), "email", "once@example.com", "name", "Once"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409);
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> recordsOf(id).size() == 1);
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-			.until(() -> this.received.stream()
-				.map(ConsumerRecord::value)
+		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 1);
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> publishedEvents().stream()
+				.map(Published::value)
 				.filter(CustomerCreated.class::isInstance)
 				.map(CustomerCreated.class::cast)
 				.filter(created -> created.getOrganizationId().equals(organization.toString()))
 				.count() == 1);
-		assertThat(refused).isEqualTo(409);
 	}
 
 	@Test
@@ -149,14 +148,8 @@ class CustomerEventsIntegrationTests {
 		}
 		long registryCalls = SchemaRegistryClient.forUrl(registry).requestCount();
 
-		String id = (String) client().post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", "cached@example.com", "name", "C"))
-			.retrieve()
-			.body(Map.class)
-			.get("id");
-		client().delete().uri("/customers/" + id).retrieve().toBodilessEntity();
+		String id = create(UUID.randomUUID(), "cached@example.com", "C");
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
 		assertThat(SchemaRegistryClient.forUrl(registry).requestCount()).isEqualTo(registryCalls);
 	}
@@ -196,17 +189,46 @@ class CustomerEventsIntegrationTests {
 			.value();
 	}
 
-	private List<ConsumerRecord<String, Object>> recordsOf(String customerId) {
-		this.consumer.poll(Duration.ofMillis(200)).forEach(this.received::add);
-		return this.received.stream().filter(record -> customerId.equals(record.key())).toList();
+	private String create(UUID organization, String email, String name) {
+		return (String) body(this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", organization.toString(), "email", email, "name", name))
+			.exchange()
+			.expectStatus()
+			.isCreated()).get("id");
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+	private static Map<String, Object> body(RestTestClient.ResponseSpec response) {
+		return response.expectBody(JSON).returnResult().getResponseBody();
 	}
 
-	private static String header(ConsumerRecord<?, ?> record, String name) {
-		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+	/** The records of one customer on customer.events, in the order they were published. */
+	private List<Published> published(String customerId) {
+		return publishedEvents().stream().filter(record -> customerId.equals(record.key())).toList();
+	}
+
+	/** Every record on customer.events now, its value decoded with the registry. */
+	private List<Published> publishedEvents() {
+		String topic = Topic.CUSTOMER_EVENTS.topicName();
+		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic)
+			.stream()
+			.map(record -> new Published(record.key(), this.deserializer.deserialize(topic, record.value()),
+					record.headers()))
+			.toList();
+	}
+
+	private static Instant millis(Object isoInstant) {
+		return Instant.parse((String) isoInstant).truncatedTo(ChronoUnit.MILLIS);
+	}
+
+	/** A record of customer.events with its value decoded. */
+	private record Published(String key, Object value, Headers headers) {
+
+		String header(String name) {
+			return new String(this.headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+		}
+
 	}
 
 }

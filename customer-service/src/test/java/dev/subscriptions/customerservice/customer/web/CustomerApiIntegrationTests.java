@@ -3,6 +3,7 @@ package dev.subscriptions.customerservice.customer.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,100 +13,114 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.context.annotation.Import;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
-import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
 
 /**
  * The customers API over HTTP, against a real PostgreSQL.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@Import(EmbeddedInfrastructure.class)
+@CustomerServiceIntegrationTest
 class CustomerApiIntegrationTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	@Autowired
+	RestTestClient client;
 
 	private final UUID organization = UUID.randomUUID();
 
 	@Test
 	void createsACustomerAndAnswersWithItsLocation() {
-		ResponseEntity<Map<String, Object>> created = create(this.organization, "ada@example.com", "Ada Lovelace", null);
+		EntityExchangeResult<Map<String, Object>> created = create(this.organization, "ada@example.com",
+				"Ada Lovelace", null);
 
-		assertThat(created.getStatusCode().value()).isEqualTo(201);
-		assertThat(created.getHeaders().getLocation()).hasPath("/customers/" + created.getBody().get("id"));
-		ResponseEntity<Map<String, Object>> read = call(HttpMethod.GET, created.getHeaders().getLocation().getPath(), null);
-		assertThat(read.getBody()).containsEntry("email", "ada@example.com")
-			.containsEntry("name", "Ada Lovelace")
-			.containsEntry("organizationId", this.organization.toString())
-			.containsEntry("deletedAt", null);
+		assertThat(created.getStatus().value()).isEqualTo(201);
+		assertThat(created.getResponseHeaders().getLocation())
+			.hasPath("/customers/" + created.getResponseBody().get("id"));
+		this.client.get()
+			.uri(created.getResponseHeaders().getLocation().getPath())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.email")
+			.isEqualTo("ada@example.com")
+			.jsonPath("$.name")
+			.isEqualTo("Ada Lovelace")
+			.jsonPath("$.organizationId")
+			.isEqualTo(this.organization.toString())
+			.jsonPath("$.deletedAt")
+			.hasJsonPath()
+			.jsonPath("$.deletedAt")
+			.isEmpty();
 	}
 
 	@Test
 	void reusesTheEmailOfADeletedCustomerInAnotherCase() {
 		String first = id(create(this.organization, "grace@example.com", "Grace", null));
 
-		assertThat(call(HttpMethod.DELETE, "/customers/" + first, null).getStatusCode().value()).isEqualTo(204);
-		ResponseEntity<Map<String, Object>> again = create(this.organization, "GRACE@Example.com", "Grace", null);
+		this.client.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
+		EntityExchangeResult<Map<String, Object>> again = create(this.organization, "GRACE@Example.com", "Grace", null);
 
-		assertThat(again.getStatusCode().value()).isEqualTo(201);
+		assertThat(again.getStatus().value()).isEqualTo(201);
 		assertThat(id(again)).isNotEqualTo(first);
 	}
 
 	@Test
 	void reusesTheExternalIdOfADeletedCustomer() {
 		String first = id(create(this.organization, "one@example.com", "One", "crm-7"));
-		call(HttpMethod.DELETE, "/customers/" + first, null);
+		this.client.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
 
-		ResponseEntity<Map<String, Object>> again = create(this.organization, "two@example.com", "Two", "crm-7");
+		EntityExchangeResult<Map<String, Object>> again = create(this.organization, "two@example.com", "Two", "crm-7");
 
-		assertThat(again.getStatusCode().value()).isEqualTo(201);
-		assertThat(call(HttpMethod.GET, "/customers/external/crm-7?organizationId=" + this.organization, null).getBody())
-			.containsEntry("id", id(again));
+		assertThat(again.getStatus().value()).isEqualTo(201);
+		this.client.get()
+			.uri("/customers/external/crm-7?organizationId={organization}", this.organization)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.id")
+			.isEqualTo(id(again));
 	}
 
 	@Test
 	void refusesASecondLiveCustomerWithTheSameEmailInAnyCaseNamingTheField() {
 		create(this.organization, "dup@example.com", "First", null);
 
-		ResponseEntity<Map<String, Object>> second = create(this.organization, "DUP@example.COM", "Second", null);
+		EntityExchangeResult<Map<String, Object>> second = create(this.organization, "DUP@example.COM", "Second", null);
 
-		assertThat(second.getStatusCode().value()).isEqualTo(409);
-		assertThat(second.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(second.getBody()).containsEntry("field", "email").containsEntry("status", 409);
+		assertThat(second.getStatus().value()).isEqualTo(409);
+		assertThat(second.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(second.getResponseBody()).containsEntry("field", "email").containsEntry("status", 409);
 	}
 
 	@Test
 	void refusesASecondLiveCustomerWithTheSameExternalIdNamingTheField() {
 		create(this.organization, "a@example.com", "A", "crm-1");
 
-		ResponseEntity<Map<String, Object>> second = create(this.organization, "b@example.com", "B", "crm-1");
+		EntityExchangeResult<Map<String, Object>> second = create(this.organization, "b@example.com", "B", "crm-1");
 
-		assertThat(second.getStatusCode().value()).isEqualTo(409);
-		assertThat(second.getBody()).containsEntry("field", "externalId");
+		assertThat(second.getStatus().value()).isEqualTo(409);
+		assertThat(second.getResponseBody()).containsEntry("field", "externalId");
 	}
 
 	@Test
 	void letsTwoOrganizationsHaveACustomerWithTheSameEmail() {
 		create(this.organization, "shared@example.com", "A", "crm-shared");
 
-		assertThat(create(UUID.randomUUID(), "shared@example.com", "B", "crm-shared").getStatusCode().value())
+		assertThat(create(UUID.randomUUID(), "shared@example.com", "B", "crm-shared").getStatus().value())
 			.isEqualTo(201);
 	}
 
@@ -117,7 +132,7 @@ class CustomerApiIntegrationTests {
 			int n = i;
 			requests.add(() -> create(this.organization, (n % 2 == 0) ? "race@example.com" : "RACE@example.com",
 					"Racer " + n, null)
-				.getStatusCode()
+				.getStatus()
 				.value());
 		}
 		List<Integer> statuses = new ArrayList<>();
@@ -133,30 +148,44 @@ class CustomerApiIntegrationTests {
 	@Test
 	void hidesADeletedCustomerUnlessAskedToIncludeIt() {
 		String id = id(create(this.organization, "gone@example.com", "Gone", "crm-gone"));
-		call(HttpMethod.DELETE, "/customers/" + id, null);
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
-		assertThat(call(HttpMethod.GET, "/customers/" + id, null).getStatusCode().value()).isEqualTo(404);
-		ResponseEntity<Map<String, Object>> included = call(HttpMethod.GET, "/customers/" + id + "?includeDeleted=true",
-				null);
-		assertThat(included.getStatusCode().value()).isEqualTo(200);
-		assertThat(included.getBody().get("deletedAt")).isNotNull();
-		assertThat(call(HttpMethod.GET, "/customers/external/crm-gone?organizationId=" + this.organization, null)
-			.getStatusCode()
-			.value()).isEqualTo(404);
-		assertThat(call(HttpMethod.GET, "/customers?organizationId=" + this.organization + "&email=gone@example.com",
-				null)
-			.getBody()).extractingByKey("content").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isEmpty();
+		this.client.get().uri("/customers/{id}", id).exchange().expectStatus().isNotFound();
+		this.client.get()
+			.uri("/customers/{id}?includeDeleted=true", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.deletedAt")
+			.isNotEmpty();
+		this.client.get()
+			.uri("/customers/external/crm-gone?organizationId={organization}", this.organization)
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		this.client.get()
+			.uri("/customers?organizationId={organization}&email=gone@example.com", this.organization)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.content")
+			.isEmpty();
 	}
 
 	@Test
 	void deletesIdempotentlyAndAnswersNotFoundForAnUnknownCustomer() {
 		String id = id(create(this.organization, "twice@example.com", "Twice", null));
 
-		assertThat(call(HttpMethod.DELETE, "/customers/" + id, null).getStatusCode().value()).isEqualTo(204);
-		assertThat(call(HttpMethod.DELETE, "/customers/" + id, null).getStatusCode().value()).isEqualTo(204);
-		ResponseEntity<Map<String, Object>> unknown = call(HttpMethod.DELETE, "/customers/" + UUID.randomUUID(), null);
-		assertThat(unknown.getStatusCode().value()).isEqualTo(404);
-		assertThat(unknown.getBody()).containsEntry("title", "Customer not found");
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.client.delete()
+			.uri("/customers/{id}", UUID.randomUUID())
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Customer not found");
 	}
 
 	@Test
@@ -165,20 +194,28 @@ class CustomerApiIntegrationTests {
 			create(this.organization, "page" + i + "@example.com", "Page " + i, "ext-" + i);
 		}
 
-		Map<String, Object> firstPage = call(HttpMethod.GET,
-				"/customers?organizationId=" + this.organization + "&size=2&page=0", null)
-			.getBody();
-		Map<String, Object> byEmail = call(HttpMethod.GET,
-				"/customers?organizationId=" + this.organization + "&email=PAGE3@example.com", null)
-			.getBody();
-		Map<String, Object> byExternalId = call(HttpMethod.GET,
-				"/customers?organizationId=" + this.organization + "&externalId=ext-4", null)
-			.getBody();
-
-		assertThat((List<?>) firstPage.get("content")).hasSize(2);
-		assertThat(firstPage.get("page")).asString().contains("totalElements=5", "totalPages=3");
-		assertThat((List<?>) byEmail.get("content")).singleElement().asString().contains("page3@example.com");
-		assertThat((List<?>) byExternalId.get("content")).singleElement().asString().contains("ext-4");
+		this.client.get()
+			.uri("/customers?organizationId={organization}&size=2&page=0", this.organization)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.content.length()")
+			.isEqualTo(2)
+			.jsonPath("$.page.totalElements")
+			.isEqualTo(5)
+			.jsonPath("$.page.totalPages")
+			.isEqualTo(3);
+		this.client.get()
+			.uri("/customers?organizationId={organization}&email=PAGE3@example.com", this.organization)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.content[*].email")
+			.isEqualTo(List.of("page3@example.com"));
+		this.client.get()
+			.uri("/customers?organizationId={organization}&externalId=ext-4", this.organization)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.content[*].externalId")
+			.isEqualTo(List.of("ext-4"));
 	}
 
 	@Test
@@ -186,37 +223,32 @@ class CustomerApiIntegrationTests {
 		String id = id(create(this.organization, "old@example.com", "Old", null));
 		create(this.organization, "taken@example.com", "Taken", null);
 
-		ResponseEntity<Map<String, Object>> renamed = call(HttpMethod.PATCH, "/customers/" + id,
-				Map.of("name", "New", "email", "new@example.com"));
-		ResponseEntity<Map<String, Object>> conflict = call(HttpMethod.PATCH, "/customers/" + id,
-				Map.of("email", "Taken@example.com"));
+		EntityExchangeResult<Map<String, Object>> renamed = patch(id, Map.of("name", "New", "email", "new@example.com"));
+		EntityExchangeResult<Map<String, Object>> conflict = patch(id, Map.of("email", "Taken@example.com"));
 
-		assertThat(renamed.getStatusCode().value()).isEqualTo(200);
-		assertThat(renamed.getBody()).containsEntry("name", "New").containsEntry("email", "new@example.com");
-		assertThat(conflict.getStatusCode().value()).isEqualTo(409);
-		assertThat(conflict.getBody()).containsEntry("field", "email");
+		assertThat(renamed.getStatus().value()).isEqualTo(200);
+		assertThat(renamed.getResponseBody()).containsEntry("name", "New").containsEntry("email", "new@example.com");
+		assertThat(conflict.getStatus().value()).isEqualTo(409);
+		assertThat(conflict.getResponseBody()).containsEntry("field", "email");
 	}
 
 	@Test
 	void setsTheExternalIdOnceThenRefusesToChangeIt() {
 		String id = id(create(this.organization, "ext@example.com", "Ext", null));
 
-		assertThat(call(HttpMethod.PATCH, "/customers/" + id, Map.of("externalId", "crm-9")).getBody())
-			.containsEntry("externalId", "crm-9");
-		ResponseEntity<Map<String, Object>> change = call(HttpMethod.PATCH, "/customers/" + id,
-				Map.of("externalId", "crm-10"));
+		assertThat(patch(id, Map.of("externalId", "crm-9")).getResponseBody()).containsEntry("externalId", "crm-9");
+		EntityExchangeResult<Map<String, Object>> change = patch(id, Map.of("externalId", "crm-10"));
 
-		assertThat(change.getStatusCode().value()).isEqualTo(409);
-		assertThat(change.getBody()).containsEntry("field", "externalId").containsEntry("externalId", "crm-9");
+		assertThat(change.getStatus().value()).isEqualTo(409);
+		assertThat(change.getResponseBody()).containsEntry("field", "externalId").containsEntry("externalId", "crm-9");
 	}
 
 	@Test
 	void answersNotFoundWhenUpdatingADeletedCustomer() {
 		String id = id(create(this.organization, "late@example.com", "Late", null));
-		call(HttpMethod.DELETE, "/customers/" + id, null);
+		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
-		assertThat(call(HttpMethod.PATCH, "/customers/" + id, Map.of("name", "Zombie")).getStatusCode().value())
-			.isEqualTo(404);
+		assertThat(patch(id, Map.of("name", "Zombie")).getStatus().value()).isEqualTo(404);
 	}
 
 	static Stream<Arguments> badRequests() {
@@ -247,57 +279,62 @@ class CustomerApiIntegrationTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
-	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path, String body) {
-		ResponseEntity<Map<String, Object>> response = this.client()
-			.method(method)
+	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path,
+			@Nullable String body) {
+		EntityExchangeResult<Map<String, Object>> response = this.client.method(method)
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body((body != null) ? body : "")
-			.retrieve()
-			.onStatus(status -> true, (request, ignored) -> {
-			})
-			.toEntity(JSON);
+			.exchange()
+			.returnResult(JSON);
 
-		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
-		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(response.getBody()).containsEntry("status", 400);
+		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
+		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(response.getResponseBody()).containsEntry("status", 400);
 	}
 
 	@Test
 	void servesTheOpenApiDocumentHealthAndPrometheusMetrics() {
-		String openApi = client().get().uri("/v3/api-docs").retrieve().body(String.class);
-		String prometheus = client().get().uri("/actuator/prometheus").retrieve().body(String.class);
-
-		assertThat(openApi).contains("\"/customers/{id}\"", "\"/customers/external/{externalId}\"");
-		assertThat(call(HttpMethod.GET, "/actuator/health", null).getBody()).containsEntry("status", "UP");
-		assertThat(prometheus).contains("outbox_pending", "outbox_oldest_age_seconds", "outbox_publish_latency");
+		this.client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectBody(String.class)
+			.value(openApi -> assertThat(openApi).contains("\"/customers/{id}\"", "\"/customers/external/{externalId}\""));
+		this.client.get().uri("/actuator/health").exchange().expectBody().jsonPath("$.status").isEqualTo("UP");
+		this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectBody(String.class)
+			.value(prometheus -> assertThat(prometheus).contains("outbox_pending", "outbox_oldest_age_seconds",
+					"outbox_publish_latency"));
 	}
 
-	private ResponseEntity<Map<String, Object>> create(UUID organization, String email, String name,
-			String externalId) {
-		Map<String, Object> body = new java.util.HashMap<>(
+	private EntityExchangeResult<Map<String, Object>> create(UUID organization, String email, String name,
+			@Nullable String externalId) {
+		Map<String, Object> body = new HashMap<>(
 				Map.of("organizationId", organization.toString(), "email", email, "name", name));
 		if (externalId != null) {
 			body.put("externalId", externalId);
 		}
-		return call(HttpMethod.POST, "/customers", body);
+		return this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body)
+			.exchange()
+			.returnResult(JSON);
 	}
 
-	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, Object body) {
-		RestClient.RequestBodySpec request = client().method(method).uri(path);
-		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).body(body);
-		}
-		return request.retrieve().onStatus(status -> true, (req, res) -> {
-		}).toEntity(JSON);
+	private EntityExchangeResult<Map<String, Object>> patch(String id, Map<String, Object> changes) {
+		return this.client.patch()
+			.uri("/customers/{id}", id)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(changes)
+			.exchange()
+			.returnResult(JSON);
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
-	}
-
-	private static String id(ResponseEntity<Map<String, Object>> response) {
-		return (String) response.getBody().get("id");
+	private static String id(EntityExchangeResult<Map<String, Object>> response) {
+		return (String) response.getResponseBody().get("id");
 	}
 
 }

@@ -1,0 +1,27 @@
+package dev.subscriptions.customerservice;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
+
+import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+
+/**
+ * One application context for all integration tests of the service (one consumer group, one database), against the
+ * shared Kafka broker, PostgreSQL and schema registry, with a {@code RestTestClient} on its port. customer-service
+ * creates the topics it reads and writes itself.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
+@Import(EmbeddedInfrastructure.class)
+public @interface CustomerServiceIntegrationTest {
+
+}
