@@ -33,6 +33,7 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
  * The deletion receipt completes as the required services report on customer.revocations. A report counts when it
@@ -188,15 +189,10 @@ class DeletionReceiptIntegrationTests {
 
 	private CustomerRevocationCompleted report(String customerId, String service, int revoked, String customerEventId,
 			Instant completedAt) {
-		return CustomerRevocationCompleted.newBuilder()
-			.setEventId(UUID.randomUUID().toString())
-			.setOccurredAt(completedAt)
-			.setOrganizationId(UUID.randomUUID().toString())
-			.setCustomerId(customerId)
-			.setService(service)
-			.setRevokedCount(revoked)
-			.setCompletedAt(completedAt)
+		return CustomerFixture.of(UUID.randomUUID(), UUID.fromString(customerId))
+			.revocationCompleted(service, revoked)
 			.setCustomerEventId(customerEventId)
+			.setCompletedAt(completedAt)
 			.build();
 	}
 

@@ -14,13 +14,14 @@ import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.customerservice.deletion.DeletionReports;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * Records the revocation reports of downstream services from {@code customer.revocations}, once each: the inbox entry
  * and the report commit in one transaction.
  */
 @Component
-@KafkaListener(topics = "customer.revocations", groupId = RevocationReportsListener.GROUP)
+@KafkaListener(topics = Topic.Names.CUSTOMER_REVOCATIONS, groupId = RevocationReportsListener.GROUP)
 class RevocationReportsListener {
 
 	static final String GROUP = "customer-service";

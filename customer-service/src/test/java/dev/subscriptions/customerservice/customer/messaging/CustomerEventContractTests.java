@@ -18,9 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.subscriptions.customerservice.customer.CustomerEvent;
-import dev.subscriptions.events.customer.CustomerCreated;
-import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
  * Keeps the domain's customer events, the mapper and the schemas of {@code customer.events} in step (as
@@ -58,11 +57,22 @@ class CustomerEventContractTests {
 		CustomerEvent.Deleted deleted = new CustomerEvent.Deleted(UUID.randomUUID(), now, UUID.randomUUID(),
 				UUID.randomUUID(), now.plusSeconds(1));
 
-		assertThat(this.mapper.toRecord(created)).isEqualTo(new CustomerCreated(created.eventId().toString(), now,
-				created.organizationId().toString(), created.customerId().toString(), "ada@example.com", "Ada",
-				"crm-1"));
-		assertThat(this.mapper.toRecord(deleted)).isEqualTo(new CustomerDeleted(deleted.eventId().toString(), now,
-				deleted.organizationId().toString(), deleted.customerId().toString(), now.plusSeconds(1)));
+		assertThat(this.mapper.toRecord(created)).isEqualTo(CustomerFixture
+			.of(created.organizationId(), created.customerId())
+			.created()
+			.setEventId(created.eventId().toString())
+			.setOccurredAt(now)
+			.setEmail("ada@example.com")
+			.setName("Ada")
+			.setExternalId("crm-1")
+			.build());
+		assertThat(this.mapper.toRecord(deleted)).isEqualTo(CustomerFixture
+			.of(deleted.organizationId(), deleted.customerId())
+			.deleted()
+			.setEventId(deleted.eventId().toString())
+			.setOccurredAt(now)
+			.setDeletedAt(now.plusSeconds(1))
+			.build());
 	}
 
 	/** The schema of the Avro type that the mapper's method for {@code event} declares it returns. */

@@ -36,6 +36,7 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
  * What customer-service publishes, read back from {@code customer.events} as another system would: the topic's
@@ -81,12 +82,21 @@ class CustomerEventsIntegrationTests {
 		List<Object> events = published(id).stream().map(Published::value).toList();
 		assertThat(events).map(event -> ((SpecificRecord) event).getSchema())
 			.containsExactlyInAnyOrderElementsOf(Topic.CUSTOMER_EVENTS.eventSchemas());
+		CustomerFixture customer = CustomerFixture.of(organization, UUID.fromString(id));
 		CustomerCreated createdEvent = (CustomerCreated) events.get(0);
-		assertThat(createdEvent).isEqualTo(new CustomerCreated(createdEvent.getEventId(), millis(created.get("createdAt")),
-				organization.toString(), id, "round@example.com", "Round Trip", "crm-round"));
+		assertThat(createdEvent).isEqualTo(customer.created()
+			.setEventId(createdEvent.getEventId())
+			.setOccurredAt(millis(created.get("createdAt")))
+			.setEmail("round@example.com")
+			.setName("Round Trip")
+			.setExternalId("crm-round")
+			.build());
 		Instant deletedAt = millis(receipt.get("deletedAt"));
-		assertThat(events.get(1)).isEqualTo(new CustomerDeleted((String) receipt.get("deletionEventId"), deletedAt,
-				organization.toString(), id, deletedAt));
+		assertThat(events.get(1)).isEqualTo(customer.deleted()
+			.setEventId((String) receipt.get("deletionEventId"))
+			.setOccurredAt(deletedAt)
+			.setDeletedAt(deletedAt)
+			.build());
 	}
 
 	@Test
