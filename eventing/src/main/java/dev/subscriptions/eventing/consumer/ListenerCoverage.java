@@ -101,7 +101,7 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 		List<String> gaps = new ArrayList<>();
 		String name = listener.getName();
 		for (String topicName : topicNames(annotations, topics)) {
-			Optional<Topic> topic = topic(topicName);
+			Optional<Topic> topic = Topic.named(topicName);
 			if (topic.isEmpty()) {
 				continue;
 			}
@@ -122,11 +122,6 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 		return "Kafka listeners do not handle every event type of their topics. Add a @KafkaHandler for each (one that"
 				+ " does nothing, with a Javadoc line saying why, to ignore a type) and a default handler that hands"
 				+ " the rest to UnhandledRecords:\n\t" + String.join("\n\t", gaps);
-	}
-
-	/** The topic of that name. */
-	private static Optional<Topic> topic(String name) {
-		return Arrays.stream(Topic.values()).filter(topic -> topic.topicName().equals(name)).findFirst();
 	}
 
 	private static Set<String> topicNames(Collection<KafkaListener> annotations,
