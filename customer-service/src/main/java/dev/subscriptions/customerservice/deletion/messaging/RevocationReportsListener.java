@@ -1,8 +1,5 @@
 package dev.subscriptions.customerservice.deletion.messaging;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -12,6 +9,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.customerservice.deletion.DeletionReports;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
@@ -26,18 +24,20 @@ class RevocationReportsListener {
 
 	static final String GROUP = "customer-service";
 
-	private static final Logger logger = LoggerFactory.getLogger(RevocationReportsListener.class);
-
 	private final Inbox inbox;
 
 	private final DeletionReports reports;
 
 	private final RevocationReportMapper mapper;
 
-	RevocationReportsListener(Inbox inbox, DeletionReports reports, RevocationReportMapper mapper) {
+	private final UnhandledRecords unhandled;
+
+	RevocationReportsListener(Inbox inbox, DeletionReports reports, RevocationReportMapper mapper,
+			UnhandledRecords unhandled) {
 		this.inbox = inbox;
 		this.reports = reports;
 		this.mapper = mapper;
+		this.unhandled = unhandled;
 	}
 
 	@KafkaHandler
@@ -51,7 +51,7 @@ class RevocationReportsListener {
 
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		logger.debug("Skipping a {} on {}", value.getClass().getName(), topic);
+		this.unhandled.skip(GROUP, topic, value);
 	}
 
 }

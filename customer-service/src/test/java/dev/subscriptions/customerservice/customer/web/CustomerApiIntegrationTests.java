@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -251,36 +252,48 @@ class CustomerApiIntegrationTests {
 		assertThat(patch(id, Map.of("name", "Zombie")).getStatus().value()).isEqualTo(404);
 	}
 
+	/** Each bad request, and the field its 400 names: a JSON path into the body, a parameter, or the body ({@code $}). */
 	static Stream<Arguments> badRequests() {
 		String org = UUID.randomUUID().toString();
-		return Stream.of(Arguments.of("malformed JSON", HttpMethod.POST, "/customers", "{\"organizationId\": "),
+		return Stream.of(
+				Arguments.of("malformed JSON", HttpMethod.POST, "/customers",
+						"{\"organizationId\": \"" + org + "\", \"email\": }", "email"),
+				Arguments.of("JSON that ends early", HttpMethod.POST, "/customers", "{\"organizationId\": ",
+						"organizationId"),
 				Arguments.of("wrong type", HttpMethod.POST, "/customers",
-						"{\"organizationId\": [1], \"email\": \"a@example.com\", \"name\": \"A\"}"),
+						"{\"organizationId\": [1], \"email\": \"a@example.com\", \"name\": \"A\"}", "organizationId"),
 				Arguments.of("invalid organization UUID", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"nope\", \"email\": \"a@example.com\", \"name\": \"A\"}"),
-				Arguments.of("missing fields", HttpMethod.POST, "/customers", "{\"organizationId\": \"" + org + "\"}"),
+						"{\"organizationId\": \"nope\", \"email\": \"a@example.com\", \"name\": \"A\"}",
+						"organizationId"),
+				Arguments.of("missing fields", HttpMethod.POST, "/customers", "{\"organizationId\": \"" + org + "\"}",
+						"email"),
+				Arguments.of("blank email", HttpMethod.POST, "/customers",
+						"{\"organizationId\": \"" + org + "\", \"email\": \"  \", \"name\": \"A\"}", "email"),
 				Arguments.of("invalid email", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": \"not-an-email\", \"name\": \"A\"}"),
+						"{\"organizationId\": \"" + org + "\", \"email\": \"not-an-email\", \"name\": \"A\"}", "email"),
 				Arguments.of("oversized name", HttpMethod.POST, "/customers", "{\"organizationId\": \"" + org
-						+ "\", \"email\": \"a@example.com\", \"name\": \"" + "x".repeat(201) + "\"}"),
+						+ "\", \"email\": \"a@example.com\", \"name\": \"" + "x".repeat(201) + "\"}", "name"),
 				Arguments.of("oversized external id", HttpMethod.POST, "/customers",
 						"{\"organizationId\": \"" + org + "\", \"email\": \"a@example.com\", \"name\": \"A\", "
-								+ "\"externalId\": \"" + "x".repeat(101) + "\"}"),
-				Arguments.of("blank name on update", HttpMethod.PATCH, "/customers/" + org, "{\"name\": \"  \"}"),
-				Arguments.of("no body", HttpMethod.POST, "/customers", ""),
-				Arguments.of("invalid UUID in path", HttpMethod.GET, "/customers/not-a-uuid", null),
-				Arguments.of("missing organizationId", HttpMethod.GET, "/customers", null),
-				Arguments.of("invalid organizationId", HttpMethod.GET, "/customers?organizationId=42", null),
+								+ "\"externalId\": \"" + "x".repeat(101) + "\"}",
+						"externalId"),
+				Arguments.of("blank name on update", HttpMethod.PATCH, "/customers/" + org, "{\"name\": \"  \"}",
+						"name"),
+				Arguments.of("no body", HttpMethod.POST, "/customers", "", "$"),
+				Arguments.of("invalid UUID in path", HttpMethod.GET, "/customers/not-a-uuid", null, "id"),
+				Arguments.of("missing organizationId", HttpMethod.GET, "/customers", null, "organizationId"),
+				Arguments.of("organizationId of the wrong type", HttpMethod.GET, "/customers?organizationId=42", null,
+						"organizationId"),
+				Arguments.of("page of the wrong type", HttpMethod.GET, "/customers?organizationId=" + org + "&page=first",
+						null, "page"),
 				Arguments.of("page size too large", HttpMethod.GET, "/customers?organizationId=" + org + "&size=1000",
-						null),
-				Arguments.of("NUL character in the name", HttpMethod.POST, "/customers", "{\"organizationId\": \""
-						+ org + "\", \"email\": \"nul@example.com\", \"name\": \"A\\u0000B\"}"));
+						null, "size"));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
-	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path,
-			@Nullable String body) {
+	void answersBadInputWithABadRequestProblemNamingTheField(String description, HttpMethod method, String path,
+			@Nullable String body, String field) {
 		EntityExchangeResult<Map<String, Object>> response = this.client.method(method)
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -291,6 +304,43 @@ class CustomerApiIntegrationTests {
 		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
 		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getResponseBody()).containsEntry("status", 400);
+		assertThat(response.getResponseBody().get("errors")).as(description)
+			.asInstanceOf(InstanceOfAssertFactories.list(Map.class))
+			.anySatisfy(error -> assertThat(error).containsEntry("field", field).containsKey("message"));
+	}
+
+	/** What the database refuses as data is bad input too; no field can be named, the database does not say which. */
+	@Test
+	void answersATextTheDatabaseCannotStoreWithABadRequestProblem() {
+		this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"organizationId\": \"" + this.organization
+					+ "\", \"email\": \"nul@example.com\", \"name\": \"A\\u0000B\"}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Invalid value");
+	}
+
+	@Test
+	void namesEachFieldAndWhyInTheProblemOfAnInvalidBody() {
+		this.client.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", this.organization.toString(), "email", " ", "name", "x".repeat(201)))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[?(@.field == 'email')].message")
+			.value(messages -> assertThat(messages).asString().contains("must not be blank"))
+			.jsonPath("$.errors[?(@.field == 'name')].message")
+			.value(messages -> assertThat(messages).asString().contains("size must be between 0 and 200"));
 	}
 
 	@Test
