@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -148,13 +149,13 @@ class CustomerEventsIntegrationTests {
 	@Test
 	void registersItsSchemasAtStartUpUnderFullTransitiveCompatibilityAndCallsNoRegistryOnRequests() {
 		String registry = SharedInfrastructure.schemaRegistry().confluentApiUrl();
-		for (String event : List.of("CustomerCreated", "CustomerDeleted")) {
+		for (Schema event : Topic.CUSTOMER_EVENTS.eventSchemas()) {
 			Map<?, ?> config = RestClient.create(registry)
 				.get()
-				.uri("/config/customer.events-dev.subscriptions.events.customer." + event)
+				.uri("/config/{subject}", Topic.CUSTOMER_EVENTS.subject(event))
 				.retrieve()
 				.body(Map.class);
-			assertThat(config.get("compatibilityLevel")).as(event).isEqualTo("FULL_TRANSITIVE");
+			assertThat(config.get("compatibilityLevel")).as(event.getName()).isEqualTo("FULL_TRANSITIVE");
 		}
 		long registryCalls = SchemaRegistryClient.forUrl(registry).requestCount();
 
