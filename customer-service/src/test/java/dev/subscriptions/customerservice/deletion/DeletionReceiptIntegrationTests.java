@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,9 +28,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
@@ -50,6 +55,9 @@ class DeletionReceiptIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
 			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()), new StringSerializer(),
@@ -138,6 +146,25 @@ class DeletionReceiptIntegrationTests {
 			.doesNotContain("revokedCount=7", "revokedCount=5");
 	}
 
+	/**
+	 * A record of a type the listener has no handler for (here a CustomerCreated where reports belong) is counted and
+	 * skipped; the reports behind it are still recorded.
+	 */
+	@Test
+	void countsAndSkipsARecordOfAnotherTypeAndRecordsTheReportsBehindIt() {
+		String id = createAndDelete();
+		String deletion = publishedDeletionEventId(id);
+		double skipped = unhandledCustomerCreated();
+		CustomerFixture customer = CustomerFixture.of(UUID.randomUUID(), UUID.fromString(id));
+
+		send(customer.created().build());
+		send(report(id, "subscription", 1, deletion, now()));
+		send(report(id, "benefit", 1, deletion, now()));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(receipt(id).get("complete")));
+		await().atMost(Duration.ofSeconds(20)).until(() -> unhandledCustomerCreated() == skipped + 1);
+	}
+
 	@Test
 	void hasNoReceiptForALiveOrUnknownCustomer() {
 		String live = create("live@example.com", "Live");
@@ -206,9 +233,26 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private void send(CustomerRevocationCompleted report) {
+		send(report.getCustomerId(), report);
+	}
+
+	private void send(CustomerCreated created) {
+		send(created.getCustomerId(), created);
+	}
+
+	private void send(String key, SpecificRecord record) {
 		String topic = Topic.CUSTOMER_REVOCATIONS.topicName();
-		this.producer.send(new ProducerRecord<>(topic, report.getCustomerId(), this.serializer.serialize(topic, report)));
+		this.producer.send(new ProducerRecord<>(topic, key, this.serializer.serialize(topic, record)));
 		this.producer.flush();
+	}
+
+	/** How many CustomerCreated the listener of customer.revocations has skipped so far. */
+	private double unhandledCustomerCreated() {
+		Counter counter = this.meters.find(UnhandledRecords.METER)
+			.tags("group", "customer-service", "topic", Topic.CUSTOMER_REVOCATIONS.topicName(), "type",
+					CustomerCreated.getClassSchema().getFullName())
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private Map<String, Object> receipt(String id) {
