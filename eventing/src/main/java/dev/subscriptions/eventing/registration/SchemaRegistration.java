@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
@@ -26,6 +29,15 @@ import dev.subscriptions.eventing.serde.WireFormat;
 public class SchemaRegistration implements SmartInitializingSingleton {
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaRegistration.class);
+
+	/** Waits between attempts at an unavailable registry: 200 ms, doubled up to 5 s, until the start-up timeout. */
+	private static final BackOff RETRIES;
+
+	static {
+		ExponentialBackOff retries = new ExponentialBackOff(200, 2.0);
+		retries.setMaxInterval(5000);
+		RETRIES = retries;
+	}
 
 	private final SchemaRegistryClient registry;
 
@@ -49,7 +61,7 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		long wait = 200;
+		BackOffExecution retries = RETRIES.start();
 		while (true) {
 			try {
 				registerAll();
@@ -59,9 +71,9 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 				if (System.nanoTime() > deadline) {
 					throw new IllegalStateException("Schema registry unavailable for " + this.timeout, ex);
 				}
+				long wait = retries.nextBackOff();
 				log.warn("Schema registry unavailable, retrying in {} ms: {}", wait, ex.getMessage());
 				sleep(wait);
-				wait = Math.min(wait * 2, 5000);
 			}
 		}
 	}
