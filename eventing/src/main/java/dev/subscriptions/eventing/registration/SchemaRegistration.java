@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,12 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 
 	private final boolean autoRegister;
 
-	private final String compatibility;
+	private final @Nullable String compatibility;
 
 	private final Duration timeout;
 
 	public SchemaRegistration(SchemaRegistryClient registry, List<EventSchemas> published, boolean autoRegister,
-			String compatibility, Duration timeout) {
+			@Nullable String compatibility, Duration timeout) {
 		this.registry = registry;
 		this.published = published;
 		this.autoRegister = autoRegister;
