@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
@@ -49,8 +51,14 @@ public class EventingProperties {
 	/** The Confluent-API schema registry. */
 	public static class SchemaRegistry {
 
-		/** Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}. */
-		private String url = "http://localhost:8080/apis/ccompat/v7";
+		/** The registry of a local run: Apicurio Registry's Confluent-compatible API on port 8080. */
+		public static final String DEFAULT_URL = "http://localhost:8080/apis/ccompat/v7";
+
+		/**
+		 * Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}; the
+		 * {@code SCHEMA_REGISTRY_URL} environment variable where it is not set ({@link EventingDefaults}).
+		 */
+		private String url = DEFAULT_URL;
 
 		/** Register the published schemas at start-up; off for registries managed by a pipeline. */
 		private boolean autoRegister = true;
@@ -65,10 +73,10 @@ public class EventingProperties {
 		 * {@code user:password} for the registry's basic authentication (Confluent's {@code basic.auth.user.info});
 		 * consumers get it through {@code spring.kafka.consumer.properties}.
 		 */
-		private String userInfo;
+		private @Nullable String userInfo;
 
 		/** A static bearer token for the registry (Confluent's {@code bearer.auth.token}). */
-		private String bearerToken;
+		private @Nullable String bearerToken;
 
 		/** How long to wait for a connection to the registry. */
 		private Duration connectTimeout = SchemaRegistryClient.Settings.DEFAULT.connectTimeout();
@@ -108,19 +116,19 @@ public class EventingProperties {
 			this.startupTimeout = startupTimeout;
 		}
 
-		public String getUserInfo() {
+		public @Nullable String getUserInfo() {
 			return this.userInfo;
 		}
 
-		public void setUserInfo(String userInfo) {
+		public void setUserInfo(@Nullable String userInfo) {
 			this.userInfo = userInfo;
 		}
 
-		public String getBearerToken() {
+		public @Nullable String getBearerToken() {
 			return this.bearerToken;
 		}
 
-		public void setBearerToken(String bearerToken) {
+		public void setBearerToken(@Nullable String bearerToken) {
 			this.bearerToken = bearerToken;
 		}
 
