@@ -1,4 +1,4 @@
-package dev.subscriptions.eventing;
+package dev.subscriptions.infrastructure;
 
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs what tests publish through JUnit's {@code TestReporter} (the figures of the timing tests): Surefire keeps a
- * test's output, but not its report entries.
+ * test's output, but not its report entries. Every module whose tests use this module gets it (a service
+ * loader entry); it does nothing outside JUnit.
  */
 public class ReportEntriesLogged implements TestExecutionListener {
 
