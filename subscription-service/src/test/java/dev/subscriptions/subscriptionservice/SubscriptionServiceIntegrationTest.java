@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * One application context for all integration tests of the service (one consumer group, one database), against the
@@ -32,7 +33,7 @@ public @interface SubscriptionServiceIntegrationTest {
 
 		@Bean
 		NewTopic customerEvents() {
-			return TopicBuilder.name("customer.events").partitions(6).build();
+			return TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName()).partitions(6).build();
 		}
 
 	}

@@ -28,22 +28,33 @@ public class KnownCustomers {
 
 	}
 
+	/** customer-service created the customer. */
+	public record Created(UUID id, UUID organizationId, Instant createdAt) {
+	}
+
+	/** customer-service deleted the customer. */
+	public record Deleted(UUID id, UUID organizationId, Instant deletedAt) {
+	}
+
 	/** Records a created customer; a customer already known (possibly as a tombstone) stays as it is. */
-	public void recordCreated(UUID id, UUID organizationId, Instant createdAt) {
+	public void recordCreated(Created created) {
 		this.jdbc.sql("""
 				insert into customer (id, organization_id, created_at) values (?, ?, ?)
-				on conflict (id) do nothing""").params(id, organizationId, timestamp(createdAt)).update();
+				on conflict (id) do nothing""")
+			.params(created.id(), created.organizationId(), timestamp(created.createdAt()))
+			.update();
 	}
 
 	/**
 	 * Records the deletion, also of a customer not known yet, and locks the row until the transaction ends: a
 	 * subscription being created for the customer meanwhile waits, then sees the tombstone.
 	 */
-	public void recordDeleted(UUID id, UUID organizationId, Instant deletedAt) {
+	public void recordDeleted(Deleted deleted) {
 		this.jdbc.sql("""
 				insert into customer (id, organization_id, created_at, deleted_at) values (?, ?, ?, ?)
 				on conflict (id) do update set deleted_at = coalesce(customer.deleted_at, excluded.deleted_at)""")
-			.params(id, organizationId, timestamp(deletedAt), timestamp(deletedAt))
+			.params(deleted.id(), deleted.organizationId(), timestamp(deleted.deletedAt()),
+					timestamp(deleted.deletedAt()))
 			.update();
 	}
 

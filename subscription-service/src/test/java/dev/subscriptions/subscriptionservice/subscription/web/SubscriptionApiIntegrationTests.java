@@ -30,8 +30,9 @@ import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
-import dev.subscriptions.subscriptionservice.TopicRecords;
+import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 
 /**
@@ -59,7 +60,7 @@ class SubscriptionApiIntegrationTests {
 	@BeforeEach
 	void knowACustomer() {
 		this.customer = UUID.randomUUID();
-		this.customers.recordCreated(this.customer, this.organization, Instant.now());
+		this.customers.recordCreated(new KnownCustomers.Created(this.customer, this.organization, Instant.now()));
 	}
 
 	@Test
@@ -254,8 +255,8 @@ class SubscriptionApiIntegrationTests {
 	@Test
 	void refusesASubscriptionForAnUnknownOrDeletedCustomer() {
 		UUID deleted = UUID.randomUUID();
-		this.customers.recordCreated(deleted, this.organization, Instant.now());
-		this.customers.recordDeleted(deleted, this.organization, Instant.now());
+		this.customers.recordCreated(new KnownCustomers.Created(deleted, this.organization, Instant.now()));
+		this.customers.recordDeleted(new KnownCustomers.Deleted(deleted, this.organization, Instant.now()));
 
 		ResponseEntity<Map<String, Object>> unknown = create(UUID.randomUUID(), 0);
 		ResponseEntity<Map<String, Object>> ofDeleted = create(deleted, 0);
@@ -297,18 +298,15 @@ class SubscriptionApiIntegrationTests {
 		post(id, "payment-failed", null);
 		post(id, "cancel", Map.of("immediately", true, "reason", "unpaid"));
 
-		try (TopicRecords records = new TopicRecords("subscription.events")) {
-			await().atMost(Duration.ofSeconds(20)).until(() -> ofSubscription(records, id).size() == 4);
-			List<Object> events = ofSubscription(records, id);
-			assertThat(events).extracting(event -> event.getClass().getSimpleName())
-				.containsExactly("SubscriptionCreated", "SubscriptionPastDue", "SubscriptionCanceled",
-						"SubscriptionEnded");
-			assertThat(((SubscriptionCreated) events.get(0)).getSequence()).isEqualTo(1);
-			assertThat(((SubscriptionPastDue) events.get(1)).getSequence()).isEqualTo(2);
-			assertThat(((SubscriptionCanceled) events.get(2)).getReason()).isEqualTo("unpaid");
-			assertThat(((SubscriptionEnded) events.get(3)).getReason()).isEqualTo("canceled");
-			assertThat(((SubscriptionEnded) events.get(3)).getSequence()).isEqualTo(4);
-		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> ofSubscription(id).size() == 4);
+		List<Object> events = ofSubscription(id);
+		assertThat(events).extracting(event -> event.getClass().getSimpleName())
+			.containsExactly("SubscriptionCreated", "SubscriptionPastDue", "SubscriptionCanceled", "SubscriptionEnded");
+		assertThat(((SubscriptionCreated) events.get(0)).getSequence()).isEqualTo(1);
+		assertThat(((SubscriptionPastDue) events.get(1)).getSequence()).isEqualTo(2);
+		assertThat(((SubscriptionCanceled) events.get(2)).getReason()).isEqualTo("unpaid");
+		assertThat(((SubscriptionEnded) events.get(3)).getReason()).isEqualTo("canceled");
+		assertThat(((SubscriptionEnded) events.get(3)).getSequence()).isEqualTo(4);
 	}
 
 	static Stream<Arguments> badRequests() {
@@ -356,11 +354,12 @@ class SubscriptionApiIntegrationTests {
 		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatusCode().value()).isEqualTo(404);
 	}
 
-	private static List<Object> ofSubscription(TopicRecords records, String id) {
-		return records.values()
+	/** The subscription's events, in order: they are keyed by its id, so on one partition. */
+	private static List<Object> ofSubscription(String id) {
+		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
-			.filter(event -> event instanceof org.apache.avro.specific.SpecificRecord record
-					&& id.equals(String.valueOf(record.get(record.getSchema().getField("subscription_id").pos()))))
+			.filter(record -> id.equals(record.key()))
+			.map(PublishedEvents::decode)
 			.toList();
 	}
 

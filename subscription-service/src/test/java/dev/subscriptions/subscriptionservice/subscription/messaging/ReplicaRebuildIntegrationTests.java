@@ -1,4 +1,4 @@
-package dev.subscriptions.subscriptionservice.customer.messaging;
+package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
