@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import dev.subscriptions.subscriptionservice.subscription.Cancellation;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
@@ -49,8 +50,8 @@ class SubscriptionController {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/cancel}. */
-	record Cancel(Boolean immediately, @Size(max = Subscription.MAX_CANCELLATION_REASON_LENGTH) String reason,
-			@Size(max = Subscription.MAX_CANCELLATION_COMMENT_LENGTH) String comment) {
+	record Cancel(Boolean immediately, @Size(max = Cancellation.MAX_REASON_LENGTH) String reason,
+			@Size(max = Cancellation.MAX_COMMENT_LENGTH) String comment) {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/pause}. */
@@ -87,8 +88,10 @@ class SubscriptionController {
 	@PostMapping("/{id}/cancel")
 	SubscriptionView cancel(@PathVariable UUID id, @Valid @RequestBody(required = false) Cancel request) {
 		Cancel cancel = (request != null) ? request : new Cancel(false, null, null);
-		return SubscriptionView.of(this.subscriptions.cancel(id, Boolean.TRUE.equals(cancel.immediately()),
-				cancel.reason(), cancel.comment()));
+		Subscription canceled = Boolean.TRUE.equals(cancel.immediately())
+				? this.subscriptions.cancelImmediately(id, cancel.reason(), cancel.comment())
+				: this.subscriptions.cancelAtPeriodEnd(id, cancel.reason(), cancel.comment());
+		return SubscriptionView.of(canceled);
 	}
 
 	@PostMapping("/{id}/uncancel")

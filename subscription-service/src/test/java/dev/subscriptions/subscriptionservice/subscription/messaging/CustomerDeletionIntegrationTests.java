@@ -79,7 +79,7 @@ class CustomerDeletionIntegrationTests {
 		Subscription active = subscribe(deleted);
 		Subscription overdue = this.subscriptions.paymentFailed(subscribe(deleted).getId());
 		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
-		Subscription canceled = this.subscriptions.cancel(subscribe(deleted).getId(), true, null, null);
+		Subscription canceled = this.subscriptions.cancelImmediately(subscribe(deleted).getId(), null, null);
 		Subscription untouched = subscribe(other);
 		assertThat(List.of(trialing, active, overdue, paused)).extracting(Subscription::getStatus)
 			.containsExactly(SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE,
