@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,7 +22,7 @@ public class KnownCustomers {
 	}
 
 	/** A customer as this service knows it. */
-	public record KnownCustomer(UUID id, UUID organizationId, Instant deletedAt) {
+	public record KnownCustomer(UUID id, UUID organizationId, @Nullable Instant deletedAt) {
 
 		public boolean isDeleted() {
 			return this.deletedAt != null;

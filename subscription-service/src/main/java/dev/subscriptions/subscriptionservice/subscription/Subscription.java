@@ -3,6 +3,7 @@ package dev.subscriptions.subscriptionservice.subscription;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
 
@@ -112,17 +113,18 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for a first monthly period.
+	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for a first monthly period. Its
+	 * currency is kept as the upper-case ISO 4217 code ({@code USD}).
 	 */
-	static Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount, String currency,
+	static Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount, Currency currency,
 			int trialDays, Clock clock) {
 		Instant now = clock.instant();
+		String code = currency.getCurrencyCode();
 		Instant periodEnd = (trialDays > 0) ? now.plusSeconds(trialDays * 86_400L)
 				: now.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
 		Subscription subscription = new Subscription(organizationId, customerId, productId,
-				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, currency, now,
-				periodEnd);
-		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, currency,
+				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now, periodEnd);
+		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, code,
 				subscription.currentPeriodStart, subscription.currentPeriodEnd), now);
 		return subscription;
 	}

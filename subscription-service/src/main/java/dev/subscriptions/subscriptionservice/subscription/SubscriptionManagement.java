@@ -1,6 +1,7 @@
 package dev.subscriptions.subscriptionservice.subscription;
 
 import java.time.Clock;
+import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -41,7 +42,7 @@ public class SubscriptionManagement {
 	 * first and makes this creation fail.
 	 */
 	@Transactional
-	public Subscription create(UUID customerId, UUID productId, long amount, String currency, int trialDays) {
+	public Subscription create(UUID customerId, UUID productId, long amount, Currency currency, int trialDays) {
 		KnownCustomer customer = this.customers.findByIdForShare(customerId)
 			.orElseThrow(() -> new CustomerUnknown(customerId));
 		if (customer.isDeleted()) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Currency;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -297,7 +298,7 @@ class SubscriptionTransitionsTests {
 	/** A subscription brought to {@code status} through its own transitions. */
 	static Subscription in(SubscriptionStatus status) {
 		Subscription subscription = Subscription.create(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 999,
-				"EUR", (status == SubscriptionStatus.TRIALING) ? 14 : 0, CLOCK);
+				Currency.getInstance("EUR"), (status == SubscriptionStatus.TRIALING) ? 14 : 0, CLOCK);
 		switch (status) {
 			case PAST_DUE -> subscription.markPastDue(Invoice.open(subscription, CLOCK), CLOCK);
 			case PAUSED -> subscription.pause(PauseMode.VOID, CLOCK);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -47,6 +48,8 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
 @SubscriptionServiceIntegrationTest
 class CustomerDeletionIntegrationTests {
 
+	private static final Currency EUR = Currency.getInstance("EUR");
+
 	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
 
 	private final UUID organization = UUID.randomUUID();
@@ -75,7 +78,7 @@ class CustomerDeletionIntegrationTests {
 	void revokesEveryLiveSubscriptionOfADeletedCustomerAndNothingElse() {
 		UUID deleted = knownCustomer();
 		UUID other = knownCustomer();
-		Subscription trialing = this.subscriptions.create(deleted, UUID.randomUUID(), 999, "EUR", 14);
+		Subscription trialing = this.subscriptions.create(deleted, UUID.randomUUID(), 999, EUR, 14);
 		Subscription active = subscribe(deleted);
 		Subscription overdue = this.subscriptions.paymentFailed(subscribe(deleted).getId());
 		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
@@ -264,7 +267,7 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	private Subscription subscribe(UUID customer) {
-		return this.subscriptions.create(customer, UUID.randomUUID(), 999, "EUR", 0);
+		return this.subscriptions.create(customer, UUID.randomUUID(), 999, EUR, 0);
 	}
 
 	private boolean known(UUID customer) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,7 +54,7 @@ class SubscriptionEventsRoundTripIntegrationTests {
 		UUID product = UUID.randomUUID();
 		this.customers.recordCreated(new KnownCustomers.Created(customer, organization, Instant.now()));
 
-		Subscription created = this.subscriptions.create(customer, product, 4990, "EUR", 14);
+		Subscription created = this.subscriptions.create(customer, product, 4990, Currency.getInstance("EUR"), 14);
 		UUID id = created.getId();
 		Subscription canceled = this.subscriptions.cancelAtPeriodEnd(id, "too_expensive", "half the price and I stay");
 		this.subscriptions.uncancel(id);
