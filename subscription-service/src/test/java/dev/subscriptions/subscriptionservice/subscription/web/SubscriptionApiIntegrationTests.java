@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,13 +19,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
@@ -44,8 +45,11 @@ class SubscriptionApiIntegrationTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	private static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_LIST = new ParameterizedTypeReference<>() {
+	};
+
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	KnownCustomers customers;
@@ -336,17 +340,72 @@ class SubscriptionApiIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
 	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path, String body) {
-		ResponseEntity<Map<String, Object>> response = client().method(method)
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body((body != null) ? body : "")
-			.retrieve()
-			.onStatus(status -> true, (request, ignored) -> {
-			})
-			.toEntity(JSON);
+		ResponseEntity<Map<String, Object>> response = call(method, path, (body != null) ? body : "");
 
 		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void acceptsACurrencyCodeInAnyCaseAndAnswersItUpperCase() {
+		ResponseEntity<Map<String, Object>> created = call(HttpMethod.POST, "/subscriptions",
+				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
+						1999, "currency", "usd"));
+
+		assertThat(created.getStatusCode().value()).isEqualTo(201);
+		assertThat(created.getBody()).containsEntry("currency", "USD");
+		assertThat(get(id(created))).containsEntry("currency", "USD");
+		assertThat(this.jdbc.queryForObject("select currency from subscription where id = ?::uuid", String.class,
+				id(created)))
+			.isEqualTo("USD");
+	}
+
+	@Test
+	void refusesACurrencyCodeThatIsNotISO4217NamingTheField() {
+		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.POST, "/subscriptions",
+				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
+						1999, "currency", "xyz"));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(refused.getBody().toString()).contains("currency");
+		assertThat(list("/subscriptions?customerId=" + this.customer)).isEmpty();
+	}
+
+	@Test
+	void refusesAnUnknownPauseModeNamingTheField() {
+		String id = id(create(this.customer, 0));
+
+		ResponseEntity<Map<String, Object>> refused = post(id, "pause", Map.of("mode", "forever"));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(refused.getBody().toString()).contains("mode");
+		assertThat(get(id)).containsEntry("status", "active");
+	}
+
+	@Test
+	void bindsThePauseModeInAnyCase() {
+		String id = id(create(this.customer, 0));
+
+		assertThat(post(id, "pause", Map.of("mode", "FREE")).getBody()).containsEntry("pauseMode", "free");
+	}
+
+	@Test
+	void refusesAnUnknownStatusFilterNamingTheParameter() {
+		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.GET,
+				"/subscriptions?customerId=" + this.customer + "&status=zombie", null);
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(refused.getBody().toString()).contains("status");
+	}
+
+	@Test
+	void bindsTheStatusFilterInAnyCase() {
+		String revoked = id(create(this.customer, 0));
+		post(revoked, "revoke", null);
+
+		assertThat(list("/subscriptions?customerId=" + this.customer + "&status=REVOKED"))
+			.extracting(subscription -> subscription.get("id"))
+			.containsExactly(revoked);
 	}
 
 	@Test
@@ -385,21 +444,20 @@ class SubscriptionApiIntegrationTests {
 	}
 
 	private List<Map<String, Object>> list(String path) {
-		return client().get().uri(path).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-		});
+		return this.client.get().uri(path).exchange().expectStatus().isOk().expectBody(JSON_LIST).returnResult()
+			.getResponseBody();
 	}
 
-	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, Object body) {
-		RestClient.RequestBodySpec request = client().method(method).uri(path);
+	/** Any answer, with its status, headers and JSON body (a problem's too). */
+	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, @Nullable Object body) {
+		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
-		return request.retrieve().onStatus(status -> true, (req, res) -> {
-		}).toEntity(JSON);
-	}
-
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+		EntityExchangeResult<Map<String, Object>> result = request.exchange().expectBody(JSON).returnResult();
+		return ResponseEntity.status(result.getStatus())
+			.headers(result.getResponseHeaders())
+			.body(result.getResponseBody());
 	}
 
 	private static String id(ResponseEntity<Map<String, Object>> response) {
