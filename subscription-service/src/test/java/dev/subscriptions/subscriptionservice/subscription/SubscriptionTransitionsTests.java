@@ -221,6 +221,42 @@ class SubscriptionTransitionsTests {
 	}
 
 	@Test
+	void keepsHowItWasCanceledOnceACancellationAtPeriodEndHasTakenEffect() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancelAtPeriodEnd("too_expensive", "maybe later", CLOCK);
+		Instant endsAt = subscription.getEndsAt();
+
+		assertThat(subscription.endIfDue(Clock.fixed(endsAt, ZoneOffset.UTC))).isTrue();
+
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getEndedAt()).isEqualTo(endsAt);
+		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "too_expensive",
+				"maybe later", true, endsAt));
+	}
+
+	@Test
+	void replacesACancellationAtPeriodEndWhenCanceledImmediately() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancelAtPeriodEnd("too_expensive", null, CLOCK);
+
+		subscription.cancelImmediately("unused", null, CLOCK);
+
+		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "unused", null, false, null));
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getEndsAt()).isNull();
+	}
+
+	@Test
+	void keepsThePauseAsOneValueAndDropsItOnResume() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+
+		subscription.pause(PauseMode.FREE, CLOCK);
+		assertThat(subscription.getPause()).isEqualTo(new Pause(CLOCK.instant(), PauseMode.FREE));
+		subscription.resume(CLOCK);
+		assertThat(subscription.getPause()).isNull();
+	}
+
+	@Test
 	void numbersItsEventsInSequence() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
 		subscription.pause(PauseMode.FREE, CLOCK);
