@@ -1,10 +1,9 @@
 package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import java.time.Clock;
+import java.util.Objects;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -12,6 +11,7 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.events.customer.CustomerCreated;
@@ -42,8 +42,6 @@ class CustomerEventsListener {
 	/** How the revocation report names this service. */
 	static final String SERVICE = "subscription";
 
-	private static final Logger log = LoggerFactory.getLogger(CustomerEventsListener.class);
-
 	private final Inbox inbox;
 
 	private final Outbox outbox;
@@ -54,13 +52,19 @@ class CustomerEventsListener {
 
 	private final Clock clock;
 
+	private final UnhandledRecords unhandled;
+
+	private final String group;
+
 	CustomerEventsListener(Inbox inbox, Outbox outbox, KnownCustomers customers, SubscriptionManagement subscriptions,
-			Clock clock) {
+			Clock clock, UnhandledRecords unhandled, KafkaProperties kafka) {
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.customers = customers;
 		this.subscriptions = subscriptions;
 		this.clock = clock;
+		this.unhandled = unhandled;
+		this.group = Objects.requireNonNullElse(kafka.getConsumer().getGroupId(), CONSUMER);
 	}
 
 	@KafkaHandler
@@ -83,9 +87,10 @@ class CustomerEventsListener {
 		}
 	}
 
+	/** Counts and skips what has no handler here: an event type added to customer.events later. */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		log.debug("Ignoring {} on {}", value, topic);
+		this.unhandled.skip(this.group, topic, value);
 	}
 
 }

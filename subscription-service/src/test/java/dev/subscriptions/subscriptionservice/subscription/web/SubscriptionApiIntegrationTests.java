@@ -344,6 +344,8 @@ class SubscriptionApiIntegrationTests {
 
 		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(errorsOf(response)).as(description).isNotEmpty().allSatisfy(error -> assertThat(error)
+			.containsKeys("field", "message"));
 	}
 
 	@Test
@@ -367,7 +369,9 @@ class SubscriptionApiIntegrationTests {
 						1999, "currency", "xyz"));
 
 		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(refused.getBody().toString()).contains("currency");
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "currency")
+				.containsEntry("message", "must be an ISO 4217 currency code such as EUR or usd"));
 		assertThat(list("/subscriptions?customerId=" + this.customer)).isEmpty();
 	}
 
@@ -378,7 +382,8 @@ class SubscriptionApiIntegrationTests {
 		ResponseEntity<Map<String, Object>> refused = post(id, "pause", Map.of("mode", "forever"));
 
 		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(refused.getBody().toString()).contains("mode");
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "mode"));
 		assertThat(get(id)).containsEntry("status", "active");
 	}
 
@@ -395,7 +400,8 @@ class SubscriptionApiIntegrationTests {
 				"/subscriptions?customerId=" + this.customer + "&status=zombie", null);
 
 		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(refused.getBody().toString()).contains("status");
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "status"));
 	}
 
 	@Test
@@ -458,6 +464,14 @@ class SubscriptionApiIntegrationTests {
 		return ResponseEntity.status(result.getStatus())
 			.headers(result.getResponseHeaders())
 			.body(result.getResponseBody());
+	}
+
+	/** The {@code errors} of a 400 problem: what is wrong, field by field. */
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> errorsOf(ResponseEntity<Map<String, Object>> problem) {
+		Object errors = problem.getBody().get("errors");
+		assertThat(errors).as("errors of %s", problem.getBody()).isInstanceOf(List.class);
+		return (List<Map<String, Object>>) errors;
 	}
 
 	private static String id(ResponseEntity<Map<String, Object>> response) {
