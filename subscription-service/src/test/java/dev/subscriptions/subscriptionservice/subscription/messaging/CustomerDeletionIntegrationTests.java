@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,14 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
-import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.infrastructure.OpenTransaction;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
@@ -68,6 +73,9 @@ class CustomerDeletionIntegrationTests {
 
 	@Autowired
 	KafkaListenerEndpointRegistry listeners;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@AfterEach
 	void close() {
@@ -256,6 +264,27 @@ class CustomerDeletionIntegrationTests {
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
 		assertThat(new String(deadLetter.headers().lastHeader("dlt-root-cause-fqcn").value(), StandardCharsets.UTF_8))
 			.isEqualTo("dev.subscriptions.eventing.serde.UndecodableRecordException");
+	}
+
+	/**
+	 * A record of a type the listener has no handler for (here one of subscription.events, as if customer-service
+	 * published a new type) goes to the default handler: counted and skipped; the record behind it is handled.
+	 */
+	@Test
+	void countsAndSkipsARecordOfATypeWithoutHandlerAndGoesOn() {
+		UUID next = UUID.randomUUID();
+		this.customerEvents.send(next.toString(), SubscriptionFixture.random().created().build());
+		this.customerEvents.created(this.organization, next);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
+		Counter skipped = this.meters.find(UnhandledRecords.METER)
+			.tag("group", "subscription-service")
+			.tag("topic", Topic.CUSTOMER_EVENTS.topicName())
+			.tag("type", SubscriptionCreated.getClassSchema().getFullName())
+			.counter();
+		assertThat(skipped).isNotNull();
+		assertThat(skipped.count()).isEqualTo(1);
 	}
 
 	private UUID knownCustomer() {
