@@ -40,4 +40,44 @@ public final class TopicContents {
 		return records;
 	}
 
+	/**
+	 * Follows {@code topic} from its beginning, as a consumer that is not part of the test sees it arrive: for tests
+	 * that measure when records arrive, or wait for a topic that keeps growing.
+	 */
+	public static Follower follow(String bootstrapServers, String topic) {
+		return new Follower(bootstrapServers, topic);
+	}
+
+	/** A topic read from its beginning, one poll at a time, without a consumer group. */
+	public static final class Follower implements AutoCloseable {
+
+		private final KafkaConsumer<String, byte[]> consumer;
+
+		private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+
+		private Follower(String bootstrapServers, String topic) {
+			this.consumer = new KafkaConsumer<>(
+					Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit", false, "max.poll.records", 5000),
+					new StringDeserializer(), new ByteArrayDeserializer());
+			List<TopicPartition> partitions = this.consumer.partitionsFor(topic)
+				.stream()
+				.map(info -> new TopicPartition(info.topic(), info.partition()))
+				.toList();
+			this.consumer.assign(partitions);
+			this.consumer.seekToBeginning(partitions);
+		}
+
+		/** Polls once and returns every record read so far, partition by partition in the order they arrived. */
+		public List<ConsumerRecord<String, byte[]>> poll() {
+			this.consumer.poll(Duration.ofMillis(200)).forEach(this.records::add);
+			return List.copyOf(this.records);
+		}
+
+		@Override
+		public void close() {
+			this.consumer.close();
+		}
+
+	}
+
 }

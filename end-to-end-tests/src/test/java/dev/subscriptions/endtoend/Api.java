@@ -3,19 +3,25 @@ package dev.subscriptions.endtoend;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.web.client.ResourceAccessException;
 
 /**
- * The platform as an API client sees it: REST calls to the three services, nothing else.
+ * The platform as an API client sees it: REST calls to the three services, nothing else. The one HTTP client of the
+ * end-to-end tests ({@link RestTestClient} bound to the running servers).
  */
 final class Api {
 
@@ -25,40 +31,88 @@ final class Api {
 	private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST = new ParameterizedTypeReference<>() {
 	};
 
-	private final RestClient customers = RestClient.create(Platform.customers.baseUrl());
+	private final RestTestClient customers;
 
-	private final RestClient subscriptions = RestClient.create(Platform.subscriptions.baseUrl());
+	private final @Nullable RestTestClient subscriptions;
 
-	private final RestClient benefits = RestClient.create(Platform.benefits.baseUrl());
+	private final @Nullable RestTestClient benefits;
 
-	String createCustomer(UUID organization, String email) {
-		return id(call(this.customers, HttpMethod.POST, "/customers",
-				Map.of("organizationId", organization.toString(), "email", email, "name", "Customer " + email)), 201);
+	/** The three services of the {@link Platform}. */
+	Api() {
+		this(Platform.customers.baseUrl(), Platform.subscriptions.baseUrl(), Platform.benefits.baseUrl());
 	}
 
-	void deleteCustomer(String customer) {
-		int status = call(this.customers, HttpMethod.DELETE, "/customers/" + customer, null).getStatusCode().value();
-		if (status != 204) {
-			throw new IllegalStateException("DELETE answered " + status);
+	private Api(String customers, @Nullable String subscriptions, @Nullable String benefits) {
+		this.customers = client(customers);
+		this.subscriptions = (subscriptions != null) ? client(subscriptions) : null;
+		this.benefits = (benefits != null) ? client(benefits) : null;
+	}
+
+	/** A customer-service of a test's own, alone: only the customer calls work. */
+	static Api customerService(String baseUrl) {
+		return new Api(baseUrl, null, null);
+	}
+
+	String createCustomer(UUID organization, String email) {
+		return id(this.customers.post()
+			.uri("/customers")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(newCustomer(organization, email))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(OBJECT)
+			.returnResult());
+	}
+
+	/**
+	 * Tries to create a customer, for a test that stops the service meanwhile.
+	 * @return the customer's id if it was created; empty if the service refused it or the connection failed, so that
+	 * the client does not know the outcome
+	 */
+	Optional<String> tryCreateCustomer(UUID organization, String email) {
+		try {
+			EntityExchangeResult<Map<String, Object>> created = this.customers.post()
+				.uri("/customers")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(newCustomer(organization, email))
+				.exchange()
+				.returnResult(OBJECT);
+			return (created.getStatus().value() == 201) ? Optional.of(id(created)) : Optional.empty();
+		}
+		catch (ResourceAccessException ex) {
+			return Optional.empty();
 		}
 	}
 
+	void deleteCustomer(String customer) {
+		this.customers.delete().uri("/customers/{id}", customer).exchange().expectStatus().isNoContent();
+	}
+
 	Map<String, Object> receipt(String customer) {
-		return call(this.customers, HttpMethod.GET, "/customers/" + customer + "/deletion", null).getBody();
+		return body(call(this.customers, HttpMethod.GET, "/customers/" + customer + "/deletion", null));
 	}
 
 	String createBenefit(UUID organization, String key) {
-		return id(call(this.benefits, HttpMethod.POST, "/benefits",
-				Map.of("organizationId", organization.toString(), "type", "feature_flag", "key", key)), 201);
+		return id(benefits().post()
+			.uri("/benefits")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("organizationId", organization.toString(), "type", "feature_flag", "key", key))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(OBJECT)
+			.returnResult());
 	}
 
 	void mapProduct(UUID product, List<String> benefitIds) {
-		this.benefits.put()
-			.uri("/products/" + product + "/benefits")
+		benefits().put()
+			.uri("/products/{id}/benefits", product)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("benefitIds", benefitIds))
-			.retrieve()
-			.toBodilessEntity();
+			.exchange()
+			.expectStatus()
+			.isOk();
 	}
 
 	/** Subscribes once subscription-service knows the customer (it learns it from customer.events). */
@@ -66,60 +120,88 @@ final class Api {
 		Map<String, Object> body = Map.of("customerId", customer, "productId", product.toString(), "amount", 1999,
 				"currency", "EUR");
 		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			ResponseEntity<Map<String, Object>> response = call(this.subscriptions, HttpMethod.POST, "/subscriptions",
-					body);
-			return (response.getStatusCode().value() == 201) ? (String) response.getBody().get("id") : null;
-		}, id -> id != null);
+			EntityExchangeResult<Map<String, Object>> response = call(subscriptions(), HttpMethod.POST,
+					"/subscriptions", body);
+			return (response.getStatus().value() == 201) ? id(response) : null;
+		}, Objects::nonNull);
 	}
 
-	ResponseEntity<Map<String, Object>> subscriptionAction(String subscription, String action, Object body) {
-		return call(this.subscriptions, HttpMethod.POST, "/subscriptions/" + subscription + "/" + action, body);
+	/** {@code POST /subscriptions/{id}/<action>}, whatever the answer. */
+	EntityExchangeResult<Map<String, Object>> subscriptionAction(String subscription, String action,
+			@Nullable Object body) {
+		return call(subscriptions(), HttpMethod.POST, "/subscriptions/" + subscription + "/" + action, body);
 	}
 
 	List<Map<String, Object>> subscriptionsOf(String customer) {
-		return this.subscriptions.get().uri("/subscriptions?customerId=" + customer).retrieve().body(LIST);
+		return list(subscriptions(), "/subscriptions?customerId=" + customer);
 	}
 
 	List<Map<String, Object>> invoicesOf(String subscription) {
-		return this.subscriptions.get().uri("/subscriptions/" + subscription + "/invoices").retrieve().body(LIST);
+		return list(subscriptions(), "/subscriptions/" + subscription + "/invoices");
 	}
 
+	/** The keys of what the customer may use now, sorted. */
 	List<String> entitlementKeys(String customer) {
-		List<String> keys = new ArrayList<>();
-		this.benefits.get()
-			.uri("/customers/" + customer + "/entitlements")
-			.retrieve()
-			.body(LIST)
-			.forEach(entitlement -> keys.add((String) entitlement.get("key")));
-		keys.sort(null);
-		return keys;
+		return list(benefits(), "/customers/" + customer + "/entitlements").stream()
+			.map(entitlement -> (String) entitlement.get("key"))
+			.sorted()
+			.toList();
 	}
 
 	List<Map<String, Object>> grantsOf(String customer) {
-		return this.benefits.get().uri("/grants?customerId=" + customer).retrieve().body(LIST);
+		return list(benefits(), "/grants?customerId=" + customer);
 	}
 
 	/** customer-service's actuator endpoint of parked outbox rows: {@code GET}, {@code POST} (requeue), {@code DELETE}. */
-	ResponseEntity<Map<String, Object>> parkedOutbox(HttpMethod method, String query, Object body) {
-		return call(this.customers, method, "/actuator/outbox" + query, body);
+	Map<String, Object> parkedOutbox(HttpMethod method, String query, @Nullable Object body) {
+		return body(call(this.customers, method, "/actuator/outbox" + query, body));
 	}
 
-	private static ResponseEntity<Map<String, Object>> call(RestClient client, HttpMethod method, String path,
-			Object body) {
-		RestClient.RequestBodySpec request = client.method(method).uri(path);
+	private RestTestClient subscriptions() {
+		return Objects.requireNonNull(this.subscriptions, "this Api has no subscription-service");
+	}
+
+	private RestTestClient benefits() {
+		return Objects.requireNonNull(this.benefits, "this Api has no benefit-service");
+	}
+
+	private static RestTestClient client(String baseUrl) {
+		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory();
+		requests.setReadTimeout(Duration.ofSeconds(30));
+		return RestTestClient.bindToServer(requests).baseUrl(baseUrl).build();
+	}
+
+	private static Map<String, Object> newCustomer(UUID organization, String email) {
+		return Map.of("organizationId", organization.toString(), "email", email, "name", "Customer " + email);
+	}
+
+	private static EntityExchangeResult<Map<String, Object>> call(RestTestClient client, HttpMethod method,
+			String path, @Nullable Object body) {
+		RestTestClient.RequestBodySpec request = client.method(method).uri(path);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
-		return request.retrieve().onStatus(status -> true, (req, res) -> {
-		}).toEntity(OBJECT);
+		return request.exchange().returnResult(OBJECT);
 	}
 
-	private static String id(ResponseEntity<Map<String, Object>> response, int expected) {
-		if (response.getStatusCode().value() != expected) {
-			throw new IllegalStateException("Expected " + expected + " but got " + response.getStatusCode() + ": "
-					+ response.getBody());
-		}
-		return (String) response.getBody().get("id");
+	private static List<Map<String, Object>> list(RestTestClient client, String path) {
+		List<Map<String, Object>> items = client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(LIST)
+			.returnResult()
+			.getResponseBody();
+		return Objects.requireNonNull(items, path + " answered no body");
+	}
+
+	private static Map<String, Object> body(EntityExchangeResult<Map<String, Object>> response) {
+		return Objects.requireNonNull(response.getResponseBody(), () -> response.getUrl() + " answered no body");
+	}
+
+	private static String id(EntityExchangeResult<Map<String, Object>> response) {
+		return (String) body(response).get("id");
 	}
 
 }

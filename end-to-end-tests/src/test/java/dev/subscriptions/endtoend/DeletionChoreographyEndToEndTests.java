@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * Delete a customer, and everything the customer had is gone everywhere, provably: the three services as separate
@@ -96,12 +97,12 @@ class DeletionChoreographyEndToEndTests {
 		String subscription = this.api.subscribe(customer, this.product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(customer).size() == 3);
 
-		assertThat(this.api.subscriptionAction(subscription, "payment-failed", null).getBody())
+		assertThat(this.api.subscriptionAction(subscription, "payment-failed", null).getResponseBody())
 			.containsEntry("status", "past_due");
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
 			.until(() -> this.api.entitlementKeys(customer).size() == 3);
 
-		assertThat(this.api.subscriptionAction(subscription, "cancel", Map.of("immediately", true)).getBody())
+		assertThat(this.api.subscriptionAction(subscription, "cancel", Map.of("immediately", true)).getResponseBody())
 			.containsEntry("status", "canceled");
 		assertThat(this.api.invoicesOf(subscription)).singleElement()
 			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "open"));
@@ -167,7 +168,7 @@ class DeletionChoreographyEndToEndTests {
 
 	private Map<String, List<CustomerRevocationCompleted>> revocationReports(List<String> customers) {
 		Map<String, List<CustomerRevocationCompleted>> reports = new HashMap<>();
-		for (ConsumerRecord<String, byte[]> record : Topics.read("customer.revocations")) {
+		for (ConsumerRecord<String, byte[]> record : Topics.read(Topic.CUSTOMER_REVOCATIONS.topicName())) {
 			if (customers.contains(record.key())) {
 				reports.computeIfAbsent(record.key(), key -> new ArrayList<>())
 					.add((CustomerRevocationCompleted) Topics.decode(record));

@@ -3,11 +3,6 @@ package dev.subscriptions.endtoend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -19,17 +14,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * SIGTERM while Kafka is up: every event committed before the web server stopped is published before the process
@@ -38,12 +34,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
  */
 class GracefulShutdownEndToEndTests {
 
-	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@Test
-	void publishesEveryEventCommittedBeforeSigtermBeforeItExits() throws Exception {
+	void publishesEveryEventCommittedBeforeSigtermBeforeItExits(TestReporter reporter) throws Exception {
 		String database = SharedInfrastructure.newDatabase("shutdown_customer");
 		ServiceProcess customers = ServiceProcess
 			.of(Path.of(".."), "customer-service", 0, SharedInfrastructure.postgresql(), database,
@@ -55,13 +47,14 @@ class GracefulShutdownEndToEndTests {
 			.withJvmOption("-Deventing.relay.drain-timeout=30s")
 			.start()
 			.awaitHealthy(Duration.ofMinutes(4));
+		Api api = Api.customerService(customers.baseUrl());
 		UUID organization = UUID.randomUUID();
 		Set<String> created = ConcurrentHashMap.newKeySet();
 		ExecutorService pool = Executors.newFixedThreadPool(16);
 		List<CompletableFuture<Void>> requests;
 		try {
-			requests = java.util.stream.IntStream.range(0, 600)
-				.mapToObj(i -> CompletableFuture.runAsync(() -> create(customers, organization, i, created), pool))
+			requests = IntStream.range(0, 600)
+				.mapToObj(i -> CompletableFuture.runAsync(() -> create(api, organization, i, created), pool))
 				.toList();
 			await().atMost(Duration.ofSeconds(60)).until(() -> created.size() >= 300);
 			customers.terminate(Duration.ofSeconds(60));
@@ -74,42 +67,22 @@ class GracefulShutdownEndToEndTests {
 
 		Integer waiting = new JdbcTemplate(SharedInfrastructure.postgresql().dataSource(database))
 			.queryForObject("select count(*) from outbox", Integer.class);
-		System.out.printf("%d customers created before SIGTERM stopped the server; %d outbox rows left%n",
-				created.size(), waiting);
+		reporter.publishEntry("graceful shutdown", created.size()
+				+ " customers created before SIGTERM stopped the server; " + waiting + " outbox rows left");
 		assertThat(waiting).isZero();
 		assertThat(customersCreatedOnTopic(created)).containsExactlyInAnyOrderElementsOf(created);
 	}
 
 	/** Creates a customer; requests refused because the server is shutting down are not counted. */
-	private void create(ServiceProcess customers, UUID organization, int i, Set<String> created) {
-		String body = """
-				{"organizationId": "%s", "email": "shutdown%d-%s@example.com", "name": "Shutdown %d"}"""
-			.formatted(organization, i, organization, i);
-		try {
-			HttpResponse<String> response = this.http.send(
-					HttpRequest.newBuilder(URI.create(customers.baseUrl() + "/customers"))
-						.header("Content-Type", "application/json")
-						.timeout(Duration.ofSeconds(30))
-						.POST(HttpRequest.BodyPublishers.ofString(body))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
-			Matcher id = ID.matcher(response.body());
-			if (response.statusCode() == 201 && id.find()) {
-				created.add(id.group(1));
-			}
-		}
-		catch (IOException ex) {
-			// refused or cut off by the shutdown: the client does not know the outcome, so the test does not count it
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	private static void create(Api customers, UUID organization, int i, Set<String> created) {
+		customers.tryCreateCustomer(organization, "shutdown" + i + "-" + organization + "@example.com")
+			.ifPresent(created::add);
 	}
 
 	/** The customers of {@code ids} that have a CustomerCreated on customer.events. */
 	private Set<String> customersCreatedOnTopic(Set<String> ids) {
 		Set<String> found = new HashSet<>();
-		for (ConsumerRecord<String, byte[]> record : Topics.read("customer.events")) {
+		for (ConsumerRecord<String, byte[]> record : Topics.read(Topic.CUSTOMER_EVENTS.topicName())) {
 			if (ids.contains(record.key()) && Topics.decode(record) instanceof CustomerCreated) {
 				found.add(record.key());
 			}

@@ -61,13 +61,13 @@ class ParkedOutboxEndToEndTests {
 					tuple(largeKey, "record_too_large")));
 
 		createTopic(missingTopic);
-		assertThat(this.api.parkedOutbox(HttpMethod.POST, "", Map.of("key", missingKey)).getBody())
+		assertThat(this.api.parkedOutbox(HttpMethod.POST, "", Map.of("key", missingKey)))
 			.containsEntry("requeued", 1);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Topics.read(missingTopic).stream().map(ConsumerRecord::key).toList(),
 					keys -> keys.equals(List.of(missingKey)));
 
-		assertThat(this.api.parkedOutbox(HttpMethod.DELETE, "?key=" + largeKey, null).getBody())
+		assertThat(this.api.parkedOutbox(HttpMethod.DELETE, "?key=" + largeKey, null))
 			.containsEntry("discarded", 1);
 		assertThat(parkedRows()).isEmpty();
 		assertThat(this.customerDatabase.queryForObject(
@@ -78,7 +78,7 @@ class ParkedOutboxEndToEndTests {
 
 	@SuppressWarnings("unchecked")
 	private List<Map<String, Object>> parkedRows() {
-		Map<String, Object> answer = this.api.parkedOutbox(HttpMethod.GET, "", null).getBody();
+		Map<String, Object> answer = this.api.parkedOutbox(HttpMethod.GET, "", null);
 		return (List<Map<String, Object>>) answer.get("rows");
 	}
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
@@ -71,10 +73,10 @@ public class EventingProperties {
 		 * {@code user:password} for the registry's basic authentication (Confluent's {@code basic.auth.user.info});
 		 * consumers get it through {@code spring.kafka.consumer.properties}.
 		 */
-		private String userInfo;
+		private @Nullable String userInfo;
 
 		/** A static bearer token for the registry (Confluent's {@code bearer.auth.token}). */
-		private String bearerToken;
+		private @Nullable String bearerToken;
 
 		/** How long to wait for a connection to the registry. */
 		private Duration connectTimeout = SchemaRegistryClient.Settings.DEFAULT.connectTimeout();
@@ -114,19 +116,19 @@ public class EventingProperties {
 			this.startupTimeout = startupTimeout;
 		}
 
-		public String getUserInfo() {
+		public @Nullable String getUserInfo() {
 			return this.userInfo;
 		}
 
-		public void setUserInfo(String userInfo) {
+		public void setUserInfo(@Nullable String userInfo) {
 			this.userInfo = userInfo;
 		}
 
-		public String getBearerToken() {
+		public @Nullable String getBearerToken() {
 			return this.bearerToken;
 		}
 
-		public void setBearerToken(String bearerToken) {
+		public void setBearerToken(@Nullable String bearerToken) {
 			this.bearerToken = bearerToken;
 		}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -11,6 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * subscription-service: owns subscriptions and their invoices, and ends those of deleted customers.
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 @EnableScheduling
 public class SubscriptionServiceApplication {
 

@@ -1,11 +1,10 @@
 package dev.subscriptions.subscriptionservice;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,13 +15,15 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * Produces to customer.events as customer-service does: the schemas module's records in Confluent's wire format.
+ * Produces to customer.events as customer-service does: the contract fixtures' records in Confluent's wire format.
  */
 public final class CustomerEventsProducer implements AutoCloseable {
 
-	public static final String TOPIC = "customer.events";
+	public static final String TOPIC = Topic.CUSTOMER_EVENTS.topicName();
 
 	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
 			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "linger.ms", 5),
@@ -37,29 +38,20 @@ public final class CustomerEventsProducer implements AutoCloseable {
 
 	/** A customer's creation sent with another key than its id, so that it lands behind the records of that key. */
 	public CustomerCreated created(UUID organization, UUID customer, String key) {
-		CustomerCreated event = CustomerCreated.newBuilder()
-			.setEventId(UUID.randomUUID().toString())
-			.setOccurredAt(now())
-			.setOrganizationId(organization.toString())
-			.setCustomerId(customer.toString())
-			.setEmail(customer + "@example.com")
-			.setName("Customer " + customer)
-			.build();
-		send(key, this.serializer.serialize(TOPIC, event));
+		CustomerCreated event = CustomerFixture.of(organization, customer).created().build();
+		send(key, event);
 		return event;
 	}
 
-	public byte[] deleted(UUID organization, UUID customer) {
-		CustomerDeleted event = CustomerDeleted.newBuilder()
-			.setEventId(UUID.randomUUID().toString())
-			.setOccurredAt(now())
-			.setOrganizationId(organization.toString())
-			.setCustomerId(customer.toString())
-			.setDeletedAt(now())
-			.build();
-		byte[] bytes = this.serializer.serialize(TOPIC, event);
-		send(customer.toString(), bytes);
-		return bytes;
+	public CustomerDeleted deleted(UUID organization, UUID customer) {
+		CustomerDeleted event = CustomerFixture.of(organization, customer).deleted().build();
+		send(customer.toString(), event);
+		return event;
+	}
+
+	/** Sends an event (again, when it was sent before: a duplicate delivery). */
+	public void send(String key, SpecificRecord event) {
+		send(key, this.serializer.serialize(TOPIC, event));
 	}
 
 	public void send(String key, byte[] value) {
@@ -70,6 +62,7 @@ public final class CustomerEventsProducer implements AutoCloseable {
 		this.producer.flush();
 	}
 
+	/** Sends and waits until the broker has it. */
 	public void sendNow(String key, byte[] value) {
 		try {
 			this.producer.send(new ProducerRecord<>(TOPIC, key, value)).get();
@@ -77,10 +70,6 @@ public final class CustomerEventsProducer implements AutoCloseable {
 		catch (InterruptedException | ExecutionException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static Instant now() {
-		return Instant.now().truncatedTo(ChronoUnit.MILLIS);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.lang.annotation.Target;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -15,14 +16,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * One application context for all integration tests of the service (one consumer group, one database), against the
- * shared Kafka broker, PostgreSQL and schema registry. The period-end job runs every second here.
+ * shared Kafka broker, PostgreSQL and schema registry, with a {@code RestTestClient} bound to the server. The
+ * period-end job runs every second here.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "subscription-service.period-end.interval=PT1S")
+@AutoConfigureRestTestClient
 @Import({ EmbeddedInfrastructure.class, SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {
 
@@ -32,7 +36,7 @@ public @interface SubscriptionServiceIntegrationTest {
 
 		@Bean
 		NewTopic customerEvents() {
-			return TopicBuilder.name("customer.events").partitions(6).build();
+			return TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName()).partitions(6).build();
 		}
 
 	}

@@ -25,6 +25,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.support.KafkaHeaders;
 
@@ -64,7 +65,7 @@ public final class DeadLetterReplayer {
 	 * @param target the topic to send them to, or {@code null} for each record's original topic
 	 * @return how many records were sent to each topic
 	 */
-	public Map<String, Integer> replay(String deadLetterTopic, String target) {
+	public Map<String, Integer> replay(String deadLetterTopic, @Nullable String target) {
 		Map<String, Integer> sent = new TreeMap<>();
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings(),
 				new ByteArrayDeserializer(), new ByteArrayDeserializer());

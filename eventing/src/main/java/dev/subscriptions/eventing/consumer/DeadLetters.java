@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.convert.ConversionException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -120,7 +121,7 @@ public final class DeadLetters {
 	 * it, then the SQLSTATE of the outermost {@link SQLException} that has one, then the exception types.
 	 */
 	public static Failure classify(Throwable exception) {
-		for (Throwable cause = exception; cause != null; cause = next(cause)) {
+		for (@Nullable Throwable cause = exception; cause != null; cause = next(cause)) {
 			if (cause instanceof SchemaRegistryUnavailableException) {
 				return Failure.OUTAGE;
 			}
@@ -128,12 +129,12 @@ public final class DeadLetters {
 				return Failure.POISON;
 			}
 		}
-		for (Throwable cause = exception; cause != null; cause = next(cause)) {
+		for (@Nullable Throwable cause = exception; cause != null; cause = next(cause)) {
 			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() == 5) {
 				return ofSqlState(sql.getSQLState());
 			}
 		}
-		for (Throwable cause = exception; cause != null; cause = next(cause)) {
+		for (@Nullable Throwable cause = exception; cause != null; cause = next(cause)) {
 			if (isAny(cause, DETERMINISTIC)) {
 				return Failure.DETERMINISTIC;
 			}
@@ -150,7 +151,7 @@ public final class DeadLetters {
 	/** The innermost cause of {@code exception}. */
 	static Throwable rootCause(Throwable exception) {
 		Throwable root = exception;
-		for (Throwable cause = next(root); cause != null; cause = next(cause)) {
+		for (@Nullable Throwable cause = next(root); cause != null; cause = next(cause)) {
 			root = cause;
 		}
 		return root;
@@ -170,7 +171,7 @@ public final class DeadLetters {
 		return types.stream().anyMatch(type -> type.isInstance(exception));
 	}
 
-	private static Throwable next(Throwable exception) {
+	private static @Nullable Throwable next(Throwable exception) {
 		Throwable cause = exception.getCause();
 		return (cause != exception) ? cause : null;
 	}

@@ -8,6 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -30,10 +31,10 @@ class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
 
 	@Override
 	protected ProducerRecord<Object, Object> createProducerRecord(ConsumerRecord<?, ?> record,
-			TopicPartition topicPartition, Headers headers, byte[] key, byte[] value) {
+			TopicPartition topicPartition, Headers headers, byte @Nullable [] key, byte @Nullable [] value) {
 		Header original = headers.lastHeader(WireFormat.ORIGINAL_VALUE_HEADER);
 		headers.remove(WireFormat.ORIGINAL_VALUE_HEADER);
-		byte[] originalValue = (value != null) ? value : (original != null) ? original.value() : null;
+		byte @Nullable [] originalValue = (value != null) ? value : (original != null) ? original.value() : null;
 		return super.createProducerRecord(record, topicPartition, headers, key, originalValue);
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,7 +165,7 @@ public class InboxRetention implements SmartLifecycle {
 	}
 
 	/** One batch, in the caller's transaction; null when another instance holds the lock. */
-	private Integer deleteBatch() {
+	private @Nullable Integer deleteBatch() {
 		Boolean locked = this.jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK_KEY);
 		if (!Boolean.TRUE.equals(locked)) {
 			return null;

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Publishes the outbox to Kafka, oldest row first, and deletes each row once Kafka has acknowledged it.
@@ -103,6 +106,11 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private volatile int deathsInARow;
 
+	private final BackOff backOff;
+
+	/** The waits between restarts of a thread that died {@link #deathsInARow} times in a row. */
+	private volatile BackOffExecution restartBackOff;
+
 	private CountDownLatch stopRequested = new CountDownLatch(0);
 
 	private @Nullable Thread thread;
@@ -118,6 +126,8 @@ public class OutboxRelay implements SmartLifecycle {
 		this.metrics = metrics;
 		this.parked = parked;
 		this.settings = settings;
+		this.backOff = backOff(settings);
+		this.restartBackOff = this.backOff.start();
 		this.leadership = new RelayLeadership(leaderConnections, settings.leadership(), LOCK_KEY);
 		this.unknownTopics = new UnknownTopics(admins, settings.unknownTopicGrace(), Clock.systemUTC());
 		metrics.leadership(this.leadership::isLeader);
@@ -285,10 +295,10 @@ public class OutboxRelay implements SmartLifecycle {
 				log.error("Outbox relay thread died while stopping", ex);
 				return;
 			}
-			Duration delay = this.settings.initialBackOff();
-			for (int i = 0; i < this.deathsInARow && delay.compareTo(this.settings.maxBackOff()) < 0; i++) {
-				delay = next(delay);
+			if (this.deathsInARow == 0) {
+				this.restartBackOff = this.backOff.start();
 			}
+			Duration delay = next(this.restartBackOff);
 			this.deathsInARow++;
 			this.restarts++;
 			this.metrics.restarted();
@@ -299,7 +309,7 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	private void relayUntilStopped() throws InterruptedException {
-		Duration backOff = this.settings.initialBackOff();
+		BackOffExecution retries = this.backOff.start();
 		while (this.running || draining()) {
 			Batch batch;
 			try {
@@ -309,10 +319,10 @@ public class OutboxRelay implements SmartLifecycle {
 				if (!this.running && !draining()) {
 					return;
 				}
-				log.warn("Outbox relay failed; retrying in {}", backOff, ex);
+				Duration wait = next(retries);
+				log.warn("Outbox relay failed; retrying in {}", wait, ex);
 				closeProducer();
-				pause(backOff);
-				backOff = next(backOff);
+				pause(wait);
 				continue;
 			}
 			if (!this.running && (!batch.leader() || batch.read() == 0)) {
@@ -323,14 +333,14 @@ public class OutboxRelay implements SmartLifecycle {
 				this.signal.await(this.settings.pollInterval());
 			}
 			else if (batch.failed() > 0) {
+				Duration wait = next(retries);
 				log.warn("Kafka did not acknowledge {} of {} outbox events; retrying in {}", batch.failed(),
-						batch.read(), backOff);
+						batch.read(), wait);
 				closeProducer();
-				pause(backOff);
-				backOff = next(backOff);
+				pause(wait);
 			}
 			else {
-				backOff = this.settings.initialBackOff();
+				retries = this.backOff.start();
 				this.deathsInARow = 0;
 				if (this.running && batch.read() < this.settings.batchSize()) {
 					this.signal.await(this.settings.pollInterval());
@@ -365,9 +375,19 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
-	private Duration next(Duration backOff) {
-		Duration doubled = backOff.multipliedBy(2);
-		return (doubled.compareTo(this.settings.maxBackOff()) > 0) ? this.settings.maxBackOff() : doubled;
+	/** The next wait; the relay's back-off never gives up, so it is never {@link BackOffExecution#STOP}. */
+	private static Duration next(BackOffExecution execution) {
+		return Duration.ofMillis(execution.nextBackOff());
+	}
+
+	/**
+	 * The waits after failures in a row, and between restarts of a thread that keeps dying: {@code initialBackOff},
+	 * doubled each time up to {@code maxBackOff}, without end.
+	 */
+	private static BackOff backOff(Settings settings) {
+		ExponentialBackOff backOff = new ExponentialBackOff(settings.initialBackOff().toMillis(), 2.0);
+		backOff.setMaxInterval(settings.maxBackOff().toMillis());
+		return backOff;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why Kafka did not take an outbox row, and whether waiting can help. The names of the causes that do not heal are the
@@ -40,14 +41,14 @@ enum SendFailure {
 	/** The cause of rows parked because a row of their key before them was parked. */
 	static final String BEHIND_PARKED = "behind_parked";
 
-	private final String cause;
+	private final @Nullable String cause;
 
-	SendFailure(String cause) {
+	SendFailure(@Nullable String cause) {
 		this.cause = cause;
 	}
 
 	/** The {@code cause} written with a parked row. */
-	String cause() {
+	@Nullable String cause() {
 		return this.cause;
 	}
 

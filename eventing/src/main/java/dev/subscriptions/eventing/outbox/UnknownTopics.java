@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ class UnknownTopics {
 		return Duration.between(unknown.since(), now).compareTo(this.grace) >= 0;
 	}
 
-	private Boolean exists(String topic) {
+	private @Nullable Boolean exists(String topic) {
 		try {
 			admin().describeTopics(List.of(topic),
 					new DescribeTopicsOptions().timeoutMs((int) ADMIN_TIMEOUT.toMillis()))

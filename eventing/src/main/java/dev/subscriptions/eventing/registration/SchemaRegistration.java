@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
@@ -27,18 +31,27 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaRegistration.class);
 
+	/** Waits between attempts at an unavailable registry: 200 ms, doubled up to 5 s, until the start-up timeout. */
+	private static final BackOff RETRIES;
+
+	static {
+		ExponentialBackOff retries = new ExponentialBackOff(200, 2.0);
+		retries.setMaxInterval(5000);
+		RETRIES = retries;
+	}
+
 	private final SchemaRegistryClient registry;
 
 	private final List<EventSchemas> published;
 
 	private final boolean autoRegister;
 
-	private final String compatibility;
+	private final @Nullable String compatibility;
 
 	private final Duration timeout;
 
 	public SchemaRegistration(SchemaRegistryClient registry, List<EventSchemas> published, boolean autoRegister,
-			String compatibility, Duration timeout) {
+			@Nullable String compatibility, Duration timeout) {
 		this.registry = registry;
 		this.published = published;
 		this.autoRegister = autoRegister;
@@ -49,7 +62,7 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		long wait = 200;
+		BackOffExecution retries = RETRIES.start();
 		while (true) {
 			try {
 				registerAll();
@@ -59,9 +72,9 @@ public class SchemaRegistration implements SmartInitializingSingleton {
 				if (System.nanoTime() > deadline) {
 					throw new IllegalStateException("Schema registry unavailable for " + this.timeout, ex);
 				}
+				long wait = retries.nextBackOff();
 				log.warn("Schema registry unavailable, retrying in {} ms: {}", wait, ex.getMessage());
 				sleep(wait);
-				wait = Math.min(wait * 2, 5000);
 			}
 		}
 	}

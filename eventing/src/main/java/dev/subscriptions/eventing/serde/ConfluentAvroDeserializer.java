@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads records in Confluent's wire format ({@link WireFormat}).
@@ -60,7 +61,7 @@ public class ConfluentAvroDeserializer implements Deserializer<Object> {
 	}
 
 	@Override
-	public Object deserialize(String topic, Headers headers, byte[] data) {
+	public @Nullable Object deserialize(String topic, @Nullable Headers headers, byte @Nullable [] data) {
 		Object record = deserialize(topic, data);
 		if (data != null && headers != null) {
 			headers.remove(WireFormat.ORIGINAL_VALUE_HEADER);
@@ -70,7 +71,7 @@ public class ConfluentAvroDeserializer implements Deserializer<Object> {
 	}
 
 	@Override
-	public Object deserialize(String topic, byte[] data) {
+	public @Nullable Object deserialize(String topic, byte @Nullable [] data) {
 		if (data == null) {
 			return null;
 		}

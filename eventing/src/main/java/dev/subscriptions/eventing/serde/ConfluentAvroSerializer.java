@@ -16,6 +16,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes Avro records in Confluent's wire format ({@link WireFormat}) with subjects named by
@@ -76,7 +77,7 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 	}
 
 	@Override
-	public byte[] serialize(String topic, Object data) {
+	public byte @Nullable [] serialize(String topic, @Nullable Object data) {
 		if (data == null) {
 			return null;
 		}

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small client of Confluent's Schema Registry REST API (served by Confluent Schema Registry, Apicurio's
@@ -161,7 +162,7 @@ public final class SchemaRegistryClient {
 		return this.json.createObjectNode().put("schemaType", "AVRO").put("schema", schema.toString()).toString();
 	}
 
-	private JsonNode send(String method, String path, String body) {
+	private JsonNode send(String method, String path, @Nullable String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(this.settings.readTimeout())
 			.header("Accept", CONTENT_TYPE + ", application/json");
@@ -217,7 +218,7 @@ public final class SchemaRegistryClient {
 	}
 
 	/** The JSON of a body, {@code {}} for an empty one, {@code null} for one that is not JSON. */
-	private JsonNode parse(String body) {
+	private @Nullable JsonNode parse(String body) {
 		if (body.isBlank()) {
 			return this.json.createObjectNode();
 		}
@@ -261,7 +262,8 @@ public final class SchemaRegistryClient {
 	 * @param connectTimeout how long to wait for a connection
 	 * @param readTimeout how long to wait for an answer
 	 */
-	public record Settings(String userInfo, String bearerToken, Duration connectTimeout, Duration readTimeout) {
+	public record Settings(@Nullable String userInfo, @Nullable String bearerToken, Duration connectTimeout,
+			Duration readTimeout) {
 
 		/** No credentials, 5 s to connect, 10 s to answer. */
 		public static final Settings DEFAULT = new Settings(null, null, Duration.ofSeconds(5), Duration.ofSeconds(10));
@@ -315,7 +317,7 @@ public final class SchemaRegistryClient {
 			return configs;
 		}
 
-		String authorization() {
+		@Nullable String authorization() {
 			if (this.userInfo != null) {
 				return "Basic " + Base64.getEncoder().encodeToString(this.userInfo.getBytes(StandardCharsets.UTF_8));
 			}
@@ -329,7 +331,7 @@ public final class SchemaRegistryClient {
 					+ ", connectTimeout=" + this.connectTimeout + ", readTimeout=" + this.readTimeout + "]";
 		}
 
-		private static String string(Map<String, ?> configs, String name) {
+		private static @Nullable String string(Map<String, ?> configs, String name) {
 			Object value = configs.get(name);
 			return (value != null) ? blankToNull(value.toString()) : null;
 		}
@@ -354,7 +356,7 @@ public final class SchemaRegistryClient {
 			return Duration.parse(value);
 		}
 
-		private static String blankToNull(String value) {
+		private static @Nullable String blankToNull(@Nullable String value) {
 			return (value == null || value.isBlank()) ? null : value;
 		}
 

@@ -1,6 +1,7 @@
 package dev.subscriptions.eventing.serde;
 
 import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The schema registry could not be reached or answered with a server error. Nothing is wrong with the record: the
@@ -8,7 +9,7 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 public class SchemaRegistryUnavailableException extends RetriableException {
 
-	public SchemaRegistryUnavailableException(String message, Throwable cause) {
+	public SchemaRegistryUnavailableException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

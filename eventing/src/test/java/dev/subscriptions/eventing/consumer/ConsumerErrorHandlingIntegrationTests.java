@@ -46,7 +46,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.subscriptions.eventing.EventingTestApplication;
 import dev.subscriptions.eventing.EventingTestApplication.ReceivedCustomers;
 import dev.subscriptions.eventing.TestEvents;
-import dev.subscriptions.eventing.TopicReader;
 import dev.subscriptions.eventing.consumer.RegistryProxy.Answer;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
@@ -54,6 +53,7 @@ import dev.subscriptions.eventing.serde.WireFormat;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * A consumer of the test service gets poison, failing and duplicate records, a registry that cannot answer and a
@@ -358,11 +358,9 @@ class ConsumerErrorHandlingIntegrationTests {
 	}
 
 	private static ConsumerRecord<String, byte[]> deadLetter(String topic, String key) {
-		try (TopicReader reader = new TopicReader(topic + ".DLT")) {
-			return await().atMost(Duration.ofSeconds(30))
-				.until(() -> reader.poll().stream().filter(record -> key.equals(record.key())).findFirst().orElse(null),
-						record -> record != null);
-		}
+		return await().atMost(Duration.ofSeconds(30))
+			.until(() -> deadLetters(topic).stream().filter(record -> key.equals(record.key())).findFirst().orElse(null),
+					record -> record != null);
 	}
 
 	private static void assertNoDeadLetter(String topic, String key) {
@@ -370,11 +368,13 @@ class ConsumerErrorHandlingIntegrationTests {
 	}
 
 	private static void assertDeadLetterCount(String topic, String key, int expected) {
-		try (TopicReader reader = new TopicReader(topic + ".DLT")) {
-			await().during(Duration.ofSeconds(2))
-				.atMost(Duration.ofSeconds(4))
-				.until(() -> reader.poll().stream().filter(record -> key.equals(record.key())).count() == expected);
-		}
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> deadLetters(topic).stream().filter(record -> key.equals(record.key())).count() == expected);
+	}
+
+	private static List<ConsumerRecord<String, byte[]>> deadLetters(String topic) {
+		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic + ".DLT");
 	}
 
 	private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import dev.subscriptions.eventing.TestEvents;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
  * Records a listener has no handler for are counted by group, topic and type.
@@ -18,8 +18,8 @@ class UnhandledRecordsTests {
 
 	@Test
 	void countsSkippedRecordsByGroupTopicAndAvroType() {
-		this.unhandled.skip("some-group", "customer.events", TestEvents.customerCreated("c-1", "One"));
-		this.unhandled.skip("some-group", "customer.events", TestEvents.customerCreated("c-2", "Two"));
+		this.unhandled.skip("some-group", "customer.events", CustomerFixture.random().created().build());
+		this.unhandled.skip("some-group", "customer.events", CustomerFixture.random().created().build());
 		this.unhandled.skip("other-group", "customer.events", "not avro");
 
 		assertThat(count("some-group", "dev.subscriptions.events.customer.CustomerCreated")).isEqualTo(2);

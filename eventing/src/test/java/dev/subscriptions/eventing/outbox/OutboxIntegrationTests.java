@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,12 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.EventingTestApplication;
 import dev.subscriptions.eventing.TestEvents;
-import dev.subscriptions.eventing.TopicReader;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 @SpringBootTest
 @Import(EmbeddedInfrastructure.class)
@@ -54,13 +55,11 @@ class OutboxIntegrationTests {
 
 		this.transactions.executeWithoutResult(status -> this.outbox.append(TOPIC, customerId, event));
 
-		try (TopicReader reader = new TopicReader(TOPIC)) {
-			ConsumerRecord<String, byte[]> published = await().atMost(Duration.ofSeconds(20))
-				.until(() -> find(reader.poll(), customerId), record -> record != null);
-			assertThat(this.deserializer.deserialize(TOPIC, published.value())).isEqualTo(event);
-			assertThat(header(published, "event_type")).isEqualTo("CustomerDeleted");
-			assertThat(header(published, "event_id")).isEqualTo(event.getEventId());
-		}
+		ConsumerRecord<String, byte[]> published = await().atMost(Duration.ofSeconds(20))
+			.until(() -> find(published(), customerId), record -> record != null);
+		assertThat(this.deserializer.deserialize(TOPIC, published.value())).isEqualTo(event);
+		assertThat(header(published, "event_type")).isEqualTo("CustomerDeleted");
+		assertThat(header(published, "event_id")).isEqualTo(event.getEventId());
 	}
 
 	@Test
@@ -75,11 +74,9 @@ class OutboxIntegrationTests {
 		this.transactions.executeWithoutResult(
 				status -> this.outbox.append(TOPIC, committed, TestEvents.customerDeleted(committed)));
 
-		try (TopicReader reader = new TopicReader(TOPIC)) {
-			List<ConsumerRecord<String, byte[]>> records = await().atMost(Duration.ofSeconds(20))
-				.until(reader::poll, all -> find(all, committed) != null);
-			assertThat(records).extracting(ConsumerRecord::key).doesNotContain(rolledBack);
-		}
+		List<ConsumerRecord<String, byte[]>> records = await().atMost(Duration.ofSeconds(20))
+			.until(OutboxIntegrationTests::published, all -> find(all, committed) != null);
+		assertThat(records).extracting(ConsumerRecord::key).doesNotContain(rolledBack);
 	}
 
 	@Test
@@ -94,11 +91,12 @@ class OutboxIntegrationTests {
 	 * stays far below the poll interval of one second.
 	 */
 	@Test
-	void publishesRightAfterTheCommitWhenIdle() throws Exception {
+	void publishesRightAfterTheCommitWhenIdle(TestReporter reporter) throws Exception {
 		Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
 		AtomicBoolean reading = new AtomicBoolean(true);
 		Thread consumer = new Thread(() -> {
-			try (TopicReader reader = new TopicReader(TOPIC)) {
+			try (TopicContents.Follower reader = TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(),
+					TOPIC)) {
 				int seen = 0;
 				while (reading.get()) {
 					List<ConsumerRecord<String, byte[]>> records = reader.poll();
@@ -136,9 +134,13 @@ class OutboxIntegrationTests {
 		List<Long> sorted = latencies.stream().sorted().toList();
 		double p50 = sorted.get(sorted.size() / 2) / 1e6;
 		double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
-		System.out.printf("Idle commit-to-consumer latency over %d events: p50 %.1f ms, p99 %.1f ms%n", sorted.size(),
-				p50, p99);
+		reporter.publishEntry(String.format("Idle commit-to-consumer latency over %d events: p50 %.1f ms, p99 %.1f ms", sorted.size(),
+				p50, p99));
 		assertThat(p50).isLessThan(250);
+	}
+
+	private static List<ConsumerRecord<String, byte[]>> published() {
+		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC);
 	}
 
 	private static ConsumerRecord<String, byte[]> find(List<ConsumerRecord<String, byte[]>> records, String key) {

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
@@ -33,13 +34,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.TestEvents;
-import dev.subscriptions.eventing.TopicReader;
 import dev.subscriptions.eventing.outbox.ParkedOutbox.ParkedRow;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * Rows Kafka refuses for good (a topic that does not exist, a record larger than the broker takes) are parked with
@@ -101,7 +102,7 @@ class OutboxParkingIntegrationTests {
 	}
 
 	@Test
-	void parksARowForAMissingTopicAndATooLargeOneWithTheirKeysWhileOtherKeysKeepFlowing() {
+	void parksARowForAMissingTopicAndATooLargeOneWithTheirKeysWhileOtherKeysKeepFlowing(TestReporter reporter) {
 		String missingKey = key();
 		String largeKey = key();
 		String flowingKey = key();
@@ -114,10 +115,10 @@ class OutboxParkingIntegrationTests {
 
 		startRelay(Duration.ofSeconds(3));
 
-		try (TopicReader reader = new TopicReader(this.topic)) {
+		try (TopicContents.Follower reader = follow(this.topic)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> eventIds(reader.poll()).contains(flowing));
-			System.out.printf("Another key's row was published %.1f s after the relay started, past two refused rows%n",
-					(System.nanoTime() - started) / 1e9);
+			reporter.publishEntry(String.format("Another key's row was published %.1f s after the relay started, past two refused rows",
+					(System.nanoTime() - started) / 1e9));
 			await().atMost(Duration.ofSeconds(20)).until(() -> parked().size() == 4 && outboxRows() == 0);
 			Map<String, ParkedRow> parked = parked();
 			assertThat(parked.get(forMissingTopic)).satisfies(row -> {
@@ -168,7 +169,7 @@ class OutboxParkingIntegrationTests {
 		createTopic(this.missingTopic);
 		assertThat(this.endpoint.requeue(missingKey, null)).containsEntry("requeued", 3);
 
-		try (TopicReader reader = new TopicReader(this.missingTopic)) {
+		try (TopicContents.Follower reader = follow(this.missingTopic)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> reader.poll().size() >= 3);
 			assertThat(eventIds(reader.poll())).containsExactly(first, second, third);
 		}
@@ -177,7 +178,7 @@ class OutboxParkingIntegrationTests {
 			.containsEntry("requeued", 0);
 		assertThat(this.endpoint.discard(null, UUID.fromString(tooLarge))).containsEntry("discarded", 1);
 		assertThat(this.endpoint.requeue(null, UUID.fromString(behindLarge))).containsEntry("requeued", 1);
-		try (TopicReader reader = new TopicReader(this.topic)) {
+		try (TopicContents.Follower reader = follow(this.topic)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> eventIds(reader.poll()).contains(behindLarge));
 			assertThat(eventIds(reader.poll())).containsExactly(behindLarge);
 		}
@@ -242,6 +243,10 @@ class OutboxParkingIntegrationTests {
 
 	private long outboxRows() {
 		return this.jdbc.queryForObject("select count(*) from outbox", Long.class);
+	}
+
+	private static TopicContents.Follower follow(String topic) {
+		return TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(), topic);
 	}
 
 	private static String key() {

@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Status;
@@ -46,12 +47,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.subscriptions.eventing.EventingAutoConfiguration;
 import dev.subscriptions.eventing.EventingProperties;
 import dev.subscriptions.eventing.TestEvents;
-import dev.subscriptions.eventing.TopicReader;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * The relay against a real broker that goes away and comes back. The context's own relay is off; each test runs its
@@ -108,7 +109,7 @@ class OutboxRelayIntegrationTests {
 	}
 
 	@Test
-	void relaysTenThousandEventsOverAHundredKeysInOrderThroughAKafkaOutage() {
+	void relaysTenThousandEventsOverAHundredKeysInOrderThroughAKafkaOutage(TestReporter reporter) {
 		Map<String, List<String>> appended = append(10_000, 100);
 		long started = System.nanoTime();
 		startRelay(Map.of());
@@ -124,13 +125,13 @@ class OutboxRelayIntegrationTests {
 
 		Map<String, List<String>> published = readUntil(10_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
-		System.out.printf("Relayed 10,000 events over 100 keys through a 3 s Kafka outage in %.1f s%n", seconds);
+		reporter.publishEntry(String.format("Relayed 10,000 events over 100 keys through a 3 s Kafka outage in %.1f s", seconds));
 		assertThat(published).isEqualTo(appended);
 		assertThat(count()).isZero();
 	}
 
 	@Test
-	void relaysAtThroughputAndReportsIt() {
+	void relaysAtThroughputAndReportsIt(TestReporter reporter) {
 		append(10_000, 100);
 		List<Map<String, Object>> rows = this.jdbc.queryForList("select aggregateid, payload from outbox order by position");
 
@@ -141,8 +142,8 @@ class OutboxRelayIntegrationTests {
 
 		Map<String, List<String>> published = readUntil(10_000);
 		double raw = rawProducerSeconds(rows);
-		System.out.printf("Relay: 10,000 events in %.2f s = %.0f events/s; raw KafkaProducer: %.0f events/s%n",
-				seconds, 10_000 / seconds, 10_000 / raw);
+		reporter.publishEntry(String.format("Relay: 10,000 events in %.2f s = %.0f events/s; raw KafkaProducer: %.0f events/s",
+				seconds, 10_000 / seconds, 10_000 / raw));
 		assertThat(published.values().stream().mapToInt(List::size).sum()).isEqualTo(10_000);
 	}
 
@@ -215,7 +216,7 @@ class OutboxRelayIntegrationTests {
 	 * (2 s here), and the second relay takes over and publishes everything, within the bound.
 	 */
 	@Test
-	void handsOverToAnotherRelayWhenTheLeaderStallsMidBatch() {
+	void handsOverToAnotherRelayWhenTheLeaderStallsMidBatch(TestReporter reporter) {
 		Map<String, List<String>> appended = append(2_000, 20);
 		CountDownLatch stalled = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -244,7 +245,7 @@ class OutboxRelayIntegrationTests {
 		try {
 			await().atMost(Duration.ofSeconds(20)).until(() -> count() == 0);
 			double handOverSeconds = (System.nanoTime() - stalledAt) / 1e9;
-			System.out.printf("A stalled leader handed over and the outbox was drained in %.1f s%n", handOverSeconds);
+			reporter.publishEntry(String.format("A stalled leader handed over and the outbox was drained in %.1f s", handOverSeconds));
 			assertThat(successor.isLeader()).isTrue();
 		}
 		finally {
@@ -413,7 +414,8 @@ class OutboxRelayIntegrationTests {
 	}
 
 	private List<ConsumerRecord<String, byte[]>> readAtLeast(int expected) {
-		try (TopicReader reader = new TopicReader(this.topic)) {
+		try (TopicContents.Follower reader = TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(),
+				this.topic)) {
 			await().atMost(Duration.ofSeconds(90)).until(() -> reader.poll().size() >= expected);
 			await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
 			return new ArrayList<>(reader.poll());

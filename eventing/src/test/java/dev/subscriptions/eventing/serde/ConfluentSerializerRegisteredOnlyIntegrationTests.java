@@ -3,7 +3,6 @@ package dev.subscriptions.eventing.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import org.apache.kafka.common.errors.SerializationException;
@@ -78,17 +77,7 @@ class ConfluentSerializerRegisteredOnlyIntegrationTests {
 	@Test
 	void refusesAtOnceAnEventTypeNotDeclaredForItsTopic() {
 		String customer = UUID.randomUUID().toString();
-		Instant now = Instant.now();
-		CustomerRevocationCompleted undeclared = CustomerRevocationCompleted.newBuilder()
-			.setEventId(UUID.randomUUID().toString())
-			.setOccurredAt(now)
-			.setOrganizationId(TestEvents.ORGANIZATION)
-			.setCustomerId(customer)
-			.setService("test")
-			.setRevokedCount(0)
-			.setCompletedAt(now)
-			.setCustomerEventId(UUID.randomUUID().toString())
-			.build();
+		CustomerRevocationCompleted undeclared = TestEvents.customer(customer).revocationCompleted("test", 0).build();
 		long requests = this.registry.requestCount();
 
 		assertThatExceptionOfType(SerializationException.class)

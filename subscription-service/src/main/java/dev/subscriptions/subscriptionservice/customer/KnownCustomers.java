@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,7 +22,7 @@ public class KnownCustomers {
 	}
 
 	/** A customer as this service knows it. */
-	public record KnownCustomer(UUID id, UUID organizationId, Instant deletedAt) {
+	public record KnownCustomer(UUID id, UUID organizationId, @Nullable Instant deletedAt) {
 
 		public boolean isDeleted() {
 			return this.deletedAt != null;
@@ -28,22 +30,33 @@ public class KnownCustomers {
 
 	}
 
+	/** customer-service created the customer. */
+	public record Created(UUID id, UUID organizationId, Instant createdAt) {
+	}
+
+	/** customer-service deleted the customer. */
+	public record Deleted(UUID id, UUID organizationId, Instant deletedAt) {
+	}
+
 	/** Records a created customer; a customer already known (possibly as a tombstone) stays as it is. */
-	public void recordCreated(UUID id, UUID organizationId, Instant createdAt) {
+	public void recordCreated(Created created) {
 		this.jdbc.sql("""
 				insert into customer (id, organization_id, created_at) values (?, ?, ?)
-				on conflict (id) do nothing""").params(id, organizationId, timestamp(createdAt)).update();
+				on conflict (id) do nothing""")
+			.params(created.id(), created.organizationId(), timestamp(created.createdAt()))
+			.update();
 	}
 
 	/**
 	 * Records the deletion, also of a customer not known yet, and locks the row until the transaction ends: a
 	 * subscription being created for the customer meanwhile waits, then sees the tombstone.
 	 */
-	public void recordDeleted(UUID id, UUID organizationId, Instant deletedAt) {
+	public void recordDeleted(Deleted deleted) {
 		this.jdbc.sql("""
 				insert into customer (id, organization_id, created_at, deleted_at) values (?, ?, ?, ?)
 				on conflict (id) do update set deleted_at = coalesce(customer.deleted_at, excluded.deleted_at)""")
-			.params(id, organizationId, timestamp(deletedAt), timestamp(deletedAt))
+			.params(deleted.id(), deleted.organizationId(), timestamp(deleted.deletedAt()),
+					timestamp(deleted.deletedAt()))
 			.update();
 	}
 

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.annotation.Version;
@@ -40,16 +42,16 @@ public class Invoice {
 
 	private final Instant dueAt;
 
-	private Instant paidAt;
+	private @Nullable Instant paidAt;
 
 	private final Instant createdAt;
 
 	@Version
-	private Long version;
+	private @Nullable Long version;
 
 	@PersistenceCreator
-	Invoice(UUID id, UUID subscriptionId, long amount, String currency, Status status, Instant dueAt, Instant paidAt,
-			Instant createdAt, Long version) {
+	Invoice(UUID id, UUID subscriptionId, long amount, String currency, Status status, Instant dueAt,
+			@Nullable Instant paidAt, Instant createdAt, @Nullable Long version) {
 		this.id = id;
 		this.subscriptionId = subscriptionId;
 		this.amount = amount;
@@ -62,14 +64,14 @@ public class Invoice {
 	}
 
 	/** An open invoice for the subscription's current period, due now. */
-	public static Invoice open(Subscription subscription, Clock clock) {
+	static Invoice open(Subscription subscription, Clock clock) {
 		Instant now = clock.instant();
 		return new Invoice(UUID.randomUUID(), subscription.getId(), subscription.getAmount(),
 				subscription.getCurrency(), Status.OPEN, now, null, now, null);
 	}
 
 	/** Records the payment; paying a paid invoice changes nothing. */
-	public void pay(Clock clock) {
+	void pay(Clock clock) {
 		if (this.status == Status.PAID) {
 			return;
 		}
@@ -104,7 +106,7 @@ public class Invoice {
 		return this.dueAt;
 	}
 
-	public Instant getPaidAt() {
+	public @Nullable Instant getPaidAt() {
 		return this.paidAt;
 	}
 

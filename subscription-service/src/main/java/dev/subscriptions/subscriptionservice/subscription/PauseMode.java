@@ -3,6 +3,8 @@ package dev.subscriptions.subscriptionservice.subscription;
 import java.util.Arrays;
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /** What a pause does to access: {@code void} suspends it, {@code free} keeps it. */
 public enum PauseMode {
 
@@ -12,6 +14,8 @@ public enum PauseMode {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
+	/** The mode named {@code value} ({@code void} or {@code VOID}); how request bodies bind it. */
+	@JsonCreator
 	public static PauseMode of(String value) {
 		return Arrays.stream(values())
 			.filter(mode -> mode.name().equalsIgnoreCase(value))

@@ -3,28 +3,27 @@ package dev.subscriptions.subscriptionservice.subscription;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.annotation.Version;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.springframework.data.relational.core.mapping.Embedded;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A customer's subscription to a product. Each transition is one method that checks the status (rules in
- * {@link SubscriptionStatus}), changes the state and records a past-tense {@link SubscriptionEvent}, numbered in
- * sequence.
+ * A customer's subscription to a product. Each transition is one package-private method, called by
+ * {@link SubscriptionManagement}, that checks the status (rules in {@link SubscriptionStatus}), changes the state and
+ * records a past-tense {@link SubscriptionEvent}, numbered in sequence. What a cancellation and a pause say is kept
+ * as one value each ({@link Cancellation}, {@link Pause}), embedded in the row.
  */
 @Table("subscription")
 public class Subscription extends AbstractAggregateRoot<Subscription> {
-
-	/** The longest cancellation reason kept (a short code such as {@code too_expensive}). */
-	public static final int MAX_CANCELLATION_REASON_LENGTH = 64;
-
-	/** The longest cancellation comment kept (the customer's own words). */
-	public static final int MAX_CANCELLATION_COMMENT_LENGTH = 2000;
 
 	@Id
 	private final UUID id;
@@ -45,32 +44,24 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 
 	private Instant currentPeriodEnd;
 
-	private boolean cancelAtPeriodEnd;
+	@Embedded.Nullable
+	private @Nullable Cancellation cancellation;
 
-	private Instant canceledAt;
+	private @Nullable Instant endedAt;
 
-	private String cancellationReason;
+	@Embedded.Nullable
+	private @Nullable Pause pause;
 
-	private String cancellationComment;
+	private @Nullable String revokedReason;
 
-	private Instant endsAt;
+	private final @Nullable String provider;
 
-	private Instant endedAt;
-
-	private Instant pausedAt;
-
-	private PauseMode pauseMode;
-
-	private String revokedReason;
-
-	private final String provider;
-
-	private final String providerSubscriptionId;
+	private final @Nullable String providerSubscriptionId;
 
 	private long eventSequence;
 
 	@Version
-	private Long version;
+	private @Nullable Long version;
 
 	private final Instant createdAt;
 
@@ -78,10 +69,10 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 
 	@PersistenceCreator
 	Subscription(UUID id, UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
-			String currency, Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-			Instant canceledAt, String cancellationReason, String cancellationComment, Instant endsAt, Instant endedAt,
-			Instant pausedAt, PauseMode pauseMode, String revokedReason, String provider, String providerSubscriptionId,
-			long eventSequence, Long version, Instant createdAt, Instant modifiedAt) {
+			String currency, Instant currentPeriodStart, Instant currentPeriodEnd, @Nullable Cancellation cancellation,
+			@Nullable Instant endedAt, @Nullable Pause pause, @Nullable String revokedReason, @Nullable String provider,
+			@Nullable String providerSubscriptionId, long eventSequence, @Nullable Long version, Instant createdAt,
+			Instant modifiedAt) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.customerId = customerId;
@@ -91,14 +82,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.currency = currency;
 		this.currentPeriodStart = currentPeriodStart;
 		this.currentPeriodEnd = currentPeriodEnd;
-		this.cancelAtPeriodEnd = cancelAtPeriodEnd;
-		this.canceledAt = canceledAt;
-		this.cancellationReason = cancellationReason;
-		this.cancellationComment = cancellationComment;
-		this.endsAt = endsAt;
+		this.cancellation = cancellation;
 		this.endedAt = endedAt;
-		this.pausedAt = pausedAt;
-		this.pauseMode = pauseMode;
+		this.pause = pause;
 		this.revokedReason = revokedReason;
 		this.provider = provider;
 		this.providerSubscriptionId = providerSubscriptionId;
@@ -108,67 +94,83 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.modifiedAt = modifiedAt;
 	}
 
+	/** A new subscription over the API (no billing provider), not canceled, paused or ended. */
+	private Subscription(UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
+			String currency, Instant periodStart, Instant periodEnd) {
+		this.id = UUID.randomUUID();
+		this.organizationId = organizationId;
+		this.customerId = customerId;
+		this.productId = productId;
+		this.status = status;
+		this.amount = amount;
+		this.currency = currency;
+		this.currentPeriodStart = periodStart;
+		this.currentPeriodEnd = periodEnd;
+		this.provider = null;
+		this.providerSubscriptionId = null;
+		this.createdAt = periodStart;
+		this.modifiedAt = periodStart;
+	}
+
 	/**
-	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for a first monthly period.
+	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for a first monthly period. Its
+	 * currency is kept as the upper-case ISO 4217 code ({@code USD}).
 	 */
-	public static Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount,
-			String currency, int trialDays, Clock clock) {
+	static Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount, Currency currency,
+			int trialDays, Clock clock) {
 		Instant now = clock.instant();
+		String code = currency.getCurrencyCode();
 		Instant periodEnd = (trialDays > 0) ? now.plusSeconds(trialDays * 86_400L)
 				: now.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
-		Subscription subscription = new Subscription(UUID.randomUUID(), organizationId, customerId, productId,
-				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, currency, now,
-				periodEnd, false, null, null, null, null, null, null, null, null, null, null, 0, null, now, now);
-		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, currency,
+		Subscription subscription = new Subscription(organizationId, customerId, productId,
+				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now, periodEnd);
+		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, code,
 				subscription.currentPeriodStart, subscription.currentPeriodEnd), now);
 		return subscription;
 	}
 
 	/**
-	 * Cancels, keeping why ({@code reason}, a short code) and the customer's {@code comment}; both may be null.
-	 * <ul>
-	 * <li>Immediately: the subscription ends now.</li>
-	 * <li>At period end: it stays live until {@code current_period_end}, then the period-end job ends it. This needs a
-	 * period that is still running: once {@code current_period_end} is not after now there is no "end of the period"
-	 * left to wait for, and ending it later with an end date in the past would misstate when access stopped, so the
-	 * cancellation is refused and the client is told to cancel immediately. Asking again while already canceled at
-	 * period end changes nothing (the first reason and comment stay).</li>
-	 * </ul>
+	 * Cancels at the end of the period, keeping why ({@code reason}, a short code) and the customer's
+	 * {@code comment}; both may be null. The subscription stays live until {@code current_period_end}, then the
+	 * period-end job ends it. This needs a period that is still running: once {@code current_period_end} is not after
+	 * now there is no "end of the period" left to wait for, and ending it later with an end date in the past would
+	 * misstate when access stopped, so the cancellation is refused and the client is told to cancel immediately.
+	 * Asking again while already canceled at period end changes nothing (the first reason and comment stay).
 	 * @throws SubscriptionAlreadyEnded when it has ended
-	 * @throws SubscriptionPeriodAlreadyEnded when asked to cancel at period end after the period has ended
-	 * @throws TransitionRefused when its status does not allow the cancellation (paused, at period end)
+	 * @throws SubscriptionPeriodAlreadyEnded when the period has ended
+	 * @throws TransitionRefused when its status does not allow it (paused)
 	 * @throws IllegalArgumentException when the reason or comment is longer than kept
 	 */
-	public void cancel(boolean immediately, String reason, String comment, Clock clock) {
+	void cancelAtPeriodEnd(@Nullable String reason, @Nullable String comment, Clock clock) {
 		requireLive("cancel");
-		requireAtMost(MAX_CANCELLATION_REASON_LENGTH, reason, "reason");
-		requireAtMost(MAX_CANCELLATION_COMMENT_LENGTH, comment, "comment");
 		Instant now = clock.instant();
-		if (immediately) {
-			require(this.status.canCancelImmediately(), "cancel");
-			this.canceledAt = now;
-			this.cancellationReason = reason;
-			this.cancellationComment = comment;
-			this.cancelAtPeriodEnd = false;
-			this.endsAt = null;
-			record(header -> new SubscriptionEvent.Canceled(header, false, null, reason), now);
-			end(SubscriptionStatus.CANCELED, EndReason.CANCELED, now);
-			return;
-		}
+		Cancellation cancellation = Cancellation.atPeriodEnd(now, reason, comment, this.currentPeriodEnd);
 		require(this.status.canCancelAtPeriodEnd(), "cancel_at_period_end");
-		if (this.cancelAtPeriodEnd) {
+		if (isCancelAtPeriodEnd()) {
 			return;
 		}
 		if (!this.currentPeriodEnd.isAfter(now)) {
 			throw new SubscriptionPeriodAlreadyEnded(this.id, "cancel_at_period_end", this.status,
 					this.currentPeriodEnd, "cancel it immediately instead");
 		}
-		this.cancelAtPeriodEnd = true;
-		this.canceledAt = now;
-		this.cancellationReason = reason;
-		this.cancellationComment = comment;
-		this.endsAt = this.currentPeriodEnd;
-		record(header -> new SubscriptionEvent.Canceled(header, true, this.endsAt, reason), now);
+		this.cancellation = cancellation;
+		record(header -> new SubscriptionEvent.Canceled(header, true, cancellation.endsAt(), reason), now);
+	}
+
+	/**
+	 * Cancels now, keeping why ({@code reason}, a short code) and the customer's {@code comment}; both may be null.
+	 * The subscription ends at once; a cancellation at period end it had is replaced.
+	 * @throws SubscriptionAlreadyEnded when it has ended
+	 * @throws IllegalArgumentException when the reason or comment is longer than kept
+	 */
+	void cancelImmediately(@Nullable String reason, @Nullable String comment, Clock clock) {
+		requireLive("cancel");
+		Instant now = clock.instant();
+		Cancellation cancellation = Cancellation.immediately(now, reason, comment);
+		require(this.status.canCancelImmediately(), "cancel");
+		this.cancellation = cancellation;
+		record(header -> new SubscriptionEvent.Canceled(header, false, null, reason), now);
+		end(SubscriptionStatus.CANCELED, EndReason.CANCELED, now);
 	}
 
 	/**
@@ -179,44 +181,38 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	 * @throws SubscriptionPeriodAlreadyEnded when its cancellation has come due
 	 * @throws TransitionRefused when it is not canceled at period end
 	 */
-	public void uncancel(Clock clock) {
+	void uncancel(Clock clock) {
 		requireLive("uncancel");
-		if (!this.cancelAtPeriodEnd) {
+		Instant endsAt = getEndsAt();
+		if (!isCancelAtPeriodEnd() || endsAt == null) {
 			throw new TransitionRefused(this.id, "uncancel", this.status,
 					"Subscription " + this.id + " is not canceled at period end (status " + this.status.value() + ")");
 		}
 		Instant now = clock.instant();
-		if (this.endsAt != null && !this.endsAt.isAfter(now)) {
-			throw new SubscriptionPeriodAlreadyEnded(this.id, "uncancel", this.status, this.endsAt,
-					"it ends as canceled");
+		if (!endsAt.isAfter(now)) {
+			throw new SubscriptionPeriodAlreadyEnded(this.id, "uncancel", this.status, endsAt, "it ends as canceled");
 		}
-		this.cancelAtPeriodEnd = false;
-		this.canceledAt = null;
-		this.cancellationReason = null;
-		this.cancellationComment = null;
-		this.endsAt = null;
+		this.cancellation = null;
 		record(SubscriptionEvent.Uncanceled::new, now);
 	}
 
 	/** Pauses; with {@code void} access is suspended meanwhile, with {@code free} it is kept. */
-	public void pause(PauseMode mode, Clock clock) {
+	void pause(PauseMode mode, Clock clock) {
 		requireLive("pause");
 		require(this.status.canPause(), "pause");
 		Instant now = clock.instant();
 		this.status = SubscriptionStatus.PAUSED;
-		this.pausedAt = now;
-		this.pauseMode = mode;
+		this.pause = new Pause(now, mode);
 		record(header -> new SubscriptionEvent.Paused(header, mode), now);
 	}
 
 	/** Resumes a paused subscription. */
-	public void resume(Clock clock) {
+	void resume(Clock clock) {
 		requireLive("resume");
 		require(this.status.canResume(), "resume");
 		Instant now = clock.instant();
 		this.status = SubscriptionStatus.ACTIVE;
-		this.pausedAt = null;
-		this.pauseMode = null;
+		this.pause = null;
 		record(SubscriptionEvent.Resumed::new, now);
 	}
 
@@ -224,7 +220,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	 * A payment failed: the subscription becomes overdue with {@code invoice} open.
 	 * @return false when it was overdue already (nothing changes)
 	 */
-	public boolean markPastDue(Invoice invoice, Clock clock) {
+	boolean markPastDue(Invoice invoice, Clock clock) {
 		requireLive("become_past_due");
 		if (this.status == SubscriptionStatus.PAST_DUE) {
 			return false;
@@ -240,7 +236,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	 * A payment succeeded (or a trial converted): the subscription is active again.
 	 * @return false when it was active already (nothing changes)
 	 */
-	public boolean activate(Clock clock) {
+	boolean activate(Clock clock) {
 		requireLive("activate");
 		if (this.status == SubscriptionStatus.ACTIVE) {
 			return false;
@@ -256,7 +252,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	 * Ends the subscription at once, by the system: an administrator or the deletion of its customer.
 	 * @return false when it had ended already (nothing changes; revoking is idempotent)
 	 */
-	public boolean revoke(EndReason reason, Clock clock) {
+	boolean revoke(EndReason reason, Clock clock) {
 		if (reason != EndReason.REVOKED && reason != EndReason.CUSTOMER_DELETED) {
 			throw new IllegalArgumentException("Not a revocation: " + reason);
 		}
@@ -272,19 +268,18 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	 * Ends a subscription canceled at period end once that end has passed.
 	 * @return whether it ended now
 	 */
-	public boolean endIfDue(Clock clock) {
-		Instant now = clock.instant();
-		if (this.status.hasEnded() || !this.cancelAtPeriodEnd || this.endsAt == null || this.endsAt.isAfter(now)) {
+	boolean endIfDue(Clock clock) {
+		Instant endsAt = getEndsAt();
+		if (!isCancelAtPeriodEnd() || endsAt == null || endsAt.isAfter(clock.instant())) {
 			return false;
 		}
-		end(SubscriptionStatus.CANCELED, EndReason.EXPIRED, this.endsAt);
+		end(SubscriptionStatus.CANCELED, EndReason.EXPIRED, endsAt);
 		return true;
 	}
 
 	private void end(SubscriptionStatus endStatus, EndReason reason, Instant at) {
 		this.status = endStatus;
 		this.endedAt = at;
-		this.cancelAtPeriodEnd = false;
 		record(header -> new SubscriptionEvent.Ended(header, reason, at), at);
 	}
 
@@ -297,13 +292,6 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	private void require(boolean allowed, String action) {
 		if (!allowed) {
 			throw new TransitionRefused(this.id, action, this.status);
-		}
-	}
-
-	private static void requireAtMost(int maxLength, String value, String name) {
-		if (value != null && value.length() > maxLength) {
-			throw new IllegalArgumentException(
-					"The cancellation " + name + " is longer than " + maxLength + " characters");
 		}
 	}
 
@@ -355,47 +343,39 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		return this.currentPeriodEnd;
 	}
 
+	/** Whether it is live and canceled at the end of its period, which it has not reached. */
 	public boolean isCancelAtPeriodEnd() {
-		return this.cancelAtPeriodEnd;
+		return !this.status.hasEnded() && this.cancellation != null && this.cancellation.atPeriodEnd();
 	}
 
-	public Instant getCanceledAt() {
-		return this.canceledAt;
+	/** How it was canceled; none while it is not canceled. */
+	public @Nullable Cancellation getCancellation() {
+		return this.cancellation;
 	}
 
-	public String getCancellationReason() {
-		return this.cancellationReason;
+	/** When a cancellation at period end takes (or took) effect. */
+	public @Nullable Instant getEndsAt() {
+		return (this.cancellation != null) ? this.cancellation.endsAt() : null;
 	}
 
-	public String getCancellationComment() {
-		return this.cancellationComment;
-	}
-
-	public Instant getEndsAt() {
-		return this.endsAt;
-	}
-
-	public Instant getEndedAt() {
+	public @Nullable Instant getEndedAt() {
 		return this.endedAt;
 	}
 
-	public Instant getPausedAt() {
-		return this.pausedAt;
+	/** Its pause; none while it is not paused. */
+	public @Nullable Pause getPause() {
+		return this.pause;
 	}
 
-	public PauseMode getPauseMode() {
-		return this.pauseMode;
-	}
-
-	public String getRevokedReason() {
+	public @Nullable String getRevokedReason() {
 		return this.revokedReason;
 	}
 
-	public String getProvider() {
+	public @Nullable String getProvider() {
 		return this.provider;
 	}
 
-	public String getProviderSubscriptionId() {
+	public @Nullable String getProviderSubscriptionId() {
 		return this.providerSubscriptionId;
 	}
 
@@ -403,7 +383,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		return this.eventSequence;
 	}
 
-	public Long getVersion() {
+	public @Nullable Long getVersion() {
 		return this.version;
 	}
 

@@ -3,6 +3,8 @@ package dev.subscriptions.subscriptionservice.subscription;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What happened to a subscription, in past tense. Each carries the subscription's sequence number, so that consumers
  * can ignore an event older than one they already applied.
@@ -23,7 +25,8 @@ public sealed interface SubscriptionEvent {
 			Instant currentPeriodEnd) implements SubscriptionEvent {
 	}
 
-	record Canceled(Header header, boolean atPeriodEnd, Instant endsAt, String reason) implements SubscriptionEvent {
+	record Canceled(Header header, boolean atPeriodEnd, @Nullable Instant endsAt,
+			@Nullable String reason) implements SubscriptionEvent {
 	}
 
 	record Uncanceled(Header header) implements SubscriptionEvent {

@@ -1,9 +1,12 @@
 package dev.subscriptions.subscriptionservice.subscription;
 
 import java.time.Clock;
+import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -39,7 +42,7 @@ public class SubscriptionManagement {
 	 * first and makes this creation fail.
 	 */
 	@Transactional
-	public Subscription create(UUID customerId, UUID productId, long amount, String currency, int trialDays) {
+	public Subscription create(UUID customerId, UUID productId, long amount, Currency currency, int trialDays) {
 		KnownCustomer customer = this.customers.findByIdForShare(customerId)
 			.orElseThrow(() -> new CustomerUnknown(customerId));
 		if (customer.isDeleted()) {
@@ -55,7 +58,7 @@ public class SubscriptionManagement {
 	}
 
 	@Transactional(readOnly = true)
-	public List<Subscription> findByCustomer(UUID customerId, SubscriptionStatus status) {
+	public List<Subscription> findByCustomer(UUID customerId, @Nullable SubscriptionStatus status) {
 		return (status != null) ? this.subscriptions.findByCustomerIdAndStatus(customerId, status.name())
 				: this.subscriptions.findByCustomerId(customerId);
 	}
@@ -66,10 +69,16 @@ public class SubscriptionManagement {
 		return this.invoices.findBySubscriptionId(id);
 	}
 
-	/** Cancels immediately or at period end, keeping the reason and the customer's comment (both optional). */
+	/** Cancels at the end of the period, keeping the reason and the customer's comment (both optional). */
 	@Transactional
-	public Subscription cancel(UUID id, boolean immediately, String reason, String comment) {
-		return change(id, subscription -> subscription.cancel(immediately, reason, comment, this.clock));
+	public Subscription cancelAtPeriodEnd(UUID id, @Nullable String reason, @Nullable String comment) {
+		return change(id, subscription -> subscription.cancelAtPeriodEnd(reason, comment, this.clock));
+	}
+
+	/** Cancels now: the subscription ends. Keeps the reason and the customer's comment (both optional). */
+	@Transactional
+	public Subscription cancelImmediately(UUID id, @Nullable String reason, @Nullable String comment) {
+		return change(id, subscription -> subscription.cancelImmediately(reason, comment, this.clock));
 	}
 
 	@Transactional

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Currency;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,8 +45,8 @@ class SubscriptionTransitionsTests {
 	/** Each action, and the events it records when it changes the subscription. */
 	enum Action {
 
-		CANCEL_AT_PERIOD_END((s, c) -> s.cancel(false, null, null, c), Canceled.class),
-		CANCEL_IMMEDIATELY((s, c) -> s.cancel(true, null, null, c), Canceled.class, Ended.class),
+		CANCEL_AT_PERIOD_END((s, c) -> s.cancelAtPeriodEnd(null, null, c), Canceled.class),
+		CANCEL_IMMEDIATELY((s, c) -> s.cancelImmediately(null, null, c), Canceled.class, Ended.class),
 		UNCANCEL(Subscription::uncancel, Uncanceled.class), PAUSE((s, c) -> s.pause(PauseMode.VOID, c), Paused.class),
 		RESUME(Subscription::resume, Resumed.class),
 		PAYMENT_FAILED((s, c) -> s.markPastDue(Invoice.open(s, c), c), PastDue.class),
@@ -151,7 +152,7 @@ class SubscriptionTransitionsTests {
 	void cancelsAnOverdueSubscriptionAtPeriodEndKeepingItLiveUntilThen() {
 		Subscription subscription = in(SubscriptionStatus.PAST_DUE);
 
-		subscription.cancel(false, "too_expensive", null, CLOCK);
+		subscription.cancelAtPeriodEnd("too_expensive", null, CLOCK);
 
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.PAST_DUE);
 		assertThat(subscription.isCancelAtPeriodEnd()).isTrue();
@@ -163,7 +164,7 @@ class SubscriptionTransitionsTests {
 	void cancelsImmediatelyRecordingCanceledThenEnded() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
 
-		subscription.cancel(true, null, null, CLOCK);
+		subscription.cancelImmediately(null, null, CLOCK);
 
 		List<SubscriptionEvent> events = subscription.recordedEvents();
 		assertThat(events.get(events.size() - 2)).isInstanceOf(SubscriptionEvent.Canceled.class);
@@ -175,7 +176,7 @@ class SubscriptionTransitionsTests {
 	@Test
 	void uncancelsOnlyWhatIsCanceledAtPeriodEnd() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
-		subscription.cancel(false, null, null, CLOCK);
+		subscription.cancelAtPeriodEnd(null, null, CLOCK);
 
 		subscription.uncancel(CLOCK);
 
@@ -189,7 +190,7 @@ class SubscriptionTransitionsTests {
 		Subscription subscription = in(SubscriptionStatus.REVOKED);
 
 		assertThatExceptionOfType(SubscriptionAlreadyEnded.class)
-			.isThrownBy(() -> subscription.cancel(false, null, null, CLOCK))
+			.isThrownBy(() -> subscription.cancelAtPeriodEnd(null, null, CLOCK))
 			.withMessageContaining("status revoked");
 	}
 
@@ -210,13 +211,49 @@ class SubscriptionTransitionsTests {
 		Clock afterPeriod = Clock.offset(CLOCK, java.time.Duration.ofDays(40));
 
 		assertThat(subscription.endIfDue(afterPeriod)).isFalse();
-		subscription.cancel(false, null, null, CLOCK);
+		subscription.cancelAtPeriodEnd(null, null, CLOCK);
 		assertThat(subscription.endIfDue(CLOCK)).isFalse();
 		assertThat(subscription.endIfDue(afterPeriod)).isTrue();
 
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
 		assertThat(last(subscription)).isInstanceOfSatisfying(SubscriptionEvent.Ended.class,
 				ended -> assertThat(ended.reason()).isEqualTo(EndReason.EXPIRED));
+	}
+
+	@Test
+	void keepsHowItWasCanceledOnceACancellationAtPeriodEndHasTakenEffect() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancelAtPeriodEnd("too_expensive", "maybe later", CLOCK);
+		Instant endsAt = subscription.getEndsAt();
+
+		assertThat(subscription.endIfDue(Clock.fixed(endsAt, ZoneOffset.UTC))).isTrue();
+
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getEndedAt()).isEqualTo(endsAt);
+		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "too_expensive",
+				"maybe later", true, endsAt));
+	}
+
+	@Test
+	void replacesACancellationAtPeriodEndWhenCanceledImmediately() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancelAtPeriodEnd("too_expensive", null, CLOCK);
+
+		subscription.cancelImmediately("unused", null, CLOCK);
+
+		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "unused", null, false, null));
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getEndsAt()).isNull();
+	}
+
+	@Test
+	void keepsThePauseAsOneValueAndDropsItOnResume() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+
+		subscription.pause(PauseMode.FREE, CLOCK);
+		assertThat(subscription.getPause()).isEqualTo(new Pause(CLOCK.instant(), PauseMode.FREE));
+		subscription.resume(CLOCK);
+		assertThat(subscription.getPause()).isNull();
 	}
 
 	@Test
@@ -233,38 +270,37 @@ class SubscriptionTransitionsTests {
 	void keepsTheReasonAndCommentOfACancellationAndDropsThemWhenItIsTakenBack() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
 
-		subscription.cancel(false, "too_expensive", "I only use it once a month", CLOCK);
+		subscription.cancelAtPeriodEnd("too_expensive", "I only use it once a month", CLOCK);
 
-		assertThat(subscription.getCancellationReason()).isEqualTo("too_expensive");
-		assertThat(subscription.getCancellationComment()).isEqualTo("I only use it once a month");
+		assertThat(subscription.getCancellation().reason()).isEqualTo("too_expensive");
+		assertThat(subscription.getCancellation().comment()).isEqualTo("I only use it once a month");
 		subscription.uncancel(CLOCK);
-		assertThat(subscription.getCancellationReason()).isNull();
-		assertThat(subscription.getCancellationComment()).isNull();
+		assertThat(subscription.getCancellation()).isNull();
 	}
 
 	@Test
 	void keepsTheReasonAndCommentOfAnImmediateCancellation() {
 		Subscription subscription = in(SubscriptionStatus.PAUSED);
 
-		subscription.cancel(true, "unused", "Moving abroad", CLOCK);
+		subscription.cancelImmediately("unused", "Moving abroad", CLOCK);
 
-		assertThat(subscription.getCancellationReason()).isEqualTo("unused");
-		assertThat(subscription.getCancellationComment()).isEqualTo("Moving abroad");
+		assertThat(subscription.getCancellation().reason()).isEqualTo("unused");
+		assertThat(subscription.getCancellation().comment()).isEqualTo("Moving abroad");
 	}
 
 	@Test
 	void refusesACancellationCommentLongerThanItKeeps() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
-		String tooLong = "x".repeat(Subscription.MAX_CANCELLATION_COMMENT_LENGTH + 1);
+		String tooLong = "x".repeat(Cancellation.MAX_COMMENT_LENGTH + 1);
 
-		assertThatIllegalArgumentException().isThrownBy(() -> subscription.cancel(true, null, tooLong, CLOCK));
+		assertThatIllegalArgumentException().isThrownBy(() -> subscription.cancelImmediately(null, tooLong, CLOCK));
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
 	}
 
 	@Test
 	void refusesToUncancelOnceTheCancellationHasComeDueSayingThePeriodHasEnded() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
-		subscription.cancel(false, null, null, CLOCK);
+		subscription.cancelAtPeriodEnd(null, null, CLOCK);
 		Clock atPeriodEnd = Clock.fixed(subscription.getEndsAt(), ZoneOffset.UTC);
 		int recorded = subscription.recordedEvents().size();
 
@@ -284,13 +320,13 @@ class SubscriptionTransitionsTests {
 		Clock afterPeriod = Clock.fixed(subscription.getCurrentPeriodEnd().plusSeconds(1), ZoneOffset.UTC);
 
 		assertThatExceptionOfType(SubscriptionPeriodAlreadyEnded.class)
-			.isThrownBy(() -> subscription.cancel(false, null, null, afterPeriod))
+			.isThrownBy(() -> subscription.cancelAtPeriodEnd(null, null, afterPeriod))
 			.withMessageContaining("status trialing")
 			.withMessageContaining("cancel it immediately instead");
 		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
 		assertThat(subscription.getEndsAt()).isNull();
 
-		subscription.cancel(true, null, null, afterPeriod);
+		subscription.cancelImmediately(null, null, afterPeriod);
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
 		assertThat(subscription.getEndedAt()).isEqualTo(afterPeriod.instant());
 	}
@@ -298,11 +334,11 @@ class SubscriptionTransitionsTests {
 	/** A subscription brought to {@code status} through its own transitions. */
 	static Subscription in(SubscriptionStatus status) {
 		Subscription subscription = Subscription.create(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 999,
-				"EUR", (status == SubscriptionStatus.TRIALING) ? 14 : 0, CLOCK);
+				Currency.getInstance("EUR"), (status == SubscriptionStatus.TRIALING) ? 14 : 0, CLOCK);
 		switch (status) {
 			case PAST_DUE -> subscription.markPastDue(Invoice.open(subscription, CLOCK), CLOCK);
 			case PAUSED -> subscription.pause(PauseMode.VOID, CLOCK);
-			case CANCELED -> subscription.cancel(true, null, null, CLOCK);
+			case CANCELED -> subscription.cancelImmediately(null, null, CLOCK);
 			case REVOKED -> subscription.revoke(EndReason.REVOKED, CLOCK);
 			default -> {
 			}

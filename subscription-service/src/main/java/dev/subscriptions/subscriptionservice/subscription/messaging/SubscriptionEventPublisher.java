@@ -1,5 +1,9 @@
 package dev.subscriptions.subscriptionservice.subscription.messaging;
 
+import java.util.List;
+import java.util.function.Function;
+
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 import org.springframework.context.event.EventListener;
@@ -19,11 +23,29 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Header;
 
 /**
- * Turns the domain's subscription events into the Avro contract and appends them to the outbox, in the transaction
- * of the change (Spring Data publishes them when the subscription is saved).
+ * The one mapper from the domain's {@link SubscriptionEvent}s to the Avro contract of
+ * {@link Topic#SUBSCRIPTION_EVENTS}: it appends each event to the outbox, in the transaction of the change (Spring
+ * Data publishes them when the subscription is saved). Spring dispatches each domain type to its method, which writes
+ * only what that type says beyond the header.
+ * <p>
+ * The header (the seven fields every subscription event starts with, {@link #HEADER_FIELDS}) is written in one place,
+ * {@link #withHeader}, through the record's schema positions: Avro's generated records and builders share no
+ * interface for these fields, so the alternatives are the seven setters in every method, or a builder per type
+ * passed to a method per type. A schema that lacks one of the fields fails here at once (and, before that, in
+ * {@code SubscriptionEventContractTests}, which checks every schema of the topic for them), and a record left with a
+ * required field unset is refused before it reaches the outbox.
  */
 @Component
 class SubscriptionEventPublisher {
+
+	/** The fields every schema of {@link Topic#SUBSCRIPTION_EVENTS} starts with, in order. */
+	static final List<String> HEADER_FIELDS = List.of("event_id", "occurred_at", "organization_id", "customer_id",
+			"subscription_id", "product_id", "sequence");
+
+	private static final List<Function<Header, Object>> HEADER_VALUES = List.of(
+			header -> header.eventId().toString(), Header::occurredAt, header -> header.organizationId().toString(),
+			header -> header.customerId().toString(), header -> header.subscriptionId().toString(),
+			header -> header.productId().toString(), Header::sequence);
 
 	private final Outbox outbox;
 
@@ -33,130 +55,88 @@ class SubscriptionEventPublisher {
 
 	@EventListener
 	void on(SubscriptionEvent.Created event) {
-		Header h = event.header();
-		publish(h, SubscriptionCreated.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.setStatus(event.status().value())
-			.setAmount(event.amount())
-			.setCurrency(event.currency())
-			.setCurrentPeriodStart(event.currentPeriodStart())
-			.setCurrentPeriodEnd(event.currentPeriodEnd())
-			.build());
+		SubscriptionCreated record = new SubscriptionCreated();
+		record.setStatus(event.status().value());
+		record.setAmount(event.amount());
+		record.setCurrency(event.currency());
+		record.setCurrentPeriodStart(event.currentPeriodStart());
+		record.setCurrentPeriodEnd(event.currentPeriodEnd());
+		publish(event, record);
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Canceled event) {
-		Header h = event.header();
-		publish(h, SubscriptionCanceled.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.setAtPeriodEnd(event.atPeriodEnd())
-			.setEndsAt(event.endsAt())
-			.setReason(event.reason())
-			.build());
+		SubscriptionCanceled record = new SubscriptionCanceled();
+		record.setAtPeriodEnd(event.atPeriodEnd());
+		record.setEndsAt(event.endsAt());
+		record.setReason(event.reason());
+		publish(event, record);
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Uncanceled event) {
-		Header h = event.header();
-		publish(h, SubscriptionUncanceled.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.build());
+		publish(event, new SubscriptionUncanceled());
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.PastDue event) {
-		Header h = event.header();
-		publish(h, SubscriptionPastDue.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.setInvoiceId(event.invoiceId().toString())
-			.build());
+		SubscriptionPastDue record = new SubscriptionPastDue();
+		record.setInvoiceId(event.invoiceId().toString());
+		publish(event, record);
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Activated event) {
-		Header h = event.header();
-		publish(h, SubscriptionActivated.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.build());
+		publish(event, new SubscriptionActivated());
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Paused event) {
-		Header h = event.header();
-		publish(h, SubscriptionPaused.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.setMode(event.mode().value())
-			.build());
+		SubscriptionPaused record = new SubscriptionPaused();
+		record.setMode(event.mode().value());
+		publish(event, record);
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Resumed event) {
-		Header h = event.header();
-		publish(h, SubscriptionResumed.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.build());
+		publish(event, new SubscriptionResumed());
 	}
 
 	@EventListener
 	void on(SubscriptionEvent.Ended event) {
-		Header h = event.header();
-		publish(h, SubscriptionEnded.newBuilder()
-			.setEventId(h.eventId().toString())
-			.setOccurredAt(h.occurredAt())
-			.setOrganizationId(h.organizationId().toString())
-			.setCustomerId(h.customerId().toString())
-			.setSubscriptionId(h.subscriptionId().toString())
-			.setProductId(h.productId().toString())
-			.setSequence(h.sequence())
-			.setReason(event.reason().value())
-			.setEndedAt(event.endedAt())
-			.build());
+		SubscriptionEnded record = new SubscriptionEnded();
+		record.setReason(event.reason().value());
+		record.setEndedAt(event.endedAt());
+		publish(event, record);
 	}
 
-	private void publish(Header header, SpecificRecord record) {
-		this.outbox.append(Topic.SUBSCRIPTION_EVENTS.topicName(), header.subscriptionId().toString(), record);
+	private void publish(SubscriptionEvent event, SpecificRecord body) {
+		Header header = event.header();
+		this.outbox.append(Topic.SUBSCRIPTION_EVENTS.topicName(), header.subscriptionId().toString(),
+				withHeader(header, body));
+	}
+
+	/**
+	 * Writes the header into {@code record}, whose own fields are set already, and checks that nothing required is
+	 * left unset.
+	 * @throws IllegalStateException when the record's schema lacks a header field or a required field is unset
+	 */
+	static <R extends SpecificRecord> R withHeader(Header header, R record) {
+		Schema schema = record.getSchema();
+		for (int i = 0; i < HEADER_FIELDS.size(); i++) {
+			Schema.Field field = schema.getField(HEADER_FIELDS.get(i));
+			if (field == null) {
+				throw new IllegalStateException(
+						schema.getFullName() + " has no header field " + HEADER_FIELDS.get(i));
+			}
+			record.put(field.pos(), HEADER_VALUES.get(i).apply(header));
+		}
+		for (Schema.Field field : schema.getFields()) {
+			if (record.get(field.pos()) == null && !field.schema().isNullable()) {
+				throw new IllegalStateException(schema.getName() + "." + field.name() + " is required and unset");
+			}
+		}
+		return record;
 	}
 
 }

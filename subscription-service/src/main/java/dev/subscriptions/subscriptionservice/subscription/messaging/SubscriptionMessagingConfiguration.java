@@ -2,19 +2,26 @@ package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.subscriptions.eventing.EventingProperties;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.subscriptionservice.SubscriptionServiceSettings;
 
 /**
  * The topics subscription-service writes to, and the event types it publishes there.
  */
 @Configuration(proxyBeanMethods = false)
 class SubscriptionMessagingConfiguration {
+
+	private final int partitions;
+
+	SubscriptionMessagingConfiguration(SubscriptionServiceSettings settings) {
+		this.partitions = settings.topic().partitions();
+	}
 
 	@Bean
 	EventSchemas subscriptionEventSchemas() {
@@ -27,20 +34,21 @@ class SubscriptionMessagingConfiguration {
 	}
 
 	@Bean
-	NewTopic subscriptionEventsTopic(@Value("${subscription-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.SUBSCRIPTION_EVENTS.topicName()).partitions(partitions).build();
+	NewTopic subscriptionEventsTopic() {
+		return TopicBuilder.name(Topic.SUBSCRIPTION_EVENTS.topicName()).partitions(this.partitions).build();
 	}
 
 	@Bean
-	NewTopic customerRevocationsTopic(@Value("${subscription-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(partitions).build();
+	NewTopic customerRevocationsTopic() {
+		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(this.partitions).build();
 	}
 
 	/** Where records of customer.events that this service cannot process go. */
 	@Bean
-	NewTopic customerEventsDeadLetterTopic(@Value("${eventing.consumer.dead-letter-suffix}") String suffix,
-			@Value("${subscription-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName() + suffix).partitions(partitions).build();
+	NewTopic customerEventsDeadLetterTopic(EventingProperties eventing) {
+		return TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName() + eventing.getConsumer().getDeadLetterSuffix())
+			.partitions(this.partitions)
+			.build();
 	}
 
 }

@@ -1,16 +1,18 @@
 package dev.subscriptions.subscriptionservice.subscription.web;
 
 import java.net.URI;
+import java.util.Currency;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import dev.subscriptions.subscriptionservice.subscription.Cancellation;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
@@ -41,26 +44,28 @@ class SubscriptionController {
 		this.subscriptions = subscriptions;
 	}
 
-	/** The body of {@code POST /subscriptions}. */
-	record CreateSubscription(@NotNull UUID customerId, @NotNull UUID productId,
-			@NotNull @PositiveOrZero @Max(1_000_000_000_000L) Long amount,
-			@NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR") String currency,
-			@Min(0) @Max(365) Integer trialDays) {
+	/** The body of {@code POST /subscriptions}; the currency in any case ({@code usd}), answered upper case. */
+	record CreateSubscription(@NotNull @Nullable UUID customerId, @NotNull @Nullable UUID productId,
+			@NotNull @PositiveOrZero @Max(1_000_000_000_000L) @Nullable Long amount,
+			@NotNull @IsoCurrency @Nullable String currency, @Min(0) @Max(365) @Nullable Integer trialDays) {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/cancel}. */
-	record Cancel(Boolean immediately, @Size(max = Subscription.MAX_CANCELLATION_REASON_LENGTH) String reason,
-			@Size(max = Subscription.MAX_CANCELLATION_COMMENT_LENGTH) String comment) {
+	record Cancel(@Nullable Boolean immediately,
+			@Size(max = Cancellation.MAX_REASON_LENGTH) @Nullable String reason,
+			@Size(max = Cancellation.MAX_COMMENT_LENGTH) @Nullable String comment) {
 	}
 
-	/** The body of {@code POST /subscriptions/{id}/pause}. */
-	record Pause(@Pattern(regexp = "(?i)void|free", message = "must be void or free") String mode) {
+	/** The body of {@code POST /subscriptions/{id}/pause}: {@code void} (the default) or {@code free}. */
+	record Pause(@Nullable PauseMode mode) {
 	}
 
 	@PostMapping
 	ResponseEntity<SubscriptionView> create(@Valid @RequestBody CreateSubscription request) {
-		Subscription subscription = this.subscriptions.create(request.customerId(), request.productId(),
-				request.amount(), request.currency(), (request.trialDays() != null) ? request.trialDays() : 0);
+		Currency currency = IsoCurrency.Validator.parse(required(request.currency())).orElseThrow();
+		Subscription subscription = this.subscriptions.create(required(request.customerId()),
+				required(request.productId()), required(request.amount()), currency,
+				(request.trialDays() != null) ? request.trialDays() : 0);
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
 			.buildAndExpand(subscription.getId())
@@ -75,20 +80,20 @@ class SubscriptionController {
 
 	@GetMapping
 	List<SubscriptionView> find(@RequestParam UUID customerId,
-			@RequestParam(required = false) @Pattern(regexp = "(?i)trialing|active|past_due|paused|canceled|revoked",
-					message = "must be one of trialing, active, past_due, paused, canceled, revoked") String status) {
-		return this.subscriptions
-			.findByCustomer(customerId, (status != null) ? SubscriptionStatus.of(status) : null)
+			@RequestParam(required = false) @Nullable SubscriptionStatus status) {
+		return this.subscriptions.findByCustomer(customerId, status)
 			.stream()
 			.map(SubscriptionView::of)
 			.toList();
 	}
 
 	@PostMapping("/{id}/cancel")
-	SubscriptionView cancel(@PathVariable UUID id, @Valid @RequestBody(required = false) Cancel request) {
+	SubscriptionView cancel(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Cancel request) {
 		Cancel cancel = (request != null) ? request : new Cancel(false, null, null);
-		return SubscriptionView.of(this.subscriptions.cancel(id, Boolean.TRUE.equals(cancel.immediately()),
-				cancel.reason(), cancel.comment()));
+		Subscription canceled = Boolean.TRUE.equals(cancel.immediately())
+				? this.subscriptions.cancelImmediately(id, cancel.reason(), cancel.comment())
+				: this.subscriptions.cancelAtPeriodEnd(id, cancel.reason(), cancel.comment());
+		return SubscriptionView.of(canceled);
 	}
 
 	@PostMapping("/{id}/uncancel")
@@ -97,8 +102,8 @@ class SubscriptionController {
 	}
 
 	@PostMapping("/{id}/pause")
-	SubscriptionView pause(@PathVariable UUID id, @Valid @RequestBody(required = false) Pause request) {
-		PauseMode mode = (request != null && request.mode() != null) ? PauseMode.of(request.mode()) : PauseMode.VOID;
+	SubscriptionView pause(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Pause request) {
+		PauseMode mode = (request != null && request.mode() != null) ? request.mode() : PauseMode.VOID;
 		return SubscriptionView.of(this.subscriptions.pause(id, mode));
 	}
 
@@ -127,6 +132,11 @@ class SubscriptionController {
 	@GetMapping("/{id}/invoices")
 	List<InvoiceView> invoices(@PathVariable UUID id) {
 		return this.subscriptions.invoicesOf(id).stream().map(InvoiceView::of).toList();
+	}
+
+	/** A value that bean validation has checked to be there. */
+	private static <T> T required(@Nullable T value) {
+		return Objects.requireNonNull(value);
 	}
 
 }

@@ -3,23 +3,32 @@ package dev.subscriptions.subscriptionservice.subscription.web;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.subscriptions.subscriptionservice.subscription.Cancellation;
+import dev.subscriptions.subscriptionservice.subscription.Pause;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 
 /**
- * A subscription as the API shows it; statuses and modes in lower case ({@code past_due}).
+ * A subscription as the API shows it; statuses and modes in lower case ({@code past_due}). The cancellation and the
+ * pause are flat fields here, as they were before the aggregate kept them as values.
  */
 public record SubscriptionView(UUID id, UUID organizationId, UUID customerId, UUID productId, String status,
 		long amount, String currency, Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-		Instant canceledAt, String cancellationReason, String cancellationComment, Instant endsAt, Instant endedAt,
-		Instant pausedAt, String pauseMode, String revokedReason, Instant createdAt, Instant modifiedAt) {
+		@Nullable Instant canceledAt, @Nullable String cancellationReason, @Nullable String cancellationComment,
+		@Nullable Instant endsAt, @Nullable Instant endedAt, @Nullable Instant pausedAt, @Nullable String pauseMode,
+		@Nullable String revokedReason, Instant createdAt, Instant modifiedAt) {
 
 	static SubscriptionView of(Subscription s) {
+		Cancellation cancellation = s.getCancellation();
+		Pause pause = s.getPause();
 		return new SubscriptionView(s.getId(), s.getOrganizationId(), s.getCustomerId(), s.getProductId(),
 				s.getStatus().value(), s.getAmount(), s.getCurrency(), s.getCurrentPeriodStart(),
-				s.getCurrentPeriodEnd(), s.isCancelAtPeriodEnd(), s.getCanceledAt(), s.getCancellationReason(),
-				s.getCancellationComment(), s.getEndsAt(), s.getEndedAt(), s.getPausedAt(),
-				(s.getPauseMode() != null) ? s.getPauseMode().value() : null, s.getRevokedReason(), s.getCreatedAt(),
-				s.getModifiedAt());
+				s.getCurrentPeriodEnd(), s.isCancelAtPeriodEnd(), (cancellation != null) ? cancellation.at() : null,
+				(cancellation != null) ? cancellation.reason() : null,
+				(cancellation != null) ? cancellation.comment() : null, s.getEndsAt(), s.getEndedAt(),
+				(pause != null) ? pause.at() : null, (pause != null) ? pause.mode().value() : null,
+				s.getRevokedReason(), s.getCreatedAt(), s.getModifiedAt());
 	}
 
 }

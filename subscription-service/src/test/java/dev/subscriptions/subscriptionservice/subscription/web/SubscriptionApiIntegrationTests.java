@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,20 +19,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
-import dev.subscriptions.subscriptionservice.TopicRecords;
+import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 
 /**
@@ -43,8 +45,11 @@ class SubscriptionApiIntegrationTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	private static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_LIST = new ParameterizedTypeReference<>() {
+	};
+
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	KnownCustomers customers;
@@ -59,7 +64,7 @@ class SubscriptionApiIntegrationTests {
 	@BeforeEach
 	void knowACustomer() {
 		this.customer = UUID.randomUUID();
-		this.customers.recordCreated(this.customer, this.organization, Instant.now());
+		this.customers.recordCreated(new KnownCustomers.Created(this.customer, this.organization, Instant.now()));
 	}
 
 	@Test
@@ -254,8 +259,8 @@ class SubscriptionApiIntegrationTests {
 	@Test
 	void refusesASubscriptionForAnUnknownOrDeletedCustomer() {
 		UUID deleted = UUID.randomUUID();
-		this.customers.recordCreated(deleted, this.organization, Instant.now());
-		this.customers.recordDeleted(deleted, this.organization, Instant.now());
+		this.customers.recordCreated(new KnownCustomers.Created(deleted, this.organization, Instant.now()));
+		this.customers.recordDeleted(new KnownCustomers.Deleted(deleted, this.organization, Instant.now()));
 
 		ResponseEntity<Map<String, Object>> unknown = create(UUID.randomUUID(), 0);
 		ResponseEntity<Map<String, Object>> ofDeleted = create(deleted, 0);
@@ -297,18 +302,15 @@ class SubscriptionApiIntegrationTests {
 		post(id, "payment-failed", null);
 		post(id, "cancel", Map.of("immediately", true, "reason", "unpaid"));
 
-		try (TopicRecords records = new TopicRecords("subscription.events")) {
-			await().atMost(Duration.ofSeconds(20)).until(() -> ofSubscription(records, id).size() == 4);
-			List<Object> events = ofSubscription(records, id);
-			assertThat(events).extracting(event -> event.getClass().getSimpleName())
-				.containsExactly("SubscriptionCreated", "SubscriptionPastDue", "SubscriptionCanceled",
-						"SubscriptionEnded");
-			assertThat(((SubscriptionCreated) events.get(0)).getSequence()).isEqualTo(1);
-			assertThat(((SubscriptionPastDue) events.get(1)).getSequence()).isEqualTo(2);
-			assertThat(((SubscriptionCanceled) events.get(2)).getReason()).isEqualTo("unpaid");
-			assertThat(((SubscriptionEnded) events.get(3)).getReason()).isEqualTo("canceled");
-			assertThat(((SubscriptionEnded) events.get(3)).getSequence()).isEqualTo(4);
-		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> ofSubscription(id).size() == 4);
+		List<Object> events = ofSubscription(id);
+		assertThat(events).extracting(event -> event.getClass().getSimpleName())
+			.containsExactly("SubscriptionCreated", "SubscriptionPastDue", "SubscriptionCanceled", "SubscriptionEnded");
+		assertThat(((SubscriptionCreated) events.get(0)).getSequence()).isEqualTo(1);
+		assertThat(((SubscriptionPastDue) events.get(1)).getSequence()).isEqualTo(2);
+		assertThat(((SubscriptionCanceled) events.get(2)).getReason()).isEqualTo("unpaid");
+		assertThat(((SubscriptionEnded) events.get(3)).getReason()).isEqualTo("canceled");
+		assertThat(((SubscriptionEnded) events.get(3)).getSequence()).isEqualTo(4);
 	}
 
 	static Stream<Arguments> badRequests() {
@@ -338,17 +340,78 @@ class SubscriptionApiIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
 	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path, String body) {
-		ResponseEntity<Map<String, Object>> response = client().method(method)
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body((body != null) ? body : "")
-			.retrieve()
-			.onStatus(status -> true, (request, ignored) -> {
-			})
-			.toEntity(JSON);
+		ResponseEntity<Map<String, Object>> response = call(method, path, (body != null) ? body : "");
 
 		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(errorsOf(response)).as(description).isNotEmpty().allSatisfy(error -> assertThat(error)
+			.containsKeys("field", "message"));
+	}
+
+	@Test
+	void acceptsACurrencyCodeInAnyCaseAndAnswersItUpperCase() {
+		ResponseEntity<Map<String, Object>> created = call(HttpMethod.POST, "/subscriptions",
+				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
+						1999, "currency", "usd"));
+
+		assertThat(created.getStatusCode().value()).isEqualTo(201);
+		assertThat(created.getBody()).containsEntry("currency", "USD");
+		assertThat(get(id(created))).containsEntry("currency", "USD");
+		assertThat(this.jdbc.queryForObject("select currency from subscription where id = ?::uuid", String.class,
+				id(created)))
+			.isEqualTo("USD");
+	}
+
+	@Test
+	void refusesACurrencyCodeThatIsNotISO4217NamingTheField() {
+		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.POST, "/subscriptions",
+				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
+						1999, "currency", "xyz"));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "currency")
+				.containsEntry("message", "must be an ISO 4217 currency code such as EUR or usd"));
+		assertThat(list("/subscriptions?customerId=" + this.customer)).isEmpty();
+	}
+
+	@Test
+	void refusesAnUnknownPauseModeNamingTheField() {
+		String id = id(create(this.customer, 0));
+
+		ResponseEntity<Map<String, Object>> refused = post(id, "pause", Map.of("mode", "forever"));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "mode"));
+		assertThat(get(id)).containsEntry("status", "active");
+	}
+
+	@Test
+	void bindsThePauseModeInAnyCase() {
+		String id = id(create(this.customer, 0));
+
+		assertThat(post(id, "pause", Map.of("mode", "FREE")).getBody()).containsEntry("pauseMode", "free");
+	}
+
+	@Test
+	void refusesAnUnknownStatusFilterNamingTheParameter() {
+		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.GET,
+				"/subscriptions?customerId=" + this.customer + "&status=zombie", null);
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(400);
+		assertThat(errorsOf(refused)).singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "status"));
+	}
+
+	@Test
+	void bindsTheStatusFilterInAnyCase() {
+		String revoked = id(create(this.customer, 0));
+		post(revoked, "revoke", null);
+
+		assertThat(list("/subscriptions?customerId=" + this.customer + "&status=REVOKED"))
+			.extracting(subscription -> subscription.get("id"))
+			.containsExactly(revoked);
 	}
 
 	@Test
@@ -356,11 +419,12 @@ class SubscriptionApiIntegrationTests {
 		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatusCode().value()).isEqualTo(404);
 	}
 
-	private static List<Object> ofSubscription(TopicRecords records, String id) {
-		return records.values()
+	/** The subscription's events, in order: they are keyed by its id, so on one partition. */
+	private static List<Object> ofSubscription(String id) {
+		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
-			.filter(event -> event instanceof org.apache.avro.specific.SpecificRecord record
-					&& id.equals(String.valueOf(record.get(record.getSchema().getField("subscription_id").pos()))))
+			.filter(record -> id.equals(record.key()))
+			.map(PublishedEvents::decode)
 			.toList();
 	}
 
@@ -386,21 +450,28 @@ class SubscriptionApiIntegrationTests {
 	}
 
 	private List<Map<String, Object>> list(String path) {
-		return client().get().uri(path).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-		});
+		return this.client.get().uri(path).exchange().expectStatus().isOk().expectBody(JSON_LIST).returnResult()
+			.getResponseBody();
 	}
 
-	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, Object body) {
-		RestClient.RequestBodySpec request = client().method(method).uri(path);
+	/** Any answer, with its status, headers and JSON body (a problem's too). */
+	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, @Nullable Object body) {
+		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
-		return request.retrieve().onStatus(status -> true, (req, res) -> {
-		}).toEntity(JSON);
+		EntityExchangeResult<Map<String, Object>> result = request.exchange().expectBody(JSON).returnResult();
+		return ResponseEntity.status(result.getStatus())
+			.headers(result.getResponseHeaders())
+			.body(result.getResponseBody());
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+	/** The {@code errors} of a 400 problem: what is wrong, field by field. */
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> errorsOf(ResponseEntity<Map<String, Object>> problem) {
+		Object errors = problem.getBody().get("errors");
+		assertThat(errors).as("errors of %s", problem.getBody()).isInstanceOf(List.class);
+		return (List<Map<String, Object>>) errors;
 	}
 
 	private static String id(ResponseEntity<Map<String, Object>> response) {

@@ -1,4 +1,4 @@
-package dev.subscriptions.subscriptionservice.customer.messaging;
+package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,12 +29,17 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
+import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.infrastructure.OpenTransaction;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
+import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
-import dev.subscriptions.subscriptionservice.TopicRecords;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.CustomerAlreadyDeleted;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
@@ -43,6 +52,8 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
  */
 @SubscriptionServiceIntegrationTest
 class CustomerDeletionIntegrationTests {
+
+	private static final Currency EUR = Currency.getInstance("EUR");
 
 	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
 
@@ -63,6 +74,9 @@ class CustomerDeletionIntegrationTests {
 	@Autowired
 	KafkaListenerEndpointRegistry listeners;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@AfterEach
 	void close() {
 		this.customerEvents.close();
@@ -72,17 +86,17 @@ class CustomerDeletionIntegrationTests {
 	void revokesEveryLiveSubscriptionOfADeletedCustomerAndNothingElse() {
 		UUID deleted = knownCustomer();
 		UUID other = knownCustomer();
-		Subscription trialing = this.subscriptions.create(deleted, UUID.randomUUID(), 999, "EUR", 14);
+		Subscription trialing = this.subscriptions.create(deleted, UUID.randomUUID(), 999, EUR, 14);
 		Subscription active = subscribe(deleted);
 		Subscription overdue = this.subscriptions.paymentFailed(subscribe(deleted).getId());
 		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
-		Subscription canceled = this.subscriptions.cancel(subscribe(deleted).getId(), true, null, null);
+		Subscription canceled = this.subscriptions.cancelImmediately(subscribe(deleted).getId(), null, null);
 		Subscription untouched = subscribe(other);
 		assertThat(List.of(trialing, active, overdue, paused)).extracting(Subscription::getStatus)
 			.containsExactly(SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE,
 					SubscriptionStatus.PAUSED);
 
-		this.customerEvents.deleted(this.organization, deleted);
+		CustomerDeleted deletion = this.customerEvents.deleted(this.organization, deleted);
 		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20))
@@ -97,17 +111,16 @@ class CustomerDeletionIntegrationTests {
 		assertThat(this.subscriptions.get(canceled.getId()).getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
 		assertThat(this.subscriptions.get(untouched.getId()).getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
 
-		try (TopicRecords events = new TopicRecords("subscription.events");
-				TopicRecords reports = new TopicRecords("customer.revocations")) {
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> endedFor(events, deleted).size() == 4 && reportsFor(reports, deleted).size() == 1);
-			assertThat(endedFor(events, deleted)).extracting(SubscriptionEnded::getSubscriptionId)
-				.containsExactlyInAnyOrder(trialing.getId().toString(), active.getId().toString(),
-						overdue.getId().toString(), paused.getId().toString());
-			CustomerRevocationCompleted report = reportsFor(reports, deleted).get(0);
-			assertThat(report.getRevokedCount()).isEqualTo(4);
-			assertThat(report.getService()).isEqualTo("subscription");
-		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> endedFor(deleted).size() == 4 && reportsFor(deleted).size() == 1);
+		assertThat(endedFor(deleted)).extracting(SubscriptionEnded::getSubscriptionId)
+			.containsExactlyInAnyOrder(trialing.getId().toString(), active.getId().toString(),
+					overdue.getId().toString(), paused.getId().toString());
+		CustomerRevocationCompleted report = reportsFor(deleted).get(0);
+		assertThat(report.getRevokedCount()).isEqualTo(4);
+		assertThat(report.getService()).isEqualTo("subscription");
+		assertThat(report.getCustomerEventId()).isEqualTo(deletion.getEventId());
+		assertThat(report.getOrganizationId()).isEqualTo(this.organization.toString());
 	}
 
 	@Test
@@ -116,21 +129,19 @@ class CustomerDeletionIntegrationTests {
 		subscribe(customer);
 		subscribe(customer);
 
-		byte[] deletion = this.customerEvents.deleted(this.organization, customer);
-		this.customerEvents.sendNow(customer.toString(), deletion);
+		CustomerDeleted deletion = this.customerEvents.deleted(this.organization, customer);
+		this.customerEvents.send(customer.toString(), deletion);
 		UUID marker = UUID.randomUUID();
 		this.customerEvents.created(this.organization, marker, customer.toString());
 		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(marker));
-		try (TopicRecords events = new TopicRecords("subscription.events");
-				TopicRecords reports = new TopicRecords("customer.revocations")) {
-			await().atMost(Duration.ofSeconds(20)).until(() -> reportsFor(reports, customer).size() >= 1);
-			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-				.until(() -> reportsFor(reports, customer).size() == 1 && endedFor(events, customer).size() == 2);
-		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> reportsFor(customer).size() >= 1);
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> reportsFor(customer).size() == 1 && endedFor(customer).size() == 2);
 		assertThat(this.jdbc.queryForObject("select count(*) from inbox where consumer = 'subscription-service' "
-				+ "and event_id = ?::uuid", Integer.class, eventId(deletion))).isEqualTo(1);
+				+ "and event_id = ?::uuid", Integer.class, deletion.getEventId())).isEqualTo(1);
 	}
 
 	@Test
@@ -168,7 +179,7 @@ class CustomerDeletionIntegrationTests {
 	void refusesASubscriptionWhoseCreationWaitsForTheCustomersDeletionToCommit() {
 		UUID customer = knownCustomer();
 		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbc, () -> {
-			this.knownCustomers.recordDeleted(customer, this.organization, Instant.now());
+			this.knownCustomers.recordDeleted(new KnownCustomers.Deleted(customer, this.organization, Instant.now()));
 			this.subscriptions.revokeAllOfDeletedCustomer(customer);
 		});
 
@@ -186,7 +197,7 @@ class CustomerDeletionIntegrationTests {
 	 * must still fall midway.
 	 */
 	@Test
-	void revokesAThousandCustomersSubscriptionsThroughAConsumerRestartWithoutLossOrDuplicates() {
+	void revokesAThousandCustomersSubscriptionsThroughAConsumerRestartWithoutLossOrDuplicates(TestReporter reporter) {
 		List<UUID> customers = new ArrayList<>();
 		for (int i = 0; i < 1_000; i++) {
 			UUID customer = UUID.randomUUID();
@@ -215,34 +226,19 @@ class CustomerDeletionIntegrationTests {
 		container.start();
 		await().atMost(Duration.ofSeconds(120)).until(() -> revokedCount(customers) == 3_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
-		System.out.printf("Revoked 3,000 subscriptions of 1,000 deleted customers in %.1f s (consumer restarted at %d)%n",
-				seconds, revokedWhileStopped);
+		reporter.publishEntry("revocation",
+				String.format("Revoked 3,000 subscriptions of 1,000 deleted customers in %.1f s (consumer restarted at %d)",
+						seconds, revokedWhileStopped));
 
 		Set<String> customerIds = customers.stream().map(UUID::toString).collect(Collectors.toSet());
-		try (TopicRecords events = new TopicRecords("subscription.events");
-				TopicRecords reports = new TopicRecords("customer.revocations")) {
-			await().atMost(Duration.ofSeconds(60))
-				.until(() -> events.values(SubscriptionEnded.class)
-					.stream()
-					.filter(ended -> customerIds.contains(ended.getCustomerId()))
-					.count() >= 3_000
-						&& reports.values(CustomerRevocationCompleted.class)
-							.stream()
-							.filter(report -> customerIds.contains(report.getCustomerId()))
-							.count() >= 1_000);
-			List<SubscriptionEnded> ended = events.values(SubscriptionEnded.class)
-				.stream()
-				.filter(event -> customerIds.contains(event.getCustomerId()))
-				.toList();
-			List<CustomerRevocationCompleted> completed = reports.values(CustomerRevocationCompleted.class)
-				.stream()
-				.filter(report -> customerIds.contains(report.getCustomerId()))
-				.toList();
-			assertThat(ended).hasSize(3_000);
-			assertThat(ended.stream().map(SubscriptionEnded::getSubscriptionId).collect(Collectors.toSet()))
-				.isEqualTo(subscriptionIds.stream().map(UUID::toString).collect(Collectors.toSet()));
-			assertThat(completed).hasSize(1_000).allSatisfy(report -> assertThat(report.getRevokedCount()).isEqualTo(3));
-		}
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> endedOf(customerIds).size() >= 3_000 && reportsOf(customerIds).size() >= 1_000);
+		List<SubscriptionEnded> ended = endedOf(customerIds);
+		List<CustomerRevocationCompleted> completed = reportsOf(customerIds);
+		assertThat(ended).hasSize(3_000);
+		assertThat(ended.stream().map(SubscriptionEnded::getSubscriptionId).collect(Collectors.toSet()))
+			.isEqualTo(subscriptionIds.stream().map(UUID::toString).collect(Collectors.toSet()));
+		assertThat(completed).hasSize(1_000).allSatisfy(report -> assertThat(report.getRevokedCount()).isEqualTo(3));
 	}
 
 	/**
@@ -259,17 +255,36 @@ class CustomerDeletionIntegrationTests {
 		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
-		try (TopicRecords deadLetters = new TopicRecords("customer.events.subscription-service.DLT")) {
-			ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(20))
-				.until(() -> deadLetters.records()
-					.stream()
-					.filter(record -> poisonKey.equals(record.key()))
-					.findFirst()
-					.orElse(null), record -> record != null);
-			assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
-			assertThat(new String(deadLetter.headers().lastHeader("dlt-root-cause-fqcn").value(), StandardCharsets.UTF_8))
-				.isEqualTo("dev.subscriptions.eventing.serde.UndecodableRecordException");
-		}
+		ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(20))
+			.until(() -> PublishedEvents.records(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
+				.stream()
+				.filter(record -> poisonKey.equals(record.key()))
+				.findFirst()
+				.orElse(null), record -> record != null);
+		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+		assertThat(new String(deadLetter.headers().lastHeader("dlt-root-cause-fqcn").value(), StandardCharsets.UTF_8))
+			.isEqualTo("dev.subscriptions.eventing.serde.UndecodableRecordException");
+	}
+
+	/**
+	 * A record of a type the listener has no handler for (here one of subscription.events, as if customer-service
+	 * published a new type) goes to the default handler: counted and skipped; the record behind it is handled.
+	 */
+	@Test
+	void countsAndSkipsARecordOfATypeWithoutHandlerAndGoesOn() {
+		UUID next = UUID.randomUUID();
+		this.customerEvents.send(next.toString(), SubscriptionFixture.random().created().build());
+		this.customerEvents.created(this.organization, next);
+		this.customerEvents.flush();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
+		Counter skipped = this.meters.find(UnhandledRecords.METER)
+			.tag("group", "subscription-service")
+			.tag("topic", Topic.CUSTOMER_EVENTS.topicName())
+			.tag("type", SubscriptionCreated.getClassSchema().getFullName())
+			.counter();
+		assertThat(skipped).isNotNull();
+		assertThat(skipped.count()).isEqualTo(1);
 	}
 
 	private UUID knownCustomer() {
@@ -281,7 +296,7 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	private Subscription subscribe(UUID customer) {
-		return this.subscriptions.create(customer, UUID.randomUUID(), 999, "EUR", 0);
+		return this.subscriptions.create(customer, UUID.randomUUID(), 999, EUR, 0);
 	}
 
 	private boolean known(UUID customer) {
@@ -304,26 +319,30 @@ class CustomerDeletionIntegrationTests {
 				(Object) customers.toArray(UUID[]::new));
 	}
 
-	private static List<SubscriptionEnded> endedFor(TopicRecords events, UUID customer) {
-		return events.values(SubscriptionEnded.class)
+	private static List<SubscriptionEnded> endedFor(UUID customer) {
+		return PublishedEvents.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
 			.filter(ended -> ended.getCustomerId().equals(customer.toString()))
 			.filter(ended -> ended.getReason().equals("customer_deleted"))
 			.toList();
 	}
 
-	private static List<CustomerRevocationCompleted> reportsFor(TopicRecords reports, UUID customer) {
-		return reports.values(CustomerRevocationCompleted.class)
+	private static List<CustomerRevocationCompleted> reportsFor(UUID customer) {
+		return reportsOf(Set.of(customer.toString()));
+	}
+
+	private static List<SubscriptionEnded> endedOf(Set<String> customerIds) {
+		return PublishedEvents.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
-			.filter(report -> report.getCustomerId().equals(customer.toString()))
+			.filter(ended -> customerIds.contains(ended.getCustomerId()))
 			.toList();
 	}
 
-	private static String eventId(byte[] deletion) {
-		return ((dev.subscriptions.events.customer.CustomerDeleted) new dev.subscriptions.eventing.serde.ConfluentAvroDeserializer(
-				dev.subscriptions.eventing.serde.SchemaRegistryClient
-					.forUrl(dev.subscriptions.infrastructure.SharedInfrastructure.schemaRegistry().confluentApiUrl()))
-			.deserialize("customer.events", deletion)).getEventId();
+	private static List<CustomerRevocationCompleted> reportsOf(Set<String> customerIds) {
+		return PublishedEvents.values(Topic.CUSTOMER_REVOCATIONS.topicName(), CustomerRevocationCompleted.class)
+			.stream()
+			.filter(report -> customerIds.contains(report.getCustomerId()))
+			.toList();
 	}
 
 }

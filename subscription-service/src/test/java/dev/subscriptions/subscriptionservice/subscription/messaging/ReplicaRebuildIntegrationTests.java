@@ -1,4 +1,4 @@
-package dev.subscriptions.subscriptionservice.customer.messaging;
+package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,8 +27,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
@@ -84,15 +84,16 @@ class ReplicaRebuildIntegrationTests {
 
 		try (ConfigurableApplicationContext service = startOnAnEmptyDatabase(group)) {
 			await().atMost(Duration.ofSeconds(90)).until(() -> hasRead(group, end));
-			RestClient client = RestClient
-				.create("http://localhost:" + service.getEnvironment().getProperty("local.server.port"));
+			RestTestClient client = RestTestClient.bindToServer()
+				.baseUrl("http://localhost:" + service.getEnvironment().getProperty("local.server.port"))
+				.build();
 
 			assertThat(live).allSatisfy(
-					customer -> assertThat(subscribe(client, customer).getStatusCode().value()).isEqualTo(201));
+					customer -> assertThat(subscribe(client, customer).getStatus().value()).isEqualTo(201));
 			assertThat(Stream.concat(deletedWithHistory.stream(), deletedOnly.stream())).allSatisfy(customer -> {
-				ResponseEntity<Map<String, Object>> refused = subscribe(client, customer);
-				assertThat(refused.getStatusCode().value()).isEqualTo(409);
-				assertThat(refused.getBody()).containsEntry("title", "Customer deleted");
+				EntityExchangeResult<Map<String, Object>> refused = subscribe(client, customer);
+				assertThat(refused.getStatus().value()).isEqualTo(409);
+				assertThat(refused.getResponseBody()).containsEntry("title", "Customer deleted");
 			});
 		}
 	}
@@ -163,16 +164,15 @@ class ReplicaRebuildIntegrationTests {
 		});
 	}
 
-	private static ResponseEntity<Map<String, Object>> subscribe(RestClient client, UUID customer) {
+	private static EntityExchangeResult<Map<String, Object>> subscribe(RestTestClient client, UUID customer) {
 		return client.post()
 			.uri("/subscriptions")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("customerId", customer.toString(), "productId", UUID.randomUUID().toString(), "amount", 1999,
 					"currency", "EUR"))
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toEntity(JSON);
+			.exchange()
+			.expectBody(JSON)
+			.returnResult();
 	}
 
 }

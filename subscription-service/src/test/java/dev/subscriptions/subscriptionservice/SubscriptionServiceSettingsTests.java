@@ -1,0 +1,39 @@
+package dev.subscriptions.subscriptionservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * The service's own settings: their defaults, and how a value given overrides one.
+ */
+class SubscriptionServiceSettingsTests {
+
+	@Test
+	void hasItsDefaultsWhenNothingIsSet() {
+		SubscriptionServiceSettings settings = bind(Map.of());
+
+		assertThat(settings.topic().partitions()).isEqualTo(6);
+		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void takesWhatIsSetAndKeepsTheOtherDefaults() {
+		SubscriptionServiceSettings settings = bind(Map.of("subscription-service.period-end.interval", "PT1S"));
+
+		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(settings.topic().partitions()).isEqualTo(6);
+	}
+
+	private static SubscriptionServiceSettings bind(Map<String, String> properties) {
+		return new Binder(new MapConfigurationPropertySource(properties))
+			.bindOrCreate("subscription-service", SubscriptionServiceSettings.class);
+	}
+
+}
