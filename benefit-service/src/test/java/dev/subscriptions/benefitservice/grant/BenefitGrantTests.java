@@ -24,22 +24,22 @@ class BenefitGrantTests {
 	void suspendsAndRestoresIdempotently() {
 		assertThat(this.grant.suspend(this.clock)).isTrue();
 		assertThat(this.grant.suspend(this.clock)).isFalse();
-		assertThat(this.grant.state()).isEqualTo("suspended");
+		assertThat(this.grant.state().value()).isEqualTo("suspended");
 
 		assertThat(this.grant.restore()).isTrue();
 		assertThat(this.grant.restore()).isFalse();
-		assertThat(this.grant.state()).isEqualTo("active");
+		assertThat(this.grant.state().value()).isEqualTo("active");
 	}
 
 	@Test
 	void staysRevokedWithItsFirstReason() {
-		assertThat(this.grant.revoke("customer_deleted", this.clock)).isTrue();
-		assertThat(this.grant.revoke("subscription_ended", this.clock)).isFalse();
+		assertThat(this.grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock)).isTrue();
+		assertThat(this.grant.revoke(RevocationReason.SUBSCRIPTION_ENDED, this.clock)).isFalse();
 
 		assertThat(this.grant.suspend(this.clock)).isFalse();
 		assertThat(this.grant.restore()).isFalse();
-		assertThat(this.grant.state()).isEqualTo("revoked");
-		assertThat(this.grant.getRevocationReason()).isEqualTo("customer_deleted");
+		assertThat(this.grant.state().value()).isEqualTo("revoked");
+		assertThat(this.grant.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED);
 	}
 
 	/** Every (state, action) pair: the state it leads to and whether the action changed anything. */
@@ -62,12 +62,12 @@ class BenefitGrantTests {
 		boolean result = switch (action) {
 			case "suspend" -> grant.suspend(this.clock);
 			case "restore" -> grant.restore();
-			case "revoke" -> grant.revoke("customer_deleted", this.clock);
+			case "revoke" -> grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock);
 			default -> throw new IllegalArgumentException(action);
 		};
 
 		assertThat(result).isEqualTo(changed);
-		assertThat(grant.state()).isEqualTo(to);
+		assertThat(grant.state().value()).isEqualTo(to);
 	}
 
 	private BenefitGrant in(String state) {
@@ -75,11 +75,11 @@ class BenefitGrantTests {
 				UUID.randomUUID(), this.clock);
 		switch (state) {
 			case "suspended" -> grant.suspend(this.clock);
-			case "revoked" -> grant.revoke("subscription_ended", this.clock);
+			case "revoked" -> grant.revoke(RevocationReason.SUBSCRIPTION_ENDED, this.clock);
 			default -> {
 			}
 		}
-		assertThat(grant.state()).isEqualTo(state);
+		assertThat(grant.state().value()).isEqualTo(state);
 		return grant;
 	}
 

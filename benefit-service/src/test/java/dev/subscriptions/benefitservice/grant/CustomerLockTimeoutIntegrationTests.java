@@ -34,7 +34,6 @@ import dev.subscriptions.benefitservice.EventsProducer;
 import dev.subscriptions.benefitservice.EventsProducer.Sub;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
-import dev.subscriptions.benefitservice.grant.GrantManagement.SubscriptionFacts;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
@@ -97,7 +96,7 @@ class CustomerLockTimeoutIntegrationTests {
 	void endsAHolderOfTheCustomersLockIdleInTransactionAndThenHandlesTheCustomersWaitingEvent() {
 		UUID heldSubscription = UUID.randomUUID();
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
-				() -> this.grants.apply(created(heldSubscription), "SubscriptionCreated", Access.GRANTED, null));
+				() -> this.grants.apply(created(heldSubscription)));
 		Sub waiting = new Sub(this.organization, this.customer, this.product);
 
 		this.events.sendSubscriptionEvent(waiting, this.events.created(waiting));
@@ -118,15 +117,15 @@ class CustomerLockTimeoutIntegrationTests {
 	@Test
 	void failsAWaitForTheCustomersLockAfterTheLockTimeoutWithATransientFailure() {
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
-				() -> this.grants.apply(created(UUID.randomUUID()), "SubscriptionCreated", Access.GRANTED, null));
+				() -> this.grants.apply(created(UUID.randomUUID())));
 		UUID waiting = UUID.randomUUID();
 
 		assertThatExceptionOfType(CannotAcquireLockException.class)
-			.isThrownBy(() -> this.grants.apply(created(waiting), "SubscriptionCreated", Access.GRANTED, null))
+			.isThrownBy(() -> this.grants.apply(created(waiting)))
 			.isInstanceOf(TransientDataAccessException.class);
 
 		holder.commit();
-		assertThat(this.grants.apply(created(waiting), "SubscriptionCreated", Access.GRANTED, null)).isTrue();
+		assertThat(this.grants.apply(created(waiting))).isTrue();
 		assertThat(activeGrants(waiting)).isEqualTo(3);
 	}
 
@@ -140,12 +139,13 @@ class CustomerLockTimeoutIntegrationTests {
 			.containsEntry("tcpKeepAlive", "true");
 	}
 
-	private SubscriptionFacts created(UUID subscription) {
-		return new SubscriptionFacts(this.organization, this.customer, subscription, this.product, 1, Instant.now());
+	private SubscriptionChanged created(UUID subscription) {
+		return new SubscriptionChanged(SubscriptionChange.CREATED, this.organization, this.customer, subscription,
+				this.product, 1, Instant.now());
 	}
 
 	private int activeGrants(UUID subscription) {
-		return this.grants.find(null, subscription, "active").size();
+		return this.grants.find(null, subscription, GrantState.ACTIVE).size();
 	}
 
 	/** When each current wait for a lock that {@code holder} holds began. */

@@ -14,22 +14,17 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.EventsProducer;
@@ -38,6 +33,7 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * Entitlements follow subscription and customer events, produced with the schemas module to real Kafka.
@@ -51,8 +47,10 @@ class EntitlementsIntegrationTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	private static final String DEAD_LETTERS = "subscription.events.benefit-service.DLT";
+
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	JdbcClient jdbc;
@@ -72,13 +70,14 @@ class EntitlementsIntegrationTests {
 		for (String key : this.benefitKeys) {
 			ids.add(id(createBenefit(key, key.equals("discord") ? "discord" : "feature_flag")));
 		}
-		ResponseEntity<List<Map<String, Object>>> mapped = client().put()
+		List<Map<String, Object>> mapped = this.client.put()
 			.uri("/products/" + this.product + "/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("benefitIds", ids))
-			.retrieve()
-			.toEntity(LIST);
-		assertThat(mapped.getBody()).hasSize(3);
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody();
+		assertThat(mapped).hasSize(3);
 	}
 
 	@AfterEach
@@ -101,13 +100,13 @@ class EntitlementsIntegrationTests {
 		awaitEntitlementKeys(sub.customer, this.benefitKeys);
 
 		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "free"));
-		awaitApplied(sub, "SubscriptionPaused");
+		awaitApplied(sub, SubscriptionChange.PAUSED_FREE);
 		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
 		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsExactly("active",
 				"active", "active");
 
 		this.events.sendSubscriptionEvent(sub, this.events.pastDue(sub));
-		awaitApplied(sub, "SubscriptionPastDue");
+		awaitApplied(sub, SubscriptionChange.PAST_DUE);
 		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
 		assertThat(grants("subscriptionId=" + sub.id)).hasSize(3);
 	}
@@ -185,18 +184,17 @@ class EntitlementsIntegrationTests {
 		awaitEntitlementKeys(sub.customer, this.benefitKeys);
 		String premium = benefitIdOf("premium");
 
-		assertThat(client().delete().uri("/benefits/" + premium).retrieve().toBodilessEntity().getStatusCode().value())
-			.isEqualTo(204);
+		this.client.delete().uri("/benefits/" + premium).exchange().expectStatus().isNoContent();
 
 		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrder("license", "discord");
 		assertThat(grants("subscriptionId=" + sub.id + "&state=active")).hasSize(2);
 		assertThat(grants("subscriptionId=" + sub.id + "&state=revoked")).singleElement()
 			.satisfies(grant -> assertThat(grant).containsEntry("benefitId", premium)
 				.containsEntry("revocationReason", "benefit_deleted"));
-		assertThat(createBenefit("premium", "feature_flag").getStatusCode().value()).isEqualTo(201);
-		ResponseEntity<Map<String, Object>> duplicate = createBenefit("premium", "feature_flag");
-		assertThat(duplicate.getStatusCode().value()).isEqualTo(409);
-		assertThat(duplicate.getBody()).containsEntry("field", "key");
+		assertThat(createBenefit("premium", "feature_flag").getStatus().value()).isEqualTo(201);
+		EntityExchangeResult<Map<String, Object>> duplicate = createBenefit("premium", "feature_flag");
+		assertThat(duplicate.getStatus().value()).isEqualTo(409);
+		assertThat(duplicate.getResponseBody()).containsEntry("field", "key");
 	}
 
 	@Test
@@ -207,22 +205,10 @@ class EntitlementsIntegrationTests {
 		Sub next = markerBehind(key);
 
 		awaitEntitlementKeys(next.customer, this.benefitKeys);
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"dlt-" + UUID.randomUUID()),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("subscription.events.benefit-service.DLT")
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
 				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-				return read.stream().anyMatch(record -> key.equals(record.key()));
-			});
-		}
+				.anyMatch(record -> key.equals(record.key())));
 	}
 
 	@Test
@@ -241,12 +227,12 @@ class EntitlementsIntegrationTests {
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}")).isEqualTo(404);
 		String ours = benefitIdOf("premium");
-		String theirs = id(client().post()
+		String theirs = id(this.client.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("organizationId", UUID.randomUUID().toString(), "type", "custom", "key", "theirs"))
-			.retrieve()
-			.toEntity(JSON));
+			.exchange()
+			.returnResult(JSON));
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}")).isEqualTo(422);
 		assertThat(benefitKeysById()).hasSize(3);
@@ -271,10 +257,11 @@ class EntitlementsIntegrationTests {
 	}
 
 	private Map<String, String> benefitKeysById() {
-		return client().get()
+		return this.client.get()
 			.uri("/products/" + this.product + "/benefits")
-			.retrieve()
-			.body(LIST)
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody()
 			.stream()
 			.collect(Collectors.toMap(benefit -> (String) benefit.get("id"), benefit -> (String) benefit.get("key")));
 	}
@@ -310,11 +297,11 @@ class EntitlementsIntegrationTests {
 		return marker;
 	}
 
-	/** Waits until the last event built for the subscription, of this type, has been applied. */
-	private void awaitApplied(Sub sub, String eventType) {
+	/** Waits until the last event built for the subscription, standing for this change, has been applied. */
+	private void awaitApplied(Sub sub, SubscriptionChange change) {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.jdbc
 			.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
-			.params(sub.sequence(), eventType, sub.id)
+			.params(sub.sequence(), change.name(), sub.id)
 			.query(Boolean.class)
 			.optional()
 			.orElse(false));
@@ -323,28 +310,17 @@ class EntitlementsIntegrationTests {
 	private CustomerRevocationCompleted revocationReport(UUID customer) {
 		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
 				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"reports-" + UUID.randomUUID()),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("customer.revocations")
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<CustomerRevocationCompleted> reports = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					if (customer.toString().equals(record.key())) {
-						reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(),
-								record.value()));
-					}
+		List<CustomerRevocationCompleted> reports = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			for (ConsumerRecord<String, byte[]> record : TopicContents
+				.read(SharedInfrastructure.kafka().bootstrapServers(), "customer.revocations")) {
+				if (customer.toString().equals(record.key())) {
+					reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(), record.value()));
 				}
-				return !reports.isEmpty();
-			});
-			return reports.get(0);
-		}
+			}
+			return !reports.isEmpty();
+		});
+		return reports.get(0);
 	}
 
 	private void awaitEntitlementKeys(UUID customer, List<String> keys) {
@@ -353,10 +329,11 @@ class EntitlementsIntegrationTests {
 	}
 
 	private List<String> entitlementKeys(UUID customer) {
-		return client().get()
+		return this.client.get()
 			.uri("/customers/" + customer + "/entitlements")
-			.retrieve()
-			.body(LIST)
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody()
 			.stream()
 			.map(entitlement -> (String) entitlement.get("key"))
 			.sorted()
@@ -364,41 +341,34 @@ class EntitlementsIntegrationTests {
 	}
 
 	private List<Map<String, Object>> grants(String query) {
-		return client().get().uri("/grants?" + query).retrieve().body(LIST);
+		return this.client.get().uri("/grants?" + query).exchangeSuccessfully().returnResult(LIST).getResponseBody();
 	}
 
-	private ResponseEntity<Map<String, Object>> createBenefit(String key, String type) {
-		return client().post()
+	private EntityExchangeResult<Map<String, Object>> createBenefit(String key, String type) {
+		return this.client.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("organizationId", this.organization.toString(), "type", type, "key", key, "description",
 					"The " + key + " benefit", "properties", Map.of("tier", "gold")))
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toEntity(JSON);
+			.exchange()
+			.returnResult(JSON);
 	}
 
 	private int status(HttpMethod method, String path, String body) {
-		return client().method(method)
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body((body != null) ? body : "")
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toBodilessEntity()
-			.getStatusCode()
-			.value();
+		return problem(method, path, body).getStatus().value();
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+	/** The answer to a request, whatever its status. */
+	private EntityExchangeResult<Map<String, Object>> problem(HttpMethod method, String path, String body) {
+		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
+		RestTestClient.RequestHeadersSpec<?> ready = (body != null)
+				? request.contentType(MediaType.APPLICATION_JSON).body(body) : request;
+		return ready.exchange().returnResult(JSON);
 	}
 
-	private static String id(ResponseEntity<Map<String, Object>> response) {
-		assertThat(response.getStatusCode().value()).isEqualTo(201);
-		return (String) response.getBody().get("id");
+	private static String id(EntityExchangeResult<Map<String, Object>> response) {
+		assertThat(response.getStatus().value()).isEqualTo(201);
+		return (String) response.getResponseBody().get("id");
 	}
 
 }

@@ -1,18 +1,21 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.outbox.Outbox;
+import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
@@ -22,7 +25,13 @@ import dev.subscriptions.schemas.Topic;
  * the revocation report commit in one transaction.
  */
 @Component
+@KafkaListener(topics = "customer.events", groupId = SubscriptionEventsListener.GROUP)
 class CustomerEventsListener {
+
+	/** How benefit-service names itself in its revocation reports. */
+	static final String SERVICE = "benefit";
+
+	private static final Logger log = LoggerFactory.getLogger(CustomerEventsListener.class);
 
 	private final Inbox inbox;
 
@@ -39,26 +48,39 @@ class CustomerEventsListener {
 		this.clock = clock;
 	}
 
-	@KafkaListener(topics = "customer.events", groupId = SubscriptionEventsListener.CONSUMER)
+	@KafkaHandler
 	@Transactional
-	public void on(ConsumerRecord<String, Object> record) {
-		if (!(record.value() instanceof CustomerDeleted deleted)
-				|| !this.inbox.markProcessed(SubscriptionEventsListener.CONSUMER, UUID.fromString(deleted.getEventId()))) {
+	public void on(CustomerDeleted deleted) {
+		if (!this.inbox.markProcessed(SubscriptionEventsListener.GROUP, IncomingEvents.eventId(deleted.getEventId()))) {
 			return;
 		}
-		int revoked = this.grants.revokeAllOfDeletedCustomer(UUID.fromString(deleted.getCustomerId()));
-		Instant now = this.clock.instant();
+		int revoked = this.grants.revokeAllOfDeletedCustomer(IncomingEvents.customerId(deleted));
 		this.outbox.append(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
-				CustomerRevocationCompleted.newBuilder()
-					.setEventId(UUID.randomUUID().toString())
-					.setOccurredAt(now)
-					.setOrganizationId(deleted.getOrganizationId())
-					.setCustomerId(deleted.getCustomerId())
-					.setService("benefit")
-					.setRevokedCount(revoked)
-					.setCompletedAt(now)
-					.setCustomerEventId(deleted.getEventId())
-					.build());
+				report(deleted, revoked));
+	}
+
+	/** benefit-service keeps no list of customers: a grant is made for a subscription, whoever its customer is. */
+	@KafkaHandler
+	public void on(CustomerCreated created) {
+	}
+
+	@KafkaHandler(isDefault = true)
+	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+		log.debug("Skipping {} on {}", value.getClass().getName(), topic);
+	}
+
+	private CustomerRevocationCompleted report(CustomerDeleted deleted, int revoked) {
+		java.time.Instant now = this.clock.instant();
+		return CustomerRevocationCompleted.newBuilder()
+			.setEventId(java.util.UUID.randomUUID().toString())
+			.setOccurredAt(now)
+			.setOrganizationId(deleted.getOrganizationId())
+			.setCustomerId(deleted.getCustomerId())
+			.setService(SERVICE)
+			.setRevokedCount(revoked)
+			.setCompletedAt(now)
+			.setCustomerEventId(deleted.getEventId())
+			.build();
 	}
 
 }
