@@ -1,6 +1,8 @@
 package dev.subscriptions.schemas;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.avro.Schema;
 
@@ -25,17 +27,17 @@ import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 public enum Topic {
 
 	/** Customer lifecycle; key = customer id. */
-	CUSTOMER_EVENTS("customer.events", List.of(CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema())),
+	CUSTOMER_EVENTS(Names.CUSTOMER_EVENTS, List.of(CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema())),
 
 	/** Subscription lifecycle; key = subscription id. */
-	SUBSCRIPTION_EVENTS("subscription.events",
+	SUBSCRIPTION_EVENTS(Names.SUBSCRIPTION_EVENTS,
 			List.of(SubscriptionCreated.getClassSchema(), SubscriptionCanceled.getClassSchema(),
 					SubscriptionUncanceled.getClassSchema(), SubscriptionPastDue.getClassSchema(),
 					SubscriptionActivated.getClassSchema(), SubscriptionPaused.getClassSchema(),
 					SubscriptionResumed.getClassSchema(), SubscriptionEnded.getClassSchema())),
 
 	/** Each service's report that it revoked what a deleted customer had; key = customer id. */
-	CUSTOMER_REVOCATIONS("customer.revocations", List.of(CustomerRevocationCompleted.getClassSchema()));
+	CUSTOMER_REVOCATIONS(Names.CUSTOMER_REVOCATIONS, List.of(CustomerRevocationCompleted.getClassSchema()));
 
 	private final String topicName;
 
@@ -56,6 +58,11 @@ public enum Topic {
 		return this.eventSchemas;
 	}
 
+	/** The topic of this name, if it is one of the platform's. */
+	public static Optional<Topic> named(String topicName) {
+		return Arrays.stream(values()).filter(topic -> topic.topicName.equals(topicName)).findFirst();
+	}
+
 	/** The registry subject of an event type on this topic ({@code TopicRecordNameStrategy}). */
 	public String subject(Schema eventSchema) {
 		return subject(this.topicName, eventSchema);
@@ -64,6 +71,26 @@ public enum Topic {
 	/** The registry subject of an event type on any topic ({@code TopicRecordNameStrategy}). */
 	public static String subject(String topicName, Schema eventSchema) {
 		return topicName + "-" + eventSchema.getFullName();
+	}
+
+	/**
+	 * The topic names as compile-time constants, for annotations such as
+	 * {@code @KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS)}.
+	 */
+	public static final class Names {
+
+		/** {@link Topic#CUSTOMER_EVENTS}. */
+		public static final String CUSTOMER_EVENTS = "customer.events";
+
+		/** {@link Topic#SUBSCRIPTION_EVENTS}. */
+		public static final String SUBSCRIPTION_EVENTS = "subscription.events";
+
+		/** {@link Topic#CUSTOMER_REVOCATIONS}. */
+		public static final String CUSTOMER_REVOCATIONS = "customer.revocations";
+
+		private Names() {
+		}
+
 	}
 
 }
