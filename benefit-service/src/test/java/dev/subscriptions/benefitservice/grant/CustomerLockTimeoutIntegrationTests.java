@@ -30,13 +30,14 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.EventsProducer;
-import dev.subscriptions.benefitservice.EventsProducer.Sub;
+import dev.subscriptions.benefitservice.TopicWriter;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
  * A transaction that holds a customer's lock and stalls does not hold up that customer's other events for long: the
@@ -67,7 +68,7 @@ class CustomerLockTimeoutIntegrationTests {
 	@Autowired
 	DataSource dataSource;
 
-	private final EventsProducer events = new EventsProducer();
+	private final TopicWriter topics = new TopicWriter();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -82,14 +83,14 @@ class CustomerLockTimeoutIntegrationTests {
 			ids.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
 		this.benefits.mapProduct(this.product, ids);
-		Sub first = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(first, this.events.created(first));
-		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.id) == 3);
+		SubscriptionFixture first = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, first.subscriptionId(), first.created().build());
+		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.subscriptionId()) == 3);
 	}
 
 	@AfterEach
 	void close() {
-		this.events.close();
+		this.topics.close();
 	}
 
 	@Test
@@ -97,21 +98,21 @@ class CustomerLockTimeoutIntegrationTests {
 		UUID heldSubscription = UUID.randomUUID();
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
 				() -> this.grants.apply(created(heldSubscription)));
-		Sub waiting = new Sub(this.organization, this.customer, this.product);
+		SubscriptionFixture waiting = SubscriptionFixture.of(this.organization, this.customer, this.product);
 
-		this.events.sendSubscriptionEvent(waiting, this.events.created(waiting));
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, waiting.subscriptionId(), waiting.created().build());
 
 		Set<Instant> lockWaits = new HashSet<>();
 		await().atMost(Duration.ofSeconds(4)).until(() -> {
 			lockWaits.addAll(lockWaitsBlockedBy(holder));
 			return lockWaits.size() >= 2;
 		});
-		assertThat(activeGrants(waiting.id)).isZero();
+		assertThat(activeGrants(waiting.subscriptionId())).isZero();
 		await().atMost(Duration.ofSeconds(30)).until(holder::sessionEnded);
 		assertThat(catchThrowable(holder::commit)).isNotNull();
-		await().atMost(Duration.ofSeconds(30)).until(() -> activeGrants(waiting.id) == 3);
+		await().atMost(Duration.ofSeconds(30)).until(() -> activeGrants(waiting.subscriptionId()) == 3);
 		assertThat(activeGrants(heldSubscription)).isZero();
-		assertThat(deadLetterKeys()).doesNotContain(waiting.id.toString());
+		assertThat(deadLetterKeys()).doesNotContain(waiting.subscriptionId().toString());
 	}
 
 	@Test

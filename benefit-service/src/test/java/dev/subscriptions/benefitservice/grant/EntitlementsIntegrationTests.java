@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,16 +28,20 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.EventsProducer;
-import dev.subscriptions.benefitservice.EventsProducer.Sub;
+import dev.subscriptions.benefitservice.TopicWriter;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
- * Entitlements follow subscription and customer events, produced with the schemas module to real Kafka.
+ * Entitlements follow subscription and customer events, built by the schemas fixtures and written to real Kafka.
  */
 @BenefitServiceIntegrationTest
 class EntitlementsIntegrationTests {
@@ -55,7 +60,7 @@ class EntitlementsIntegrationTests {
 	@Autowired
 	JdbcClient jdbc;
 
-	private final EventsProducer events = new EventsProducer();
+	private final TopicWriter topics = new TopicWriter();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -82,75 +87,96 @@ class EntitlementsIntegrationTests {
 
 	@AfterEach
 	void close() {
-		this.events.close();
+		this.topics.close();
 	}
 
 	@Test
 	void followsCreatedPausedResumedAndFreePause() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
 
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "void"));
-		awaitEntitlementKeys(sub.customer, List.of());
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsOnly("suspended");
+		send(sub, sub.paused().build());
+		awaitEntitlementKeys(sub.customerId(), List.of());
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("state"))
+			.containsOnly("suspended");
 
-		this.events.sendSubscriptionEvent(sub, this.events.resumed(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		send(sub, sub.resumed().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "free"));
-		awaitApplied(sub, SubscriptionChange.PAUSED_FREE);
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsExactly("active",
-				"active", "active");
+		SubscriptionPaused freePause = sub.paused().setMode("free").build();
+		send(sub, freePause);
+		awaitApplied(sub, freePause.getSequence(), SubscriptionChange.PAUSED_FREE);
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("state"))
+			.containsExactly("active", "active", "active");
 
-		this.events.sendSubscriptionEvent(sub, this.events.pastDue(sub));
-		awaitApplied(sub, SubscriptionChange.PAST_DUE);
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
-		assertThat(grants("subscriptionId=" + sub.id)).hasSize(3);
+		SubscriptionPastDue pastDue = sub.pastDue().build();
+		send(sub, pastDue);
+		awaitApplied(sub, pastDue.getSequence(), SubscriptionChange.PAST_DUE);
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).hasSize(3);
+	}
+
+	@Test
+	void keepsAccessThroughACancellationAtPeriodEndAndItsWithdrawal() {
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		send(sub, sub.canceled().build());
+		send(sub, sub.uncanceled().build());
+		send(sub, sub.paused().build());
+		awaitEntitlementKeys(sub.customerId(), List.of());
+
+		send(sub, sub.resumed().build());
+		send(sub, sub.activated().build());
+
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=ACTIVE")).hasSize(3);
 	}
 
 	@Test
 	void keepsAccessUntilAnEndedSubscriptionRevokesIt() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		this.events.sendSubscriptionEvent(sub, this.events.canceledAtPeriodEnd(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		send(sub, sub.canceled().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.ended(sub, "expired"));
+		send(sub, sub.ended().setReason("expired").build());
 
-		awaitEntitlementKeys(sub.customer, List.of());
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("revocationReason"))
+		awaitEntitlementKeys(sub.customerId(), List.of());
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("revocationReason"))
 			.containsOnly("subscription_ended");
 	}
 
 	@Test
 	void revokesEverythingOfADeletedCustomerAndGrantsNothingLater() {
-		UUID customer = UUID.randomUUID();
-		Sub first = new Sub(this.organization, customer, this.product);
-		Sub second = new Sub(this.organization, customer, this.product);
-		this.events.sendSubscriptionEvent(first, this.events.created(first));
-		this.events.sendSubscriptionEvent(second, this.events.created(second));
-		await().atMost(Duration.ofSeconds(20)).until(() -> entitlementKeys(customer).size() == 6);
-		byte[] laterPause = this.events.paused(first, "void");
-		byte[] lateResume = this.events.resumed(first);
+		CustomerFixture customer = CustomerFixture.of(this.organization, UUID.randomUUID());
+		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.created().build());
+		SubscriptionFixture first = subscription(customer.customerId());
+		SubscriptionFixture second = subscription(customer.customerId());
+		send(first, first.created().build());
+		send(second, second.created().build());
+		await().atMost(Duration.ofSeconds(20)).until(() -> entitlementKeys(customer.customerId()).size() == 6);
+		SpecificRecord laterPause = first.paused().build();
+		SpecificRecord lateResume = first.resumed().build();
 
-		this.events.customerDeleted(this.organization, customer);
-		awaitEntitlementKeys(customer, List.of());
-		assertThat(grants("customerId=" + customer)).hasSize(6)
+		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.deleted().build());
+		awaitEntitlementKeys(customer.customerId(), List.of());
+		assertThat(grants("customerId=" + customer.customerId())).hasSize(6)
 			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked")
 				.containsEntry("revocationReason", "customer_deleted"));
 
-		Sub late = new Sub(this.organization, customer, this.product);
-		this.events.sendSubscriptionEvent(late, this.events.created(late));
-		this.events.sendSubscriptionEvent(first, laterPause);
-		this.events.sendSubscriptionEvent(first, lateResume);
+		SubscriptionFixture late = subscription(customer.customerId());
+		send(late, late.created().build());
+		send(first, laterPause);
+		send(first, lateResume);
 		awaitHandled(late, first);
-		assertThat(entitlementKeys(customer)).isEmpty();
-		assertThat(grants("customerId=" + customer)).allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
+		assertThat(entitlementKeys(customer.customerId())).isEmpty();
+		assertThat(grants("customerId=" + customer.customerId()))
+			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
 
-		CustomerRevocationCompleted report = revocationReport(customer);
+		CustomerRevocationCompleted report = revocationReport(customer.customerId());
 		assertThat(report.getService()).isEqualTo("benefit");
 		assertThat(report.getRevokedCount()).isEqualTo(6);
 	}
@@ -159,18 +185,18 @@ class EntitlementsIntegrationTests {
 	void endsInTheSameStateWhateverTheOrderAndRepetitionOfEvents() {
 		for (long seed = 1; seed <= 3; seed++) {
 			for (boolean endPaused : List.of(false, true)) {
-				Sub ordered = new Sub(this.organization, UUID.randomUUID(), this.product);
-				Sub shuffled = new Sub(this.organization, UUID.randomUUID(), this.product);
-				List<byte[]> orderedEvents = lifecycle(ordered, endPaused);
-				List<byte[]> shuffledEvents = new ArrayList<>(lifecycle(shuffled, endPaused));
+				SubscriptionFixture ordered = subscription(UUID.randomUUID());
+				SubscriptionFixture shuffled = subscription(UUID.randomUUID());
+				List<SpecificRecord> orderedEvents = lifecycle(ordered, endPaused);
+				List<SpecificRecord> shuffledEvents = new ArrayList<>(lifecycle(shuffled, endPaused));
 				shuffledEvents.addAll(shuffledEvents.subList(0, 3));
 				Collections.shuffle(shuffledEvents, new Random(seed));
 
-				orderedEvents.forEach(event -> this.events.sendSubscriptionEvent(ordered, event));
-				shuffledEvents.forEach(event -> this.events.sendSubscriptionEvent(shuffled, event));
+				orderedEvents.forEach(event -> send(ordered, event));
+				shuffledEvents.forEach(event -> send(shuffled, event));
 				awaitHandled(ordered, shuffled);
 
-				assertThat(entitlementKeys(shuffled.customer)).isEqualTo(entitlementKeys(ordered.customer))
+				assertThat(entitlementKeys(shuffled.customerId())).isEqualTo(entitlementKeys(ordered.customerId()))
 					.hasSize(endPaused ? 0 : 3);
 				assertThat(grantStates(shuffled)).isEqualTo(grantStates(ordered)).hasSize(3);
 			}
@@ -179,16 +205,16 @@ class EntitlementsIntegrationTests {
 
 	@Test
 	void revokesTheGrantsOfADeletedBenefitAndFreesItsKey() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 		String premium = benefitIdOf("premium");
 
 		this.client.delete().uri("/benefits/" + premium).exchange().expectStatus().isNoContent();
 
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrder("license", "discord");
-		assertThat(grants("subscriptionId=" + sub.id + "&state=active")).hasSize(2);
-		assertThat(grants("subscriptionId=" + sub.id + "&state=revoked")).singleElement()
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrder("license", "discord");
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=active")).hasSize(2);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=revoked")).singleElement()
 			.satisfies(grant -> assertThat(grant).containsEntry("benefitId", premium)
 				.containsEntry("revocationReason", "benefit_deleted"));
 		assertThat(createBenefit("premium", "feature_flag").getStatus().value()).isEqualTo(201);
@@ -201,10 +227,10 @@ class EntitlementsIntegrationTests {
 	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
 		String key = UUID.randomUUID().toString();
 
-		this.events.send("subscription.events", key, "garbage".getBytes(StandardCharsets.UTF_8));
-		Sub next = markerBehind(key);
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS.topicName(), key, "garbage".getBytes(StandardCharsets.UTF_8));
+		SubscriptionFixture next = markerBehind(key);
 
-		awaitEntitlementKeys(next.customer, this.benefitKeys);
+		awaitEntitlementKeys(next.customerId(), this.benefitKeys);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
 				.stream()
@@ -242,16 +268,23 @@ class EntitlementsIntegrationTests {
 	 * created, paused (void), resumed, past due, activated, paused (void), resumed, then canceled at period end or
 	 * paused (void).
 	 */
-	private List<byte[]> lifecycle(Sub sub, boolean endPaused) {
-		return List.of(this.events.created(sub), this.events.paused(sub, "void"), this.events.resumed(sub),
-				this.events.pastDue(sub), this.events.activated(sub), this.events.paused(sub, "void"),
-				this.events.resumed(sub),
-				endPaused ? this.events.paused(sub, "void") : this.events.canceledAtPeriodEnd(sub));
+	private List<SpecificRecord> lifecycle(SubscriptionFixture sub, boolean endPaused) {
+		return List.of(sub.created().build(), sub.paused().build(), sub.resumed().build(), sub.pastDue().build(),
+				sub.activated().build(), sub.paused().build(), sub.resumed().build(),
+				endPaused ? sub.paused().build() : sub.canceled().build());
 	}
 
-	private Map<String, String> grantStates(Sub sub) {
+	private SubscriptionFixture subscription(UUID customer) {
+		return SubscriptionFixture.of(this.organization, customer, this.product);
+	}
+
+	private void send(SubscriptionFixture sub, SpecificRecord event) {
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), event);
+	}
+
+	private Map<String, String> grantStates(SubscriptionFixture sub) {
 		Map<String, String> keysById = benefitKeysById();
-		return grants("subscriptionId=" + sub.id).stream()
+		return grants("subscriptionId=" + sub.subscriptionId()).stream()
 			.collect(Collectors.toMap(grant -> keysById.get((String) grant.get("benefitId")) + "/" + grant.get("state"),
 					grant -> (String) grant.get("state"), (a, b) -> a + "," + b));
 	}
@@ -279,29 +312,29 @@ class EntitlementsIntegrationTests {
 	 * Waits until every event sent so far for these subscriptions has been handled, whether it changed anything or not:
 	 * see {@link #markerBehind}.
 	 */
-	private void awaitHandled(Sub... subs) {
-		List<Sub> markers = new ArrayList<>();
-		for (Sub sub : subs) {
-			markers.add(markerBehind(sub.id.toString()));
+	private void awaitHandled(SubscriptionFixture... subs) {
+		List<SubscriptionFixture> markers = new ArrayList<>();
+		for (SubscriptionFixture sub : subs) {
+			markers.add(markerBehind(sub.subscriptionId().toString()));
 		}
-		markers.forEach(marker -> awaitEntitlementKeys(marker.customer, this.benefitKeys));
+		markers.forEach(marker -> awaitEntitlementKeys(marker.customerId(), this.benefitKeys));
 	}
 
 	/**
 	 * The creation of a new subscription, sent with {@code key}: it lands on the partition of the records sent with
 	 * that key, behind them, so once it is granted they have been handled.
 	 */
-	private Sub markerBehind(String key) {
-		Sub marker = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.send("subscription.events", key, this.events.created(marker));
+	private SubscriptionFixture markerBehind(String key) {
+		SubscriptionFixture marker = subscription(UUID.randomUUID());
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, marker.created().build());
 		return marker;
 	}
 
-	/** Waits until the last event built for the subscription, standing for this change, has been applied. */
-	private void awaitApplied(Sub sub, SubscriptionChange change) {
+	/** Waits until the subscription's event of this sequence, standing for this change, has been applied. */
+	private void awaitApplied(SubscriptionFixture sub, long sequence, SubscriptionChange change) {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.jdbc
 			.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
-			.params(sub.sequence(), change.name(), sub.id)
+			.params(sequence, change.name(), sub.subscriptionId())
 			.query(Boolean.class)
 			.optional()
 			.orElse(false));
@@ -313,7 +346,7 @@ class EntitlementsIntegrationTests {
 		List<CustomerRevocationCompleted> reports = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
 			for (ConsumerRecord<String, byte[]> record : TopicContents
-				.read(SharedInfrastructure.kafka().bootstrapServers(), "customer.revocations")) {
+				.read(SharedInfrastructure.kafka().bootstrapServers(), Topic.CUSTOMER_REVOCATIONS.topicName())) {
 				if (customer.toString().equals(record.key())) {
 					reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(), record.value()));
 				}

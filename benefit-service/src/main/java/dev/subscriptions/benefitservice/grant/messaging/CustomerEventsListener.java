@@ -17,7 +17,7 @@ import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
-import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.schemas.RevocationReport;
 import dev.subscriptions.schemas.Topic;
 
 /**
@@ -25,7 +25,7 @@ import dev.subscriptions.schemas.Topic;
  * the revocation report commit in one transaction.
  */
 @Component
-@KafkaListener(topics = "customer.events", groupId = SubscriptionEventsListener.GROUP)
+@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = SubscriptionEventsListener.GROUP)
 class CustomerEventsListener {
 
 	/** How benefit-service names itself in its revocation reports. */
@@ -56,7 +56,7 @@ class CustomerEventsListener {
 		}
 		int revoked = this.grants.revokeAllOfDeletedCustomer(IncomingEvents.customerId(deleted));
 		this.outbox.append(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
-				report(deleted, revoked));
+				RevocationReport.completed(deleted, SERVICE, revoked, this.clock.instant()));
 	}
 
 	/** benefit-service keeps no list of customers: a grant is made for a subscription, whoever its customer is. */
@@ -67,20 +67,6 @@ class CustomerEventsListener {
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		log.debug("Skipping {} on {}", value.getClass().getName(), topic);
-	}
-
-	private CustomerRevocationCompleted report(CustomerDeleted deleted, int revoked) {
-		java.time.Instant now = this.clock.instant();
-		return CustomerRevocationCompleted.newBuilder()
-			.setEventId(java.util.UUID.randomUUID().toString())
-			.setOccurredAt(now)
-			.setOrganizationId(deleted.getOrganizationId())
-			.setCustomerId(deleted.getCustomerId())
-			.setService(SERVICE)
-			.setRevokedCount(revoked)
-			.setCompletedAt(now)
-			.setCustomerEventId(deleted.getEventId())
-			.build();
 	}
 
 }

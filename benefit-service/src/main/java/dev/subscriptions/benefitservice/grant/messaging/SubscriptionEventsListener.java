@@ -21,6 +21,7 @@ import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.events.subscription.SubscriptionResumed;
 import dev.subscriptions.events.subscription.SubscriptionUncanceled;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * Grants follow {@code subscription.events}: each record is mapped to the {@link SubscriptionChanged} it stands for
@@ -28,7 +29,7 @@ import dev.subscriptions.events.subscription.SubscriptionUncanceled;
  * ignored.
  */
 @Component
-@KafkaListener(topics = "subscription.events", groupId = SubscriptionEventsListener.GROUP)
+@KafkaListener(topics = Topic.Names.SUBSCRIPTION_EVENTS, groupId = SubscriptionEventsListener.GROUP)
 class SubscriptionEventsListener {
 
 	static final String GROUP = "benefit-service";
