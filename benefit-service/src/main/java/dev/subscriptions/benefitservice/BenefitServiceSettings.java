@@ -19,7 +19,7 @@ public record BenefitServiceSettings(@DefaultValue Topic topic, @DefaultValue Pa
 	/**
 	 * @param partitions partitions of the topics benefit-service creates (its revocation reports, its dead letters)
 	 */
-	public record Topic(@DefaultValue("6") int partitions) {
+	public record Topic(@DefaultValue("6") Integer partitions) {
 	}
 
 	/**
