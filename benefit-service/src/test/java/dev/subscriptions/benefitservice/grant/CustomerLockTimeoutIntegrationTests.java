@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.CannotAcquireLockException;
@@ -94,13 +95,14 @@ class CustomerLockTimeoutIntegrationTests {
 	}
 
 	@Test
-	void endsAHolderOfTheCustomersLockIdleInTransactionAndThenHandlesTheCustomersWaitingEvent() {
+	void endsAHolderOfTheCustomersLockIdleInTransactionAndThenHandlesTheCustomersWaitingEvent(TestReporter reporter) {
 		UUID heldSubscription = UUID.randomUUID();
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
 				() -> this.grants.apply(created(heldSubscription)));
 		SubscriptionFixture waiting = SubscriptionFixture.of(this.organization, this.customer, this.product);
 
 		this.topics.write(Topic.SUBSCRIPTION_EVENTS, waiting.subscriptionId(), waiting.created().build());
+		Instant sent = Instant.now();
 
 		Set<Instant> lockWaits = new HashSet<>();
 		await().atMost(Duration.ofSeconds(4)).until(() -> {
@@ -111,6 +113,9 @@ class CustomerLockTimeoutIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(holder::sessionEnded);
 		assertThat(catchThrowable(holder::commit)).isNotNull();
 		await().atMost(Duration.ofSeconds(30)).until(() -> activeGrants(waiting.subscriptionId()) == 3);
+		reporter.publishEntry("waiting event handled after (ms)",
+				String.valueOf(Duration.between(sent, Instant.now()).toMillis()));
+		reporter.publishEntry("lock waits that timed out and were retried meanwhile", String.valueOf(lockWaits.size()));
 		assertThat(activeGrants(heldSubscription)).isZero();
 		assertThat(deadLetterKeys()).doesNotContain(waiting.subscriptionId().toString());
 	}
