@@ -41,6 +41,8 @@ import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.consumer.InFlightRecordInterceptor;
 import dev.subscriptions.eventing.consumer.InFlightRecords;
 import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
+import dev.subscriptions.eventing.consumer.ListenerCoverage;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.inbox.InboxRetention;
 import dev.subscriptions.eventing.migration.EventingMigrations;
@@ -194,6 +196,16 @@ public class EventingAutoConfiguration {
 	@Bean
 	InFlightRecordsHealthIndicator kafkaListenersHealthIndicator(InFlightRecords inFlightRecords) {
 		return new InFlightRecordsHealthIndicator(inFlightRecords);
+	}
+
+	@Bean
+	UnhandledRecords unhandledRecords(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new UnhandledRecords(meterRegistry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	ListenerCoverage listenerCoverage() {
+		return new ListenerCoverage();
 	}
 
 	/** The relay's settings from {@code eventing.relay.*}. */

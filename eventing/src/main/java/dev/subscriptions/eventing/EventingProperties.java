@@ -49,8 +49,14 @@ public class EventingProperties {
 	/** The Confluent-API schema registry. */
 	public static class SchemaRegistry {
 
-		/** Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}. */
-		private String url = "http://localhost:8080/apis/ccompat/v7";
+		/** The registry of a local run: Apicurio Registry's Confluent-compatible API on port 8080. */
+		public static final String DEFAULT_URL = "http://localhost:8080/apis/ccompat/v7";
+
+		/**
+		 * Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}; the
+		 * {@code SCHEMA_REGISTRY_URL} environment variable where it is not set ({@link EventingDefaults}).
+		 */
+		private String url = DEFAULT_URL;
 
 		/** Register the published schemas at start-up; off for registries managed by a pipeline. */
 		private boolean autoRegister = true;

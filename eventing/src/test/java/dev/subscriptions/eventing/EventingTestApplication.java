@@ -1,28 +1,36 @@
 package dev.subscriptions.eventing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
+import dev.subscriptions.schemas.Topic;
 
 /**
  * A minimal service that publishes through the outbox and consumes one topic, to test the module as a service uses it.
@@ -33,6 +41,9 @@ public class EventingTestApplication {
 	public static final String CONSUMED_TOPIC = "eventing-test.customers";
 
 	public static final String PUBLISHED_TOPIC = "eventing-test.outbox";
+
+	/** The group of {@link CustomerEvents}. */
+	public static final String TYPED_GROUP = "eventing-tests-typed";
 
 	/** Consumed too, for tests that replay its whole dead-letter topic without the other tests' dead letters. */
 	public static final String REPLAYED_TOPIC = "eventing-test.replayed";
@@ -65,6 +76,11 @@ public class EventingTestApplication {
 	@Bean
 	NewTopic replayedDeadLetterTopic() {
 		return TopicBuilder.name(REPLAYED_TOPIC + ".DLT").partitions(3).build();
+	}
+
+	@Bean
+	NewTopic customerEvents() {
+		return TopicBuilder.name(Topic.Names.CUSTOMER_EVENTS).partitions(1).build();
 	}
 
 	@Bean
@@ -124,6 +140,45 @@ public class EventingTestApplication {
 		public int attempts(String customerId) {
 			AtomicInteger count = this.attempts.get(customerId);
 			return (count != null) ? count.get() : 0;
+		}
+
+	}
+
+	/**
+	 * A listener as the services write them: one handler per event type of a {@link Topic}, and a default handler for
+	 * the rest. Consumed with eventing's consumer defaults only: the handlers are matched by the decoded record's
+	 * generated class.
+	 */
+	@Component
+	@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = TYPED_GROUP)
+	public static class CustomerEvents {
+
+		private final UnhandledRecords unhandled;
+
+		private final List<SpecificRecord> handled = new CopyOnWriteArrayList<>();
+
+		CustomerEvents(UnhandledRecords unhandled) {
+			this.unhandled = unhandled;
+		}
+
+		@KafkaHandler
+		public void on(CustomerCreated created) {
+			this.handled.add(created);
+		}
+
+		@KafkaHandler
+		public void on(CustomerDeleted deleted) {
+			this.handled.add(deleted);
+		}
+
+		@KafkaHandler(isDefault = true)
+		public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+			this.unhandled.skip(TYPED_GROUP, topic, value);
+		}
+
+		/** The events handled so far, in order. */
+		public List<SpecificRecord> handled() {
+			return List.copyOf(this.handled);
 		}
 
 	}

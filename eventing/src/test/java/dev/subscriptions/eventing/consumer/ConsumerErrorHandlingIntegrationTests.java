@@ -105,7 +105,7 @@ class ConsumerErrorHandlingIntegrationTests {
 
 	@DynamicPropertySource
 	static void consumeThroughTheProxy(DynamicPropertyRegistry properties) {
-		properties.add("test.consumer-registry-url", registry::url);
+		properties.add("spring.kafka.consumer.properties.schema.registry.url", registry::url);
 	}
 
 	@AfterEach

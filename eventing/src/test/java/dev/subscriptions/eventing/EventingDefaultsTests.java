@@ -1,0 +1,89 @@
+package dev.subscriptions.eventing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+
+import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
+
+/**
+ * The consumer settings a service gets from eventing, and those it keeps.
+ */
+class EventingDefaultsTests {
+
+	@Test
+	void suppliesTheAvroConsumerOfAServiceThatSetsOnlyItsGroup() {
+		Map<String, Object> consumer = consumerProperties(Map.of("spring.kafka.consumer.group-id", "some-service",
+				"eventing.schema-registry.url", "http://registry:8080/apis/ccompat/v7"));
+
+		assertThat(consumer).containsEntry("group.id", "some-service")
+			.containsEntry("auto.offset.reset", "earliest")
+			.containsEntry("key.deserializer", StringDeserializer.class)
+			.containsEntry("value.deserializer", ErrorHandlingDeserializer.class)
+			.containsEntry("spring.deserializer.value.delegate.class", ConfluentAvroDeserializer.class.getName())
+			.containsEntry("schema.registry.url", "http://registry:8080/apis/ccompat/v7")
+			.containsEntry("specific.avro.reader", "true")
+			.containsEntry("basic.auth.user.info", "")
+			.containsEntry("bearer.auth.token", "");
+	}
+
+	@Test
+	void passesTheRegistryCredentialsAndTimeoutsOnToTheConsumer() {
+		Map<String, Object> consumer = consumerProperties(Map.of("eventing.schema-registry.user-info", "user:secret",
+				"eventing.schema-registry.connect-timeout", "3s", "eventing.schema-registry.read-timeout", "7s"));
+
+		assertThat(consumer).containsEntry("basic.auth.user.info", "user:secret")
+			.containsEntry("http.connect.timeout.ms", "3s")
+			.containsEntry("http.read.timeout.ms", "7s");
+	}
+
+	@Test
+	void keepsWhatAServiceSetsItselfKeyByKey() {
+		Map<String, Object> consumer = consumerProperties(Map.of("spring.kafka.consumer.auto-offset-reset", "latest",
+				"spring.kafka.consumer.value-deserializer", StringDeserializer.class.getName(),
+				"spring.kafka.consumer.properties.schema.registry.url", "http://own-registry",
+				"spring.kafka.consumer.properties[specific.avro.reader]", "false"));
+
+		assertThat(consumer).containsEntry("auto.offset.reset", "latest")
+			.containsEntry("value.deserializer", StringDeserializer.class)
+			.containsEntry("schema.registry.url", "http://own-registry")
+			.containsEntry("specific.avro.reader", "false")
+			.containsEntry("spring.deserializer.value.delegate.class", ConfluentAvroDeserializer.class.getName());
+	}
+
+	@Test
+	void defaultsTheRegistryToTheLocalOneWhereNeitherTheServiceNorTheEnvironmentNamesOne() {
+		StandardEnvironment environment = environment(Map.of());
+
+		assertThat(environment.getProperty("eventing.schema-registry.url"))
+			.isEqualTo(System.getenv().getOrDefault("SCHEMA_REGISTRY_URL", EventingProperties.SchemaRegistry.DEFAULT_URL));
+		assertThat(environment.getProperty("eventing.schema-registry.auto-register", Boolean.class)).isTrue();
+	}
+
+	private static Map<String, Object> consumerProperties(Map<String, Object> serviceSettings) {
+		return Binder.get(environment(serviceSettings))
+			.bind("spring.kafka", Bindable.of(KafkaProperties.class))
+			.get()
+			.buildConsumerProperties();
+	}
+
+	/** An environment as Spring Boot prepares it: the service's settings, then eventing's defaults. */
+	private static StandardEnvironment environment(Map<String, Object> serviceSettings) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addLast(new MapPropertySource("application.yml", serviceSettings));
+		new EventingDefaults().postProcessEnvironment(environment, new SpringApplication());
+		return environment;
+	}
+
+}
