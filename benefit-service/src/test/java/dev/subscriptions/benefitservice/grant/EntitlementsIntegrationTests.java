@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +31,10 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.TopicWriter;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.events.subscription.SubscriptionPaused;
@@ -59,6 +63,9 @@ class EntitlementsIntegrationTests {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private final TopicWriter topics = new TopicWriter();
 
@@ -238,6 +245,48 @@ class EntitlementsIntegrationTests {
 	}
 
 	@Test
+	void namesTheFieldOfEveryBadRequest() {
+		assertThat(errors(HttpMethod.GET, "/grants?customerId=" + UUID.randomUUID() + "&state=zombie", null))
+			.containsExactly(Map.of("field", "state", "message",
+					"Unknown grant state zombie; one of [active, suspended, revoked]"));
+		assertThat(errors(HttpMethod.GET, "/grants", null)).extracting(error -> error.get("field"))
+			.containsExactly("customerId", "subscriptionId");
+		assertThat(errors(HttpMethod.POST, "/benefits",
+				"{\"organizationId\": \"" + this.organization + "\", \"type\": \"gold\", \"key\": \"k\"}"))
+			.singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "type")
+				.containsEntry("message", "Unknown benefit type gold; one of [custom, feature_flag, license_key, "
+						+ "downloadables, discord]"));
+		assertThat(errors(HttpMethod.GET, "/customers/not-a-uuid/entitlements", null))
+			.extracting(error -> error.get("field"))
+			.containsExactly("customerId");
+	}
+
+	@Test
+	void bindsBenefitTypeAndGrantStateInAnyCase() {
+		assertThat(createBenefit("upper", "FEATURE_FLAG").getResponseBody()).containsEntry("type", "feature_flag");
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
+
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=Active")).hasSize(3);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=REVOKED")).isEmpty();
+	}
+
+	@Test
+	void skipsAndCountsARecordOfATypeItHasNoHandlerFor() {
+		String key = UUID.randomUUID().toString();
+		double before = unhandledCount();
+
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, CustomerFixture.random().deleted().build());
+		awaitEntitlementKeys(markerBehind(key).customerId(), this.benefitKeys);
+
+		assertThat(unhandledCount()).isEqualTo(before + 1);
+		assertThat(TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS))
+			.noneMatch(record -> key.equals(record.key()));
+	}
+
+	@Test
 	void answersBadInputWithBadRequestProblems() {
 		assertThat(status(HttpMethod.GET, "/customers/not-a-uuid/entitlements", null)).isEqualTo(400);
 		assertThat(status(HttpMethod.GET, "/grants", null)).isEqualTo(400);
@@ -397,6 +446,21 @@ class EntitlementsIntegrationTests {
 		RestTestClient.RequestHeadersSpec<?> ready = (body != null)
 				? request.contentType(MediaType.APPLICATION_JSON).body(body) : request;
 		return ready.exchange().returnResult(JSON);
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> errors(HttpMethod method, String path, String body) {
+		EntityExchangeResult<Map<String, Object>> problem = problem(method, path, body);
+		assertThat(problem.getStatus().value()).isEqualTo(400);
+		return (List<Map<String, Object>>) problem.getResponseBody().get("errors");
+	}
+
+	private double unhandledCount() {
+		Counter counter = this.meters.find(UnhandledRecords.METER)
+			.tags("group", "benefit-service", "topic", Topic.SUBSCRIPTION_EVENTS.topicName(), "type",
+					CustomerDeleted.getClassSchema().getFullName())
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private static String id(EntityExchangeResult<Map<String, Object>> response) {

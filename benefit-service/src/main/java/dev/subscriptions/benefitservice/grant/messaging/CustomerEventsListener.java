@@ -2,9 +2,6 @@ package dev.subscriptions.benefitservice.grant.messaging;
 
 import java.time.Clock;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -13,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.events.customer.CustomerCreated;
@@ -31,8 +29,6 @@ class CustomerEventsListener {
 	/** How benefit-service names itself in its revocation reports. */
 	static final String SERVICE = "benefit";
 
-	private static final Logger log = LoggerFactory.getLogger(CustomerEventsListener.class);
-
 	private final Inbox inbox;
 
 	private final Outbox outbox;
@@ -41,11 +37,15 @@ class CustomerEventsListener {
 
 	private final Clock clock;
 
-	CustomerEventsListener(Inbox inbox, Outbox outbox, GrantManagement grants, Clock clock) {
+	private final UnhandledRecords unhandled;
+
+	CustomerEventsListener(Inbox inbox, Outbox outbox, GrantManagement grants, Clock clock,
+			UnhandledRecords unhandled) {
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.grants = grants;
 		this.clock = clock;
+		this.unhandled = unhandled;
 	}
 
 	@KafkaHandler
@@ -64,9 +64,10 @@ class CustomerEventsListener {
 	public void on(CustomerCreated created) {
 	}
 
+	/** A record of a type this listener does not know (a newer publisher's): counted and skipped. */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		log.debug("Skipping {} on {}", value.getClass().getName(), topic);
+		this.unhandled.skip(SubscriptionEventsListener.GROUP, topic, value);
 	}
 
 }

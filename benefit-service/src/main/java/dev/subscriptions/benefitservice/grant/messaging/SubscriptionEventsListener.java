@@ -1,8 +1,5 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -12,6 +9,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
 import dev.subscriptions.benefitservice.grant.SubscriptionChanged;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.subscription.SubscriptionActivated;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
@@ -34,15 +32,16 @@ class SubscriptionEventsListener {
 
 	static final String GROUP = "benefit-service";
 
-	private static final Logger log = LoggerFactory.getLogger(SubscriptionEventsListener.class);
-
 	private final Inbox inbox;
 
 	private final GrantManagement grants;
 
-	SubscriptionEventsListener(Inbox inbox, GrantManagement grants) {
+	private final UnhandledRecords unhandled;
+
+	SubscriptionEventsListener(Inbox inbox, GrantManagement grants, UnhandledRecords unhandled) {
 		this.inbox = inbox;
 		this.grants = grants;
+		this.unhandled = unhandled;
 	}
 
 	@KafkaHandler
@@ -93,9 +92,10 @@ class SubscriptionEventsListener {
 		apply(ended.getEventId(), IncomingEvents.changed(ended));
 	}
 
+	/** A record of a type this listener does not know (a newer publisher's): counted and skipped. */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		log.debug("Skipping {} on {}", value.getClass().getName(), topic);
+		this.unhandled.skip(GROUP, topic, value);
 	}
 
 	private void apply(String eventId, SubscriptionChanged changed) {

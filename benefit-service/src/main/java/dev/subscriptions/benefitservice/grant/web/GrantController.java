@@ -58,7 +58,7 @@ class GrantController {
 			@RequestParam(required = false) @Nullable UUID subscriptionId,
 			@RequestParam(required = false) @Nullable GrantState state) {
 		if (customerId == null && subscriptionId == null) {
-			throw new IllegalArgumentException("customerId or subscriptionId is required");
+			throw new GrantFilterMissing();
 		}
 		return this.grants.find(customerId, subscriptionId, state).stream().map(GrantView::of).toList();
 	}
