@@ -17,7 +17,8 @@ public record BenefitServiceSettings(@DefaultValue Topic topic, @DefaultValue Pa
 		@DefaultValue CustomerLock customerLock) {
 
 	/**
-	 * @param partitions partitions of the topics benefit-service creates (its revocation reports, its dead letters)
+	 * @param partitions partitions of the topics benefit-service creates (its revocation reports, its dead letters);
+	 * boxed because an unset variable binds as no value, which leaves the default (a primitive refuses it)
 	 */
 	public record Topic(@DefaultValue("6") Integer partitions) {
 	}
