@@ -7,6 +7,7 @@ import java.lang.annotation.Target;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -18,11 +19,13 @@ import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
  * One application context for the service's integration tests, against the shared Kafka broker, PostgreSQL and
- * schema registry.
+ * schema registry, with a {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
+ * server.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
 @Import({ EmbeddedInfrastructure.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
 public @interface BenefitServiceIntegrationTest {
 

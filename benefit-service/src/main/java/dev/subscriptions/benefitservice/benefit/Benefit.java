@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.annotation.Version;
@@ -25,7 +27,7 @@ public class Benefit {
 
 	private final String key;
 
-	private String description;
+	private @Nullable String description;
 
 	private String properties;
 
@@ -33,14 +35,15 @@ public class Benefit {
 
 	private Instant modifiedAt;
 
-	private Instant deletedAt;
+	private @Nullable Instant deletedAt;
 
 	@Version
-	private Long version;
+	private @Nullable Long version;
 
 	@PersistenceCreator
-	Benefit(UUID id, UUID organizationId, BenefitType type, String key, String description, String properties,
-			Instant createdAt, Instant modifiedAt, Instant deletedAt, Long version) {
+	Benefit(UUID id, UUID organizationId, BenefitType type, String key, @Nullable String description,
+			String properties, Instant createdAt, Instant modifiedAt, @Nullable Instant deletedAt,
+			@Nullable Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.type = type;
@@ -54,15 +57,15 @@ public class Benefit {
 	}
 
 	/** A new benefit; {@code properties} is a JSON object. */
-	public static Benefit create(UUID organizationId, BenefitType type, String key, String description,
-			String properties, Clock clock) {
+	public static Benefit create(UUID organizationId, BenefitType type, String key, @Nullable String description,
+			@Nullable String properties, Clock clock) {
 		Instant now = clock.instant();
 		return new Benefit(UUID.randomUUID(), organizationId, type, key.trim(), description,
 				(properties != null) ? properties : "{}", now, now, null, null);
 	}
 
 	/** Changes what is given (null = leave as is). */
-	public void describe(String description, String properties, Clock clock) {
+	public void describe(@Nullable String description, @Nullable String properties, Clock clock) {
 		if (isDeleted()) {
 			throw new BenefitNotFound(this.id);
 		}
@@ -108,7 +111,7 @@ public class Benefit {
 		return this.key;
 	}
 
-	public String getDescription() {
+	public @Nullable String getDescription() {
 		return this.description;
 	}
 
@@ -124,7 +127,7 @@ public class Benefit {
 		return this.modifiedAt;
 	}
 
-	public Instant getDeletedAt() {
+	public @Nullable Instant getDeletedAt() {
 		return this.deletedAt;
 	}
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -40,7 +42,8 @@ public class BenefitManagement {
 	}
 
 	@Transactional
-	public Benefit create(UUID organizationId, BenefitType type, String key, String description, String properties) {
+	public Benefit create(UUID organizationId, BenefitType type, String key, @Nullable String description,
+			@Nullable String properties) {
 		return this.benefits.save(Benefit.create(organizationId, type, key, description, properties, this.clock));
 	}
 
@@ -55,7 +58,7 @@ public class BenefitManagement {
 	}
 
 	@Transactional
-	public Benefit update(UUID id, String description, String properties) {
+	public Benefit update(UUID id, @Nullable String description, @Nullable String properties) {
 		Benefit benefit = this.benefits.findByIdForUpdate(id).orElseThrow(() -> new BenefitNotFound(id));
 		benefit.describe(description, properties, this.clock);
 		return this.benefits.save(benefit);

@@ -3,7 +3,9 @@ package dev.subscriptions.benefitservice.benefit;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What kind of thing a benefit gives. */
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+/** What kind of thing a benefit gives; a request value binds through {@link #of(String)}, in any case. */
 public enum BenefitType {
 
 	CUSTOM, FEATURE_FLAG, LICENSE_KEY, DOWNLOADABLES, DISCORD;
@@ -12,6 +14,7 @@ public enum BenefitType {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
+	@JsonCreator
 	public static BenefitType of(String value) {
 		return Arrays.stream(values())
 			.filter(type -> type.name().equalsIgnoreCase(value))

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.annotation.Version;
@@ -29,18 +31,20 @@ public class BenefitGrant {
 
 	private final Instant grantedAt;
 
-	private Instant suspendedAt;
+	private @Nullable Instant suspendedAt;
 
-	private Instant revokedAt;
+	private @Nullable Instant revokedAt;
 
-	private String revocationReason;
+	/** The {@link RevocationReason#value()} as stored. */
+	private @Nullable String revocationReason;
 
 	@Version
-	private Long version;
+	private @Nullable Long version;
 
 	@PersistenceCreator
 	BenefitGrant(UUID id, UUID organizationId, UUID customerId, UUID subscriptionId, UUID benefitId, Instant grantedAt,
-			Instant suspendedAt, Instant revokedAt, String revocationReason, Long version) {
+			@Nullable Instant suspendedAt, @Nullable Instant revokedAt, @Nullable String revocationReason,
+			@Nullable Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.customerId = customerId;
@@ -79,12 +83,12 @@ public class BenefitGrant {
 	}
 
 	/** Ends the grant for good. @return whether this call revoked it */
-	public boolean revoke(String reason, Clock clock) {
+	public boolean revoke(RevocationReason reason, Clock clock) {
 		if (isRevoked()) {
 			return false;
 		}
 		this.revokedAt = clock.instant();
-		this.revocationReason = reason;
+		this.revocationReason = reason.value();
 		return true;
 	}
 
@@ -96,9 +100,8 @@ public class BenefitGrant {
 		return this.suspendedAt != null;
 	}
 
-	/** active, suspended or revoked. */
-	public String state() {
-		return isRevoked() ? "revoked" : (isSuspended() ? "suspended" : "active");
+	public GrantState state() {
+		return isRevoked() ? GrantState.REVOKED : (isSuspended() ? GrantState.SUSPENDED : GrantState.ACTIVE);
 	}
 
 	public UUID getId() {
@@ -125,16 +128,16 @@ public class BenefitGrant {
 		return this.grantedAt;
 	}
 
-	public Instant getSuspendedAt() {
+	public @Nullable Instant getSuspendedAt() {
 		return this.suspendedAt;
 	}
 
-	public Instant getRevokedAt() {
+	public @Nullable Instant getRevokedAt() {
 		return this.revokedAt;
 	}
 
-	public String getRevocationReason() {
-		return this.revocationReason;
+	public @Nullable RevocationReason getRevocationReason() {
+		return (this.revocationReason != null) ? RevocationReason.of(this.revocationReason) : null;
 	}
 
 }

@@ -7,28 +7,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.benefitservice.BenefitServiceSettings;
 import dev.subscriptions.benefitservice.benefit.Benefit;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
+import dev.subscriptions.benefitservice.benefit.BenefitType;
 
 /**
  * Grants follow subscriptions and customers. Runs in the caller's transaction (the handling of one event).
  */
 @Service
 public class GrantManagement {
-
-	/** The revocation reason when the customer was deleted. */
-	public static final String CUSTOMER_DELETED = "customer_deleted";
 
 	private static final int CUSTOMER_LOCK_SPACE = 0x63757374;
 
@@ -50,65 +49,66 @@ public class GrantManagement {
 	private final Duration customerLockTimeout;
 
 	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, Clock clock,
-			@Value("${benefit-service.past-due.grace:P7D}") Duration pastDueGrace,
-			@Value("${benefit-service.customer-lock.timeout:10s}") Duration customerLockTimeout) {
+			BenefitServiceSettings settings) {
 		this.grants = grants;
 		this.benefits = benefits;
 		this.jdbc = jdbc;
 		this.clock = clock;
-		this.pastDueGrace = pastDueGrace;
-		this.customerLockTimeout = customerLockTimeout;
+		this.pastDueGrace = settings.pastDue().grace();
+		this.customerLockTimeout = settings.customerLock().timeout();
 	}
 
 	/**
-	 * Applies a subscription event: unless it is older than the last one applied for the subscription, or the
-	 * customer is deleted, the subscription's grants are brought to {@code access}. A subscription past due for longer
-	 * than the grace period gets no more than suspended grants, whatever else happens to it meanwhile.
+	 * Applies a subscription's change: unless it is older than the last one applied for the subscription, or the
+	 * customer is deleted, the subscription's grants are brought to the {@link SubscriptionChange#access() access} it
+	 * calls for. A subscription past due for longer than the grace period gets no more than suspended grants, whatever
+	 * else happens to it meanwhile.
 	 * <p>
 	 * The customer is locked first (see {@link #lockCustomer}), so that a deletion handled at the same time on
 	 * another consumer thread either sees the grants made here or is seen here as a tombstone.
-	 * @param revocationReason why grants end when {@code access} is {@link Access#REVOKED}
-	 * @return whether the event was applied
+	 * @return whether the change was applied
 	 */
 	@Transactional
-	public boolean apply(SubscriptionFacts facts, String eventType, Access access, String revocationReason) {
-		lockCustomer(facts.customerId());
+	public boolean apply(SubscriptionChanged changed) {
+		SubscriptionChange change = changed.change();
+		lockCustomer(changed.customerId());
 		List<Optional<Instant>> applied = this.jdbc.sql("""
 				insert into subscription_state
 				       (subscription_id, customer_id, last_sequence, last_event, updated_at, past_due_since)
-				values (:subscription, :customer, :sequence, :event, now(),
-				        case when :event = 'SubscriptionPastDue' then cast(:occurredAt as timestamptz) end)
+				values (:subscription, :customer, :sequence, :change, now(),
+				        case when :pastDue = 'STARTS' then cast(:occurredAt as timestamptz) end)
 				on conflict (subscription_id) do update
 				   set last_sequence = excluded.last_sequence, last_event = excluded.last_event, updated_at = now(),
-				       past_due_since = case
-				           when excluded.last_event = 'SubscriptionPastDue'
-				               then coalesce(subscription_state.past_due_since, excluded.past_due_since)
-				           when excluded.last_event in ('SubscriptionActivated', 'SubscriptionCreated') then null
+				       past_due_since = case :pastDue
+				           when 'STARTS' then coalesce(subscription_state.past_due_since, excluded.past_due_since)
+				           when 'ENDS' then null
 				           else subscription_state.past_due_since end
 				 where subscription_state.last_sequence < excluded.last_sequence
 				returning past_due_since""")
-			.param("subscription", facts.subscriptionId())
-			.param("customer", facts.customerId())
-			.param("sequence", facts.sequence())
-			.param("event", eventType)
-			.param("occurredAt", Timestamp.from(facts.occurredAt()))
+			.param("subscription", changed.subscriptionId())
+			.param("customer", changed.customerId())
+			.param("sequence", changed.sequence())
+			.param("change", change.name())
+			.param("pastDue", change.pastDue().name())
+			.param("occurredAt", Timestamp.from(changed.occurredAt()))
 			.query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
 			.list();
 		if (applied.isEmpty()) {
 			return false;
 		}
-		if (isDeleted(facts.customerId())) {
-			revokeAllOfSubscription(facts.subscriptionId(), CUSTOMER_DELETED);
+		if (isDeleted(changed.customerId())) {
+			revokeAllOfSubscription(changed.subscriptionId(), RevocationReason.CUSTOMER_DELETED);
 			return true;
 		}
+		Access access = change.access();
 		Optional<Instant> pastDueSince = applied.get(0);
 		if (access == Access.GRANTED && pastDueSince.isPresent() && graceExpired(pastDueSince.get())) {
 			access = Access.SUSPENDED;
 		}
 		switch (access) {
-			case GRANTED -> ensureGrants(facts, false);
-			case SUSPENDED -> ensureGrants(facts, true);
-			case REVOKED -> revokeAllOfSubscription(facts.subscriptionId(), revocationReason);
+			case GRANTED -> ensureGrants(changed, false);
+			case SUSPENDED -> ensureGrants(changed, true);
+			case REVOKED -> revokeAllOfSubscription(changed.subscriptionId(), change.revocationReason());
 			case UNCHANGED -> {
 			}
 		}
@@ -127,12 +127,12 @@ public class GrantManagement {
 			.param(customerId)
 			.update();
 		for (BenefitGrant grant : this.grants.findLiveByCustomerIdForUpdate(customerId)) {
-			if (grant.revoke(CUSTOMER_DELETED, this.clock)) {
+			if (grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock)) {
 				this.grants.save(grant);
 			}
 		}
 		return this.jdbc.sql("select count(*) from benefit_grant where customer_id = ? and revocation_reason = ?")
-			.params(customerId, CUSTOMER_DELETED)
+			.params(customerId, RevocationReason.CUSTOMER_DELETED.value())
 			.query(Integer.class)
 			.single();
 	}
@@ -181,7 +181,7 @@ public class GrantManagement {
 	@EventListener
 	void on(BenefitManagement.BenefitDeleted deleted) {
 		for (BenefitGrant grant : this.grants.findLiveByBenefitIdForUpdate(deleted.benefitId())) {
-			if (grant.revoke("benefit_deleted", this.clock)) {
+			if (grant.revoke(RevocationReason.BENEFIT_DELETED, this.clock)) {
 				this.grants.save(grant);
 			}
 		}
@@ -197,18 +197,19 @@ public class GrantManagement {
 				order by b.key, g.granted_at""")
 			.param(customerId)
 			.query((rs, row) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-					rs.getString(3), rs.getString(4).toLowerCase(Locale.ROOT), rs.getObject(5, UUID.class),
+					rs.getString(3), BenefitType.valueOf(rs.getString(4)).value(), rs.getObject(5, UUID.class),
 					rs.getTimestamp(6).toInstant()))
 			.list();
 	}
 
 	@Transactional(readOnly = true)
-	public List<BenefitGrant> find(UUID customerId, UUID subscriptionId, String state) {
-		return this.grants.find(customerId, subscriptionId, (state != null) ? state.toLowerCase(Locale.ROOT) : null);
+	public List<BenefitGrant> find(@Nullable UUID customerId, @Nullable UUID subscriptionId,
+			@Nullable GrantState state) {
+		return this.grants.find(customerId, subscriptionId, (state != null) ? state.value() : null);
 	}
 
 	/** Every benefit of the product granted to the subscription, suspended or not; the grants it has are reused. */
-	private void ensureGrants(SubscriptionFacts facts, boolean suspended) {
+	private void ensureGrants(SubscriptionChanged facts, boolean suspended) {
 		Map<UUID, BenefitGrant> live = new HashMap<>();
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(facts.subscriptionId())) {
 			live.put(grant.getBenefitId(), grant);
@@ -232,7 +233,7 @@ public class GrantManagement {
 		this.grants.saveAll(changed);
 	}
 
-	private void revokeAllOfSubscription(UUID subscriptionId, String reason) {
+	private void revokeAllOfSubscription(UUID subscriptionId, RevocationReason reason) {
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(subscriptionId)) {
 			if (grant.revoke(reason, this.clock)) {
 				this.grants.save(grant);
@@ -270,11 +271,6 @@ public class GrantManagement {
 			.param(customerId)
 			.query(Integer.class)
 			.single() > 0;
-	}
-
-	/** What every subscription event says about its subscription. */
-	public record SubscriptionFacts(UUID organizationId, UUID customerId, UUID subscriptionId, UUID productId,
-			long sequence, Instant occurredAt) {
 	}
 
 	/** A subscription and its customer. */

@@ -3,6 +3,8 @@ package dev.subscriptions.benefitservice.grant;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
@@ -20,7 +22,7 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 	@Query("select * from benefit_grant where benefit_id = :benefitId and revoked_at is null for update")
 	List<BenefitGrant> findLiveByBenefitIdForUpdate(UUID benefitId);
 
-	/** Grants of a customer and/or subscription, in a state ({@code active}, {@code suspended}, {@code revoked}) or any. */
+	/** Grants of a customer and/or subscription, in a state (a {@link GrantState#value()}) or any. */
 	@Query("""
 			select * from benefit_grant
 			where (cast(:customerId as uuid) is null or customer_id = cast(:customerId as uuid))
@@ -31,6 +33,6 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 			       or (:state = 'active' and revoked_at is null and suspended_at is null))
 			order by granted_at, id
 			limit 1000""")
-	List<BenefitGrant> find(UUID customerId, UUID subscriptionId, String state);
+	List<BenefitGrant> find(@Nullable UUID customerId, @Nullable UUID subscriptionId, @Nullable String state);
 
 }

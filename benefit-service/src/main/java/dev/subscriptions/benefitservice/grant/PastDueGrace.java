@@ -5,17 +5,20 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+
+import dev.subscriptions.benefitservice.BenefitServiceSettings;
 
 /**
  * Ends the grace period of past-due subscriptions: once a subscription has been past due for longer than
- * {@code benefit-service.past-due.grace}, its grants are suspended until a payment (SubscriptionActivated) restores
- * them. Safe on many instances: each subscription is re-checked and suspended under its customer's lock, and
- * suspending is idempotent.
+ * {@code benefit-service.past-due.grace}, its grants are suspended until a payment ({@link SubscriptionChange#ACTIVATED})
+ * restores them. Runs every {@code benefit-service.past-due.check-interval}. Safe on many instances: each subscription
+ * is re-checked and suspended under its customer's lock, and suspending is idempotent.
  */
 @Component
-class PastDueGrace {
+class PastDueGrace implements SchedulingConfigurer {
 
 	private static final Logger log = LoggerFactory.getLogger(PastDueGrace.class);
 
@@ -23,11 +26,19 @@ class PastDueGrace {
 
 	private final GrantManagement grants;
 
-	PastDueGrace(GrantManagement grants) {
+	private final BenefitServiceSettings settings;
+
+	PastDueGrace(GrantManagement grants, BenefitServiceSettings settings) {
 		this.grants = grants;
+		this.settings = settings;
 	}
 
-	@Scheduled(fixedDelayString = "${benefit-service.past-due.check-interval:PT1M}")
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar registrar) {
+		registrar.addFixedDelayTask(this::suspendGrantsOfSubscriptionsPastDueBeyondGrace,
+				this.settings.pastDue().checkInterval());
+	}
+
 	void suspendGrantsOfSubscriptionsPastDueBeyondGrace() {
 		List<GrantManagement.SubscriptionRef> due;
 		do {

@@ -24,45 +24,45 @@ class BenefitGrantTests {
 	void suspendsAndRestoresIdempotently() {
 		assertThat(this.grant.suspend(this.clock)).isTrue();
 		assertThat(this.grant.suspend(this.clock)).isFalse();
-		assertThat(this.grant.state()).isEqualTo("suspended");
+		assertThat(this.grant.state()).isEqualTo(GrantState.SUSPENDED);
 
 		assertThat(this.grant.restore()).isTrue();
 		assertThat(this.grant.restore()).isFalse();
-		assertThat(this.grant.state()).isEqualTo("active");
+		assertThat(this.grant.state()).isEqualTo(GrantState.ACTIVE);
 	}
 
 	@Test
 	void staysRevokedWithItsFirstReason() {
-		assertThat(this.grant.revoke("customer_deleted", this.clock)).isTrue();
-		assertThat(this.grant.revoke("subscription_ended", this.clock)).isFalse();
+		assertThat(this.grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock)).isTrue();
+		assertThat(this.grant.revoke(RevocationReason.SUBSCRIPTION_ENDED, this.clock)).isFalse();
 
 		assertThat(this.grant.suspend(this.clock)).isFalse();
 		assertThat(this.grant.restore()).isFalse();
-		assertThat(this.grant.state()).isEqualTo("revoked");
-		assertThat(this.grant.getRevocationReason()).isEqualTo("customer_deleted");
+		assertThat(this.grant.state()).isEqualTo(GrantState.REVOKED);
+		assertThat(this.grant.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED);
 	}
 
 	/** Every (state, action) pair: the state it leads to and whether the action changed anything. */
 	static Stream<Arguments> transitions() {
-		return Stream.of(Arguments.of("active", "suspend", "suspended", true),
-				Arguments.of("active", "restore", "active", false), Arguments.of("active", "revoke", "revoked", true),
-				Arguments.of("suspended", "suspend", "suspended", false),
-				Arguments.of("suspended", "restore", "active", true),
-				Arguments.of("suspended", "revoke", "revoked", true),
-				Arguments.of("revoked", "suspend", "revoked", false),
-				Arguments.of("revoked", "restore", "revoked", false),
-				Arguments.of("revoked", "revoke", "revoked", false));
+		return Stream.of(Arguments.of(GrantState.ACTIVE, "suspend", GrantState.SUSPENDED, true),
+				Arguments.of(GrantState.ACTIVE, "restore", GrantState.ACTIVE, false), Arguments.of(GrantState.ACTIVE, "revoke", GrantState.REVOKED, true),
+				Arguments.of(GrantState.SUSPENDED, "suspend", GrantState.SUSPENDED, false),
+				Arguments.of(GrantState.SUSPENDED, "restore", GrantState.ACTIVE, true),
+				Arguments.of(GrantState.SUSPENDED, "revoke", GrantState.REVOKED, true),
+				Arguments.of(GrantState.REVOKED, "suspend", GrantState.REVOKED, false),
+				Arguments.of(GrantState.REVOKED, "restore", GrantState.REVOKED, false),
+				Arguments.of(GrantState.REVOKED, "revoke", GrantState.REVOKED, false));
 	}
 
 	@ParameterizedTest(name = "{0} + {1} -> {2}")
 	@MethodSource("transitions")
-	void appliesEveryActionInEveryState(String from, String action, String to, boolean changed) {
+	void appliesEveryActionInEveryState(GrantState from, String action, GrantState to, boolean changed) {
 		BenefitGrant grant = in(from);
 
 		boolean result = switch (action) {
 			case "suspend" -> grant.suspend(this.clock);
 			case "restore" -> grant.restore();
-			case "revoke" -> grant.revoke("customer_deleted", this.clock);
+			case "revoke" -> grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock);
 			default -> throw new IllegalArgumentException(action);
 		};
 
@@ -70,13 +70,13 @@ class BenefitGrantTests {
 		assertThat(grant.state()).isEqualTo(to);
 	}
 
-	private BenefitGrant in(String state) {
+	private BenefitGrant in(GrantState state) {
 		BenefitGrant grant = BenefitGrant.grant(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
 				UUID.randomUUID(), this.clock);
 		switch (state) {
-			case "suspended" -> grant.suspend(this.clock);
-			case "revoked" -> grant.revoke("subscription_ended", this.clock);
-			default -> {
+			case SUSPENDED -> grant.suspend(this.clock);
+			case REVOKED -> grant.revoke(RevocationReason.SUBSCRIPTION_ENDED, this.clock);
+			case ACTIVE -> {
 			}
 		}
 		assertThat(grant.state()).isEqualTo(state);

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.CannotAcquireLockException;
@@ -30,14 +31,14 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.EventsProducer;
-import dev.subscriptions.benefitservice.EventsProducer.Sub;
+import dev.subscriptions.benefitservice.TopicWriter;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
-import dev.subscriptions.benefitservice.grant.GrantManagement.SubscriptionFacts;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
  * A transaction that holds a customer's lock and stalls does not hold up that customer's other events for long: the
@@ -68,7 +69,7 @@ class CustomerLockTimeoutIntegrationTests {
 	@Autowired
 	DataSource dataSource;
 
-	private final EventsProducer events = new EventsProducer();
+	private final TopicWriter topics = new TopicWriter();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -83,50 +84,54 @@ class CustomerLockTimeoutIntegrationTests {
 			ids.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
 		this.benefits.mapProduct(this.product, ids);
-		Sub first = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(first, this.events.created(first));
-		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.id) == 3);
+		SubscriptionFixture first = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, first.subscriptionId(), first.created().build());
+		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.subscriptionId()) == 3);
 	}
 
 	@AfterEach
 	void close() {
-		this.events.close();
+		this.topics.close();
 	}
 
 	@Test
-	void endsAHolderOfTheCustomersLockIdleInTransactionAndThenHandlesTheCustomersWaitingEvent() {
+	void endsAHolderOfTheCustomersLockIdleInTransactionAndThenHandlesTheCustomersWaitingEvent(TestReporter reporter) {
 		UUID heldSubscription = UUID.randomUUID();
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
-				() -> this.grants.apply(created(heldSubscription), "SubscriptionCreated", Access.GRANTED, null));
-		Sub waiting = new Sub(this.organization, this.customer, this.product);
+				() -> this.grants.apply(created(heldSubscription)));
+		SubscriptionFixture waiting = SubscriptionFixture.of(this.organization, this.customer, this.product);
 
-		this.events.sendSubscriptionEvent(waiting, this.events.created(waiting));
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, waiting.subscriptionId(), waiting.created().build());
+		Instant sent = Instant.now();
 
 		Set<Instant> lockWaits = new HashSet<>();
 		await().atMost(Duration.ofSeconds(4)).until(() -> {
 			lockWaits.addAll(lockWaitsBlockedBy(holder));
 			return lockWaits.size() >= 2;
 		});
-		assertThat(activeGrants(waiting.id)).isZero();
+		assertThat(activeGrants(waiting.subscriptionId())).isZero();
 		await().atMost(Duration.ofSeconds(30)).until(holder::sessionEnded);
 		assertThat(catchThrowable(holder::commit)).isNotNull();
-		await().atMost(Duration.ofSeconds(30)).until(() -> activeGrants(waiting.id) == 3);
+		await().atMost(Duration.ofSeconds(30)).until(() -> activeGrants(waiting.subscriptionId()) == 3);
+		reporter.publishEntry("waiting event handled after (ms)",
+				String.valueOf(Duration.between(sent, Instant.now()).toMillis()));
+		reporter.publishEntry("lock waits seen in the first 4 s", String.valueOf(lockWaits.size()));
 		assertThat(activeGrants(heldSubscription)).isZero();
-		assertThat(deadLetterKeys()).doesNotContain(waiting.id.toString());
+		assertThat(deadLetterKeys()).doesNotContain(waiting.subscriptionId().toString());
 	}
 
 	@Test
 	void failsAWaitForTheCustomersLockAfterTheLockTimeoutWithATransientFailure() {
 		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
-				() -> this.grants.apply(created(UUID.randomUUID()), "SubscriptionCreated", Access.GRANTED, null));
+				() -> this.grants.apply(created(UUID.randomUUID())));
 		UUID waiting = UUID.randomUUID();
 
 		assertThatExceptionOfType(CannotAcquireLockException.class)
-			.isThrownBy(() -> this.grants.apply(created(waiting), "SubscriptionCreated", Access.GRANTED, null))
+			.isThrownBy(() -> this.grants.apply(created(waiting)))
 			.isInstanceOf(TransientDataAccessException.class);
 
 		holder.commit();
-		assertThat(this.grants.apply(created(waiting), "SubscriptionCreated", Access.GRANTED, null)).isTrue();
+		assertThat(this.grants.apply(created(waiting))).isTrue();
 		assertThat(activeGrants(waiting)).isEqualTo(3);
 	}
 
@@ -140,12 +145,13 @@ class CustomerLockTimeoutIntegrationTests {
 			.containsEntry("tcpKeepAlive", "true");
 	}
 
-	private SubscriptionFacts created(UUID subscription) {
-		return new SubscriptionFacts(this.organization, this.customer, subscription, this.product, 1, Instant.now());
+	private SubscriptionChanged created(UUID subscription) {
+		return new SubscriptionChanged(SubscriptionChange.CREATED, this.organization, this.customer, subscription,
+				this.product, 1, Instant.now());
 	}
 
 	private int activeGrants(UUID subscription) {
-		return this.grants.find(null, subscription, "active").size();
+		return this.grants.find(null, subscription, GrantState.ACTIVE).size();
 	}
 
 	/** When each current wait for a lock that {@code holder} holds began. */

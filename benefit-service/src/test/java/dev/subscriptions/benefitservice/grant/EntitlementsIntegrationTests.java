@@ -13,34 +13,39 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.EventsProducer;
-import dev.subscriptions.benefitservice.EventsProducer.Sub;
+import dev.subscriptions.benefitservice.TopicWriter;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
+import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionPastDue;
+import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
+import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
- * Entitlements follow subscription and customer events, produced with the schemas module to real Kafka.
+ * Entitlements follow subscription and customer events, built by the schemas fixtures and written to real Kafka.
  */
 @BenefitServiceIntegrationTest
 class EntitlementsIntegrationTests {
@@ -51,13 +56,18 @@ class EntitlementsIntegrationTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	int port;
+	private static final String DEAD_LETTERS = "subscription.events.benefit-service.DLT";
+
+	@Autowired
+	RestTestClient client;
 
 	@Autowired
 	JdbcClient jdbc;
 
-	private final EventsProducer events = new EventsProducer();
+	@Autowired
+	MeterRegistry meters;
+
+	private final TopicWriter topics = new TopicWriter();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -72,86 +82,108 @@ class EntitlementsIntegrationTests {
 		for (String key : this.benefitKeys) {
 			ids.add(id(createBenefit(key, key.equals("discord") ? "discord" : "feature_flag")));
 		}
-		ResponseEntity<List<Map<String, Object>>> mapped = client().put()
+		List<Map<String, Object>> mapped = this.client.put()
 			.uri("/products/" + this.product + "/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("benefitIds", ids))
-			.retrieve()
-			.toEntity(LIST);
-		assertThat(mapped.getBody()).hasSize(3);
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody();
+		assertThat(mapped).hasSize(3);
 	}
 
 	@AfterEach
 	void close() {
-		this.events.close();
+		this.topics.close();
 	}
 
 	@Test
 	void followsCreatedPausedResumedAndFreePause() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
 
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "void"));
-		awaitEntitlementKeys(sub.customer, List.of());
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsOnly("suspended");
+		send(sub, sub.paused().build());
+		awaitEntitlementKeys(sub.customerId(), List.of());
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("state"))
+			.containsOnly("suspended");
 
-		this.events.sendSubscriptionEvent(sub, this.events.resumed(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		send(sub, sub.resumed().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.paused(sub, "free"));
-		awaitApplied(sub, "SubscriptionPaused");
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("state")).containsExactly("active",
-				"active", "active");
+		SubscriptionPaused freePause = sub.paused().setMode("free").build();
+		send(sub, freePause);
+		awaitApplied(sub, freePause.getSequence(), SubscriptionChange.PAUSED_FREE);
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("state"))
+			.containsExactly("active", "active", "active");
 
-		this.events.sendSubscriptionEvent(sub, this.events.pastDue(sub));
-		awaitApplied(sub, "SubscriptionPastDue");
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
-		assertThat(grants("subscriptionId=" + sub.id)).hasSize(3);
+		SubscriptionPastDue pastDue = sub.pastDue().build();
+		send(sub, pastDue);
+		awaitApplied(sub, pastDue.getSequence(), SubscriptionChange.PAST_DUE);
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).hasSize(3);
+	}
+
+	@Test
+	void keepsAccessThroughACancellationAtPeriodEndAndItsWithdrawal() {
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		send(sub, sub.canceled().build());
+		send(sub, sub.uncanceled().build());
+		send(sub, sub.paused().build());
+		awaitEntitlementKeys(sub.customerId(), List.of());
+
+		send(sub, sub.resumed().build());
+		send(sub, sub.activated().build());
+
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=ACTIVE")).hasSize(3);
 	}
 
 	@Test
 	void keepsAccessUntilAnEndedSubscriptionRevokesIt() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		this.events.sendSubscriptionEvent(sub, this.events.canceledAtPeriodEnd(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		send(sub, sub.canceled().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 
-		this.events.sendSubscriptionEvent(sub, this.events.ended(sub, "expired"));
+		send(sub, sub.ended().setReason("expired").build());
 
-		awaitEntitlementKeys(sub.customer, List.of());
-		assertThat(grants("subscriptionId=" + sub.id)).extracting(grant -> grant.get("revocationReason"))
+		awaitEntitlementKeys(sub.customerId(), List.of());
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("revocationReason"))
 			.containsOnly("subscription_ended");
 	}
 
 	@Test
 	void revokesEverythingOfADeletedCustomerAndGrantsNothingLater() {
-		UUID customer = UUID.randomUUID();
-		Sub first = new Sub(this.organization, customer, this.product);
-		Sub second = new Sub(this.organization, customer, this.product);
-		this.events.sendSubscriptionEvent(first, this.events.created(first));
-		this.events.sendSubscriptionEvent(second, this.events.created(second));
-		await().atMost(Duration.ofSeconds(20)).until(() -> entitlementKeys(customer).size() == 6);
-		byte[] laterPause = this.events.paused(first, "void");
-		byte[] lateResume = this.events.resumed(first);
+		CustomerFixture customer = CustomerFixture.of(this.organization, UUID.randomUUID());
+		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.created().build());
+		SubscriptionFixture first = subscription(customer.customerId());
+		SubscriptionFixture second = subscription(customer.customerId());
+		send(first, first.created().build());
+		send(second, second.created().build());
+		await().atMost(Duration.ofSeconds(20)).until(() -> entitlementKeys(customer.customerId()).size() == 6);
+		SpecificRecord laterPause = first.paused().build();
+		SpecificRecord lateResume = first.resumed().build();
 
-		this.events.customerDeleted(this.organization, customer);
-		awaitEntitlementKeys(customer, List.of());
-		assertThat(grants("customerId=" + customer)).hasSize(6)
+		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.deleted().build());
+		awaitEntitlementKeys(customer.customerId(), List.of());
+		assertThat(grants("customerId=" + customer.customerId())).hasSize(6)
 			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked")
 				.containsEntry("revocationReason", "customer_deleted"));
 
-		Sub late = new Sub(this.organization, customer, this.product);
-		this.events.sendSubscriptionEvent(late, this.events.created(late));
-		this.events.sendSubscriptionEvent(first, laterPause);
-		this.events.sendSubscriptionEvent(first, lateResume);
+		SubscriptionFixture late = subscription(customer.customerId());
+		send(late, late.created().build());
+		send(first, laterPause);
+		send(first, lateResume);
 		awaitHandled(late, first);
-		assertThat(entitlementKeys(customer)).isEmpty();
-		assertThat(grants("customerId=" + customer)).allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
+		assertThat(entitlementKeys(customer.customerId())).isEmpty();
+		assertThat(grants("customerId=" + customer.customerId()))
+			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked"));
 
-		CustomerRevocationCompleted report = revocationReport(customer);
+		CustomerRevocationCompleted report = revocationReport(customer.customerId());
 		assertThat(report.getService()).isEqualTo("benefit");
 		assertThat(report.getRevokedCount()).isEqualTo(6);
 	}
@@ -160,18 +192,18 @@ class EntitlementsIntegrationTests {
 	void endsInTheSameStateWhateverTheOrderAndRepetitionOfEvents() {
 		for (long seed = 1; seed <= 3; seed++) {
 			for (boolean endPaused : List.of(false, true)) {
-				Sub ordered = new Sub(this.organization, UUID.randomUUID(), this.product);
-				Sub shuffled = new Sub(this.organization, UUID.randomUUID(), this.product);
-				List<byte[]> orderedEvents = lifecycle(ordered, endPaused);
-				List<byte[]> shuffledEvents = new ArrayList<>(lifecycle(shuffled, endPaused));
+				SubscriptionFixture ordered = subscription(UUID.randomUUID());
+				SubscriptionFixture shuffled = subscription(UUID.randomUUID());
+				List<SpecificRecord> orderedEvents = lifecycle(ordered, endPaused);
+				List<SpecificRecord> shuffledEvents = new ArrayList<>(lifecycle(shuffled, endPaused));
 				shuffledEvents.addAll(shuffledEvents.subList(0, 3));
 				Collections.shuffle(shuffledEvents, new Random(seed));
 
-				orderedEvents.forEach(event -> this.events.sendSubscriptionEvent(ordered, event));
-				shuffledEvents.forEach(event -> this.events.sendSubscriptionEvent(shuffled, event));
+				orderedEvents.forEach(event -> send(ordered, event));
+				shuffledEvents.forEach(event -> send(shuffled, event));
 				awaitHandled(ordered, shuffled);
 
-				assertThat(entitlementKeys(shuffled.customer)).isEqualTo(entitlementKeys(ordered.customer))
+				assertThat(entitlementKeys(shuffled.customerId())).isEqualTo(entitlementKeys(ordered.customerId()))
 					.hasSize(endPaused ? 0 : 3);
 				assertThat(grantStates(shuffled)).isEqualTo(grantStates(ordered)).hasSize(3);
 			}
@@ -180,49 +212,78 @@ class EntitlementsIntegrationTests {
 
 	@Test
 	void revokesTheGrantsOfADeletedBenefitAndFreesItsKey() {
-		Sub sub = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.sendSubscriptionEvent(sub, this.events.created(sub));
-		awaitEntitlementKeys(sub.customer, this.benefitKeys);
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 		String premium = benefitIdOf("premium");
 
-		assertThat(client().delete().uri("/benefits/" + premium).retrieve().toBodilessEntity().getStatusCode().value())
-			.isEqualTo(204);
+		this.client.delete().uri("/benefits/" + premium).exchange().expectStatus().isNoContent();
 
-		assertThat(entitlementKeys(sub.customer)).containsExactlyInAnyOrder("license", "discord");
-		assertThat(grants("subscriptionId=" + sub.id + "&state=active")).hasSize(2);
-		assertThat(grants("subscriptionId=" + sub.id + "&state=revoked")).singleElement()
+		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrder("license", "discord");
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=active")).hasSize(2);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=revoked")).singleElement()
 			.satisfies(grant -> assertThat(grant).containsEntry("benefitId", premium)
 				.containsEntry("revocationReason", "benefit_deleted"));
-		assertThat(createBenefit("premium", "feature_flag").getStatusCode().value()).isEqualTo(201);
-		ResponseEntity<Map<String, Object>> duplicate = createBenefit("premium", "feature_flag");
-		assertThat(duplicate.getStatusCode().value()).isEqualTo(409);
-		assertThat(duplicate.getBody()).containsEntry("field", "key");
+		assertThat(createBenefit("premium", "feature_flag").getStatus().value()).isEqualTo(201);
+		EntityExchangeResult<Map<String, Object>> duplicate = createBenefit("premium", "feature_flag");
+		assertThat(duplicate.getStatus().value()).isEqualTo(409);
+		assertThat(duplicate.getResponseBody()).containsEntry("field", "key");
 	}
 
 	@Test
 	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
 		String key = UUID.randomUUID().toString();
 
-		this.events.send("subscription.events", key, "garbage".getBytes(StandardCharsets.UTF_8));
-		Sub next = markerBehind(key);
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS.topicName(), key, "garbage".getBytes(StandardCharsets.UTF_8));
+		SubscriptionFixture next = markerBehind(key);
 
-		awaitEntitlementKeys(next.customer, this.benefitKeys);
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"dlt-" + UUID.randomUUID()),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("subscription.events.benefit-service.DLT")
+		awaitEntitlementKeys(next.customerId(), this.benefitKeys);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
 				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-				return read.stream().anyMatch(record -> key.equals(record.key()));
-			});
-		}
+				.anyMatch(record -> key.equals(record.key())));
+	}
+
+	@Test
+	void namesTheFieldOfEveryBadRequest() {
+		assertThat(errors(HttpMethod.GET, "/grants?customerId=" + UUID.randomUUID() + "&state=zombie", null))
+			.containsExactly(Map.of("field", "state", "message",
+					"Unknown grant state zombie; one of [active, suspended, revoked]"));
+		assertThat(errors(HttpMethod.GET, "/grants", null)).extracting(error -> error.get("field"))
+			.containsExactly("customerId", "subscriptionId");
+		assertThat(errors(HttpMethod.POST, "/benefits",
+				"{\"organizationId\": \"" + this.organization + "\", \"type\": \"gold\", \"key\": \"k\"}"))
+			.singleElement()
+			.satisfies(error -> assertThat(error).containsEntry("field", "type")
+				.containsEntry("message", "Unknown benefit type gold; one of [custom, feature_flag, license_key, "
+						+ "downloadables, discord]"));
+		assertThat(errors(HttpMethod.GET, "/customers/not-a-uuid/entitlements", null))
+			.extracting(error -> error.get("field"))
+			.containsExactly("customerId");
+	}
+
+	@Test
+	void bindsBenefitTypeAndGrantStateInAnyCase() {
+		assertThat(createBenefit("upper", "FEATURE_FLAG").getResponseBody()).containsEntry("type", "feature_flag");
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
+
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=Active")).hasSize(3);
+		assertThat(grants("subscriptionId=" + sub.subscriptionId() + "&state=REVOKED")).isEmpty();
+	}
+
+	@Test
+	void skipsAndCountsARecordOfATypeItHasNoHandlerFor() {
+		String key = UUID.randomUUID().toString();
+		double before = unhandledCount();
+
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, CustomerFixture.random().deleted().build());
+		awaitEntitlementKeys(markerBehind(key).customerId(), this.benefitKeys);
+
+		assertThat(unhandledCount()).isEqualTo(before + 1);
+		assertThat(TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS))
+			.noneMatch(record -> key.equals(record.key()));
 	}
 
 	@Test
@@ -241,12 +302,12 @@ class EntitlementsIntegrationTests {
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}")).isEqualTo(404);
 		String ours = benefitIdOf("premium");
-		String theirs = id(client().post()
+		String theirs = id(this.client.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("organizationId", UUID.randomUUID().toString(), "type", "custom", "key", "theirs"))
-			.retrieve()
-			.toEntity(JSON));
+			.exchange()
+			.returnResult(JSON));
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}")).isEqualTo(422);
 		assertThat(benefitKeysById()).hasSize(3);
@@ -256,25 +317,33 @@ class EntitlementsIntegrationTests {
 	 * created, paused (void), resumed, past due, activated, paused (void), resumed, then canceled at period end or
 	 * paused (void).
 	 */
-	private List<byte[]> lifecycle(Sub sub, boolean endPaused) {
-		return List.of(this.events.created(sub), this.events.paused(sub, "void"), this.events.resumed(sub),
-				this.events.pastDue(sub), this.events.activated(sub), this.events.paused(sub, "void"),
-				this.events.resumed(sub),
-				endPaused ? this.events.paused(sub, "void") : this.events.canceledAtPeriodEnd(sub));
+	private List<SpecificRecord> lifecycle(SubscriptionFixture sub, boolean endPaused) {
+		return List.of(sub.created().build(), sub.paused().build(), sub.resumed().build(), sub.pastDue().build(),
+				sub.activated().build(), sub.paused().build(), sub.resumed().build(),
+				endPaused ? sub.paused().build() : sub.canceled().build());
 	}
 
-	private Map<String, String> grantStates(Sub sub) {
+	private SubscriptionFixture subscription(UUID customer) {
+		return SubscriptionFixture.of(this.organization, customer, this.product);
+	}
+
+	private void send(SubscriptionFixture sub, SpecificRecord event) {
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), event);
+	}
+
+	private Map<String, String> grantStates(SubscriptionFixture sub) {
 		Map<String, String> keysById = benefitKeysById();
-		return grants("subscriptionId=" + sub.id).stream()
+		return grants("subscriptionId=" + sub.subscriptionId()).stream()
 			.collect(Collectors.toMap(grant -> keysById.get((String) grant.get("benefitId")) + "/" + grant.get("state"),
 					grant -> (String) grant.get("state"), (a, b) -> a + "," + b));
 	}
 
 	private Map<String, String> benefitKeysById() {
-		return client().get()
+		return this.client.get()
 			.uri("/products/" + this.product + "/benefits")
-			.retrieve()
-			.body(LIST)
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody()
 			.stream()
 			.collect(Collectors.toMap(benefit -> (String) benefit.get("id"), benefit -> (String) benefit.get("key")));
 	}
@@ -292,29 +361,29 @@ class EntitlementsIntegrationTests {
 	 * Waits until every event sent so far for these subscriptions has been handled, whether it changed anything or not:
 	 * see {@link #markerBehind}.
 	 */
-	private void awaitHandled(Sub... subs) {
-		List<Sub> markers = new ArrayList<>();
-		for (Sub sub : subs) {
-			markers.add(markerBehind(sub.id.toString()));
+	private void awaitHandled(SubscriptionFixture... subs) {
+		List<SubscriptionFixture> markers = new ArrayList<>();
+		for (SubscriptionFixture sub : subs) {
+			markers.add(markerBehind(sub.subscriptionId().toString()));
 		}
-		markers.forEach(marker -> awaitEntitlementKeys(marker.customer, this.benefitKeys));
+		markers.forEach(marker -> awaitEntitlementKeys(marker.customerId(), this.benefitKeys));
 	}
 
 	/**
 	 * The creation of a new subscription, sent with {@code key}: it lands on the partition of the records sent with
 	 * that key, behind them, so once it is granted they have been handled.
 	 */
-	private Sub markerBehind(String key) {
-		Sub marker = new Sub(this.organization, UUID.randomUUID(), this.product);
-		this.events.send("subscription.events", key, this.events.created(marker));
+	private SubscriptionFixture markerBehind(String key) {
+		SubscriptionFixture marker = subscription(UUID.randomUUID());
+		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, marker.created().build());
 		return marker;
 	}
 
-	/** Waits until the last event built for the subscription, of this type, has been applied. */
-	private void awaitApplied(Sub sub, String eventType) {
+	/** Waits until the subscription's event of this sequence, standing for this change, has been applied. */
+	private void awaitApplied(SubscriptionFixture sub, long sequence, SubscriptionChange change) {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.jdbc
 			.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
-			.params(sub.sequence(), eventType, sub.id)
+			.params(sequence, change.name(), sub.subscriptionId())
 			.query(Boolean.class)
 			.optional()
 			.orElse(false));
@@ -323,28 +392,17 @@ class EntitlementsIntegrationTests {
 	private CustomerRevocationCompleted revocationReport(UUID customer) {
 		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
 				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "group.id",
-						"reports-" + UUID.randomUUID()),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor("customer.revocations")
-				.stream()
-				.map(info -> new TopicPartition(info.topic(), info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<CustomerRevocationCompleted> reports = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					if (customer.toString().equals(record.key())) {
-						reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(),
-								record.value()));
-					}
+		List<CustomerRevocationCompleted> reports = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			for (ConsumerRecord<String, byte[]> record : TopicContents
+				.read(SharedInfrastructure.kafka().bootstrapServers(), Topic.CUSTOMER_REVOCATIONS.topicName())) {
+				if (customer.toString().equals(record.key())) {
+					reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(), record.value()));
 				}
-				return !reports.isEmpty();
-			});
-			return reports.get(0);
-		}
+			}
+			return !reports.isEmpty();
+		});
+		return reports.get(0);
 	}
 
 	private void awaitEntitlementKeys(UUID customer, List<String> keys) {
@@ -353,10 +411,11 @@ class EntitlementsIntegrationTests {
 	}
 
 	private List<String> entitlementKeys(UUID customer) {
-		return client().get()
+		return this.client.get()
 			.uri("/customers/" + customer + "/entitlements")
-			.retrieve()
-			.body(LIST)
+			.exchangeSuccessfully()
+			.returnResult(LIST)
+			.getResponseBody()
 			.stream()
 			.map(entitlement -> (String) entitlement.get("key"))
 			.sorted()
@@ -364,41 +423,49 @@ class EntitlementsIntegrationTests {
 	}
 
 	private List<Map<String, Object>> grants(String query) {
-		return client().get().uri("/grants?" + query).retrieve().body(LIST);
+		return this.client.get().uri("/grants?" + query).exchangeSuccessfully().returnResult(LIST).getResponseBody();
 	}
 
-	private ResponseEntity<Map<String, Object>> createBenefit(String key, String type) {
-		return client().post()
+	private EntityExchangeResult<Map<String, Object>> createBenefit(String key, String type) {
+		return this.client.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("organizationId", this.organization.toString(), "type", type, "key", key, "description",
 					"The " + key + " benefit", "properties", Map.of("tier", "gold")))
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toEntity(JSON);
+			.exchange()
+			.returnResult(JSON);
 	}
 
 	private int status(HttpMethod method, String path, String body) {
-		return client().method(method)
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body((body != null) ? body : "")
-			.retrieve()
-			.onStatus(status -> true, (request, response) -> {
-			})
-			.toBodilessEntity()
-			.getStatusCode()
-			.value();
+		return problem(method, path, body).getStatus().value();
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://localhost:" + this.port);
+	/** The answer to a request, whatever its status. */
+	private EntityExchangeResult<Map<String, Object>> problem(HttpMethod method, String path, String body) {
+		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
+		RestTestClient.RequestHeadersSpec<?> ready = (body != null)
+				? request.contentType(MediaType.APPLICATION_JSON).body(body) : request;
+		return ready.exchange().returnResult(JSON);
 	}
 
-	private static String id(ResponseEntity<Map<String, Object>> response) {
-		assertThat(response.getStatusCode().value()).isEqualTo(201);
-		return (String) response.getBody().get("id");
+	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> errors(HttpMethod method, String path, String body) {
+		EntityExchangeResult<Map<String, Object>> problem = problem(method, path, body);
+		assertThat(problem.getStatus().value()).isEqualTo(400);
+		return (List<Map<String, Object>>) problem.getResponseBody().get("errors");
+	}
+
+	private double unhandledCount() {
+		Counter counter = this.meters.find(UnhandledRecords.METER)
+			.tags("group", "benefit-service", "topic", Topic.SUBSCRIPTION_EVENTS.topicName(), "type",
+					CustomerDeleted.getClassSchema().getFullName())
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static String id(EntityExchangeResult<Map<String, Object>> response) {
+		assertThat(response.getStatus().value()).isEqualTo(201);
+		return (String) response.getResponseBody().get("id");
 	}
 
 }

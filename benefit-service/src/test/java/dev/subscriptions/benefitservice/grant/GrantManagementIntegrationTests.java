@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,7 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
-import dev.subscriptions.benefitservice.grant.GrantManagement.SubscriptionFacts;
 import dev.subscriptions.infrastructure.OpenTransaction;
 
 /**
@@ -73,7 +74,7 @@ class GrantManagementIntegrationTests {
 	@Test
 	void revokesGrantsThatASubscriptionEventCommitsWhileTheCustomerIsBeingDeleted() throws Exception {
 		OpenTransaction creation = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
-				() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
+				() -> this.grants.apply(next(SubscriptionChange.CREATED, Instant.now())));
 
 		CompletableFuture<Integer> deletion = CompletableFuture
 			.supplyAsync(() -> this.grants.revokeAllOfDeletedCustomer(this.customer));
@@ -83,7 +84,7 @@ class GrantManagementIntegrationTests {
 		assertThat(deletion.get(20, TimeUnit.SECONDS)).isEqualTo(3);
 		assertThat(this.grants.entitlements(this.customer)).isEmpty();
 		assertThat(this.grants.find(this.customer, null, null)).hasSize(3)
-			.allSatisfy(grant -> assertThat(grant.getRevocationReason()).isEqualTo("customer_deleted"));
+			.allSatisfy(grant -> assertThat(grant.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED));
 	}
 
 	@Test
@@ -93,19 +94,19 @@ class GrantManagementIntegrationTests {
 				() -> this.benefits.delete(deletedBenefit));
 
 		CompletableFuture<Boolean> creation = CompletableFuture
-			.supplyAsync(() -> this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null));
+			.supplyAsync(() -> this.grants.apply(next(SubscriptionChange.CREATED, Instant.now())));
 		await().atMost(Duration.ofSeconds(10)).until(deletion::blocksAnother);
 		deletion.commit();
 
 		assertThat(creation.get(20, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.grants.find(null, this.subscription, "active")).hasSize(2)
+		assertThat(this.grants.find(null, this.subscription, GrantState.ACTIVE)).hasSize(2)
 			.noneSatisfy(grant -> assertThat(grant.getBenefitId()).isEqualTo(deletedBenefit));
 	}
 
 	@Test
 	void countsGrantsThatTheDeletionRevokedThroughTheEndOfASubscriptionInTheDeletionReport() {
-		this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null);
-		this.grants.apply(next(Instant.now()), "SubscriptionEnded", Access.REVOKED, "customer_deleted");
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.ENDED_BY_CUSTOMER_DELETION, Instant.now()));
 
 		assertThat(this.grants.revokeAllOfDeletedCustomer(this.customer)).isEqualTo(3);
 		assertThat(this.grants.revokeAllOfDeletedCustomer(this.customer)).isEqualTo(3);
@@ -113,8 +114,8 @@ class GrantManagementIntegrationTests {
 
 	@Test
 	void keepsAPastDueSubscriptionsBenefitsDuringTheGracePeriodAndSuspendsThemAfterwards() {
-		this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null);
-		this.grants.apply(next(Instant.now().minus(Duration.ofDays(1))), "SubscriptionPastDue", Access.GRANTED, null);
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now().minus(Duration.ofDays(1))));
 		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
 
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
@@ -125,26 +126,77 @@ class GrantManagementIntegrationTests {
 			.update();
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
 		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, "suspended")).hasSize(3);
+		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 
-		this.grants.apply(next(Instant.now()), "SubscriptionActivated", Access.GRANTED, null);
+		this.grants.apply(next(SubscriptionChange.ACTIVATED, Instant.now()));
 		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
 	}
 
 	@Test
 	void doesNotRestoreAccessOfASubscriptionPastDueBeyondGraceWhenItIsCanceledAtPeriodEnd() {
-		this.grants.apply(next(Instant.now()), "SubscriptionCreated", Access.GRANTED, null);
-		this.grants.apply(next(Instant.now().minus(Duration.ofDays(8))), "SubscriptionPastDue", Access.GRANTED, null);
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now().minus(Duration.ofDays(8))));
 		assertThat(this.grants.entitlements(this.customer)).isEmpty();
 
-		this.grants.apply(next(Instant.now()), "SubscriptionCanceled", Access.GRANTED, null);
+		this.grants.apply(next(SubscriptionChange.CANCELED_AT_PERIOD_END, Instant.now()));
 
 		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, "suspended")).hasSize(3);
+		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 	}
 
-	private SubscriptionFacts next(Instant occurredAt) {
-		return new SubscriptionFacts(this.organization, this.customer, this.subscription, this.product,
+	/**
+	 * Every change, applied to a subscription with active grants and to one with suspended grants: each access leaves
+	 * its own pair of states (granted: active/active, suspended: suspended/suspended, revoked: revoked/revoked,
+	 * unchanged: active/suspended).
+	 */
+	@ParameterizedTest
+	@EnumSource(SubscriptionChange.class)
+	void bringsActiveAndSuspendedGrantsToTheAccessOfEachChange(SubscriptionChange change) {
+		UUID active = UUID.randomUUID();
+		UUID suspended = UUID.randomUUID();
+		this.grants.apply(changed(active, SubscriptionChange.CREATED, 1));
+		this.grants.apply(changed(suspended, SubscriptionChange.CREATED, 1));
+		this.grants.apply(changed(suspended, SubscriptionChange.PAUSED_VOID, 2));
+
+		assertThat(this.grants.apply(changed(active, change, 3))).isTrue();
+		assertThat(this.grants.apply(changed(suspended, change, 3))).isTrue();
+
+		Access access = SubscriptionChangeTests.ACCESS.get(change);
+		GrantState fromActive = switch (access) {
+			case GRANTED, UNCHANGED -> GrantState.ACTIVE;
+			case SUSPENDED -> GrantState.SUSPENDED;
+			case REVOKED -> GrantState.REVOKED;
+		};
+		GrantState fromSuspended = (access == Access.GRANTED) ? GrantState.ACTIVE
+				: (access == Access.REVOKED) ? GrantState.REVOKED : GrantState.SUSPENDED;
+		assertThat(this.grants.find(null, active, null)).hasSize(3)
+			.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(fromActive));
+		assertThat(this.grants.find(null, suspended, null)).hasSize(3)
+			.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(fromSuspended));
+		if (access == Access.REVOKED) {
+			RevocationReason reason = (change == SubscriptionChange.ENDED_BY_CUSTOMER_DELETION)
+					? RevocationReason.CUSTOMER_DELETED : RevocationReason.SUBSCRIPTION_ENDED;
+			assertThat(this.grants.find(this.customer, null, null)).hasSize(6)
+				.allSatisfy(grant -> assertThat(grant.getRevocationReason()).isEqualTo(reason));
+		}
+	}
+
+	@Test
+	void ignoresAChangeOlderThanTheLastAppliedOfItsSubscription() {
+		this.grants.apply(changed(this.subscription, SubscriptionChange.CREATED, 1));
+		this.grants.apply(changed(this.subscription, SubscriptionChange.PAUSED_VOID, 3));
+
+		assertThat(this.grants.apply(changed(this.subscription, SubscriptionChange.RESUMED, 2))).isFalse();
+		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+	}
+
+	private SubscriptionChanged changed(UUID subscription, SubscriptionChange change, long sequence) {
+		return new SubscriptionChanged(change, this.organization, this.customer, subscription, this.product, sequence,
+				Instant.now());
+	}
+
+	private SubscriptionChanged next(SubscriptionChange change, Instant occurredAt) {
+		return new SubscriptionChanged(change, this.organization, this.customer, this.subscription, this.product,
 				++this.sequence, occurredAt);
 	}
 

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,27 +47,26 @@ class BenefitController {
 	}
 
 	record CreateBenefit(@NotNull UUID organizationId,
-			@NotNull @Pattern(regexp = "(?i)custom|feature_flag|license_key|downloadables|discord",
-					message = "must be one of custom, feature_flag, license_key, downloadables, discord") String type,
+			@NotNull BenefitType type,
 			@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]*",
 					message = "letters, digits and . _ : - only") String key,
-			@Size(max = 1000) String description, Map<String, Object> properties) {
+			@Size(max = 1000) @Nullable String description, @Nullable Map<String, Object> properties) {
 	}
 
-	record UpdateBenefit(@Size(max = 1000) String description, Map<String, Object> properties) {
+	record UpdateBenefit(@Size(max = 1000) @Nullable String description, @Nullable Map<String, Object> properties) {
 	}
 
 	record ProductBenefits(@NotNull @Size(max = 100) List<@NotNull UUID> benefitIds) {
 	}
 
 	/** A benefit as the API shows it. */
-	record BenefitView(UUID id, UUID organizationId, String type, String key, String description,
+	record BenefitView(UUID id, UUID organizationId, String type, String key, @Nullable String description,
 			Map<String, Object> properties, Instant createdAt, Instant modifiedAt) {
 	}
 
 	@PostMapping("/benefits")
 	ResponseEntity<BenefitView> create(@Valid @RequestBody CreateBenefit request) {
-		Benefit benefit = this.benefits.create(request.organizationId(), BenefitType.of(request.type()), request.key(),
+		Benefit benefit = this.benefits.create(request.organizationId(), request.type(), request.key(),
 				request.description(), write(request.properties()));
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
@@ -115,7 +115,7 @@ class BenefitController {
 				}), benefit.getCreatedAt(), benefit.getModifiedAt());
 	}
 
-	private String write(Map<String, Object> properties) {
+	private @Nullable String write(@Nullable Map<String, Object> properties) {
 		return (properties != null) ? this.json.writeValueAsString(properties) : null;
 	}
 

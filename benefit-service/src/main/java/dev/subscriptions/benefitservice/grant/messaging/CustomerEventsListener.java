@@ -1,20 +1,21 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
+import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.outbox.Outbox;
+import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
-import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.schemas.RevocationReport;
 import dev.subscriptions.schemas.Topic;
 
 /**
@@ -22,7 +23,11 @@ import dev.subscriptions.schemas.Topic;
  * the revocation report commit in one transaction.
  */
 @Component
+@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = SubscriptionEventsListener.GROUP)
 class CustomerEventsListener {
+
+	/** How benefit-service names itself in its revocation reports. */
+	static final String SERVICE = "benefit";
 
 	private final Inbox inbox;
 
@@ -32,33 +37,37 @@ class CustomerEventsListener {
 
 	private final Clock clock;
 
-	CustomerEventsListener(Inbox inbox, Outbox outbox, GrantManagement grants, Clock clock) {
+	private final UnhandledRecords unhandled;
+
+	CustomerEventsListener(Inbox inbox, Outbox outbox, GrantManagement grants, Clock clock,
+			UnhandledRecords unhandled) {
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.grants = grants;
 		this.clock = clock;
+		this.unhandled = unhandled;
 	}
 
-	@KafkaListener(topics = "customer.events", groupId = SubscriptionEventsListener.CONSUMER)
+	@KafkaHandler
 	@Transactional
-	public void on(ConsumerRecord<String, Object> record) {
-		if (!(record.value() instanceof CustomerDeleted deleted)
-				|| !this.inbox.markProcessed(SubscriptionEventsListener.CONSUMER, UUID.fromString(deleted.getEventId()))) {
+	public void on(CustomerDeleted deleted) {
+		if (!this.inbox.markProcessed(SubscriptionEventsListener.GROUP, IncomingEvents.eventId(deleted.getEventId()))) {
 			return;
 		}
-		int revoked = this.grants.revokeAllOfDeletedCustomer(UUID.fromString(deleted.getCustomerId()));
-		Instant now = this.clock.instant();
+		int revoked = this.grants.revokeAllOfDeletedCustomer(IncomingEvents.customerId(deleted));
 		this.outbox.append(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
-				CustomerRevocationCompleted.newBuilder()
-					.setEventId(UUID.randomUUID().toString())
-					.setOccurredAt(now)
-					.setOrganizationId(deleted.getOrganizationId())
-					.setCustomerId(deleted.getCustomerId())
-					.setService("benefit")
-					.setRevokedCount(revoked)
-					.setCompletedAt(now)
-					.setCustomerEventId(deleted.getEventId())
-					.build());
+				RevocationReport.completed(deleted, SERVICE, revoked, this.clock.instant()));
+	}
+
+	/** benefit-service keeps no list of customers: a grant is made for a subscription, whoever its customer is. */
+	@KafkaHandler
+	public void on(CustomerCreated created) {
+	}
+
+	/** A record of a type this listener does not know (a newer publisher's): counted and skipped. */
+	@KafkaHandler(isDefault = true)
+	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+		this.unhandled.skip(SubscriptionEventsListener.GROUP, topic, value);
 	}
 
 }

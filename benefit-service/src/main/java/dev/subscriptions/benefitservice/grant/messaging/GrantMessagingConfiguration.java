@@ -2,11 +2,12 @@ package dev.subscriptions.benefitservice.grant.messaging;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.subscriptions.benefitservice.BenefitServiceSettings;
+import dev.subscriptions.eventing.EventingProperties;
 import dev.subscriptions.eventing.registration.EventSchemas;
 import dev.subscriptions.schemas.Topic;
 
@@ -16,26 +17,37 @@ import dev.subscriptions.schemas.Topic;
 @Configuration(proxyBeanMethods = false)
 class GrantMessagingConfiguration {
 
+	private final int partitions;
+
+	private final String deadLetterSuffix;
+
+	GrantMessagingConfiguration(BenefitServiceSettings settings, EventingProperties eventing) {
+		this.partitions = settings.topic().partitions();
+		this.deadLetterSuffix = eventing.getConsumer().getDeadLetterSuffix();
+	}
+
 	@Bean
 	EventSchemas customerRevocationSchemas() {
 		return new EventSchemas(Topic.CUSTOMER_REVOCATIONS.topicName(), Topic.CUSTOMER_REVOCATIONS.eventSchemas());
 	}
 
 	@Bean
-	NewTopic customerRevocationsTopic(@Value("${benefit-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(partitions).build();
+	NewTopic customerRevocationsTopic() {
+		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(this.partitions).build();
 	}
 
 	@Bean
-	NewTopic customerEventsDeadLetterTopic(@Value("${eventing.consumer.dead-letter-suffix}") String suffix,
-			@Value("${benefit-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.CUSTOMER_EVENTS.topicName() + suffix).partitions(partitions).build();
+	NewTopic customerEventsDeadLetterTopic() {
+		return deadLetterTopic(Topic.CUSTOMER_EVENTS);
 	}
 
 	@Bean
-	NewTopic subscriptionEventsDeadLetterTopic(@Value("${eventing.consumer.dead-letter-suffix}") String suffix,
-			@Value("${benefit-service.topic.partitions:6}") int partitions) {
-		return TopicBuilder.name(Topic.SUBSCRIPTION_EVENTS.topicName() + suffix).partitions(partitions).build();
+	NewTopic subscriptionEventsDeadLetterTopic() {
+		return deadLetterTopic(Topic.SUBSCRIPTION_EVENTS);
+	}
+
+	private NewTopic deadLetterTopic(Topic topic) {
+		return TopicBuilder.name(topic.topicName() + this.deadLetterSuffix).partitions(this.partitions).build();
 	}
 
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.subscriptions.benefitservice.grant.BenefitGrant;
 import dev.subscriptions.benefitservice.grant.GrantManagement;
 import dev.subscriptions.benefitservice.grant.GrantManagement.Entitlement;
+import dev.subscriptions.benefitservice.grant.GrantState;
+import dev.subscriptions.benefitservice.grant.RevocationReason;
 
 /**
  * "May this customer use it now?" and the grants behind the answer.
@@ -29,12 +31,14 @@ class GrantController {
 
 	/** A grant as the API shows it. */
 	record GrantView(UUID id, UUID organizationId, UUID customerId, UUID subscriptionId, UUID benefitId, String state,
-			Instant grantedAt, Instant suspendedAt, Instant revokedAt, String revocationReason) {
+			Instant grantedAt, @Nullable Instant suspendedAt, @Nullable Instant revokedAt,
+			@Nullable String revocationReason) {
 
 		static GrantView of(BenefitGrant grant) {
+			RevocationReason reason = grant.getRevocationReason();
 			return new GrantView(grant.getId(), grant.getOrganizationId(), grant.getCustomerId(),
-					grant.getSubscriptionId(), grant.getBenefitId(), grant.state(), grant.getGrantedAt(),
-					grant.getSuspendedAt(), grant.getRevokedAt(), grant.getRevocationReason());
+					grant.getSubscriptionId(), grant.getBenefitId(), grant.state().value(), grant.getGrantedAt(),
+					grant.getSuspendedAt(), grant.getRevokedAt(), (reason != null) ? reason.value() : null);
 		}
 
 	}
@@ -45,13 +49,16 @@ class GrantController {
 		return this.grants.entitlements(customerId);
 	}
 
+	/**
+	 * The grants of a customer and/or a subscription, in a state ({@code ?state=}, bound by
+	 * {@link GrantStateConverter}) or any.
+	 */
 	@GetMapping("/grants")
-	List<GrantView> find(@RequestParam(required = false) UUID customerId,
-			@RequestParam(required = false) UUID subscriptionId,
-			@RequestParam(required = false) @Pattern(regexp = "(?i)active|suspended|revoked",
-					message = "must be active, suspended or revoked") String state) {
+	List<GrantView> find(@RequestParam(required = false) @Nullable UUID customerId,
+			@RequestParam(required = false) @Nullable UUID subscriptionId,
+			@RequestParam(required = false) @Nullable GrantState state) {
 		if (customerId == null && subscriptionId == null) {
-			throw new IllegalArgumentException("customerId or subscriptionId is required");
+			throw new GrantFilterMissing();
 		}
 		return this.grants.find(customerId, subscriptionId, state).stream().map(GrantView::of).toList();
 	}
