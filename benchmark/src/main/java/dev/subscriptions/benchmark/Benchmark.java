@@ -14,17 +14,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Measures the deletion choreography against a running local stack ({@code ./run-local}) and prints one table:
+ * Measures the deletion choreography against a running local stack ({@code ./run-local})
+ * and prints one table:
  * <ol>
- * <li>idle propagation: single deletes, one after the other; DELETE until the customer's entitlements are empty and
- * until the deletion receipt is complete, by polling the REST API;</li>
- * <li>bulk: customers with 3 subscriptions of a product with 3 benefits each, deleted as fast as the API accepts; time
- * until every receipt is complete;</li>
- * <li>the outbox relay against a raw {@code KafkaProducer} with the same records, settings and broker;</li>
- * <li>the bulk revocation rate against the raw single-row UPDATE commit rate of the same PostgreSQL.</li>
+ * <li>idle propagation: single deletes, one after the other; DELETE until the customer's
+ * entitlements are empty and until the deletion receipt is complete, by polling the REST
+ * API;</li>
+ * <li>bulk: customers with 3 subscriptions of a product with 3 benefits each, deleted as
+ * fast as the API accepts; time until every receipt is complete;</li>
+ * <li>the outbox relay against a raw {@code KafkaProducer} with the same records,
+ * settings and broker;</li>
+ * <li>the bulk revocation rate against the raw single-row UPDATE commit rate of the same
+ * PostgreSQL.</li>
  * </ol>
- * Options: {@code --customers 10000 --idle 200 --relay-events 20000 --threads 16}. Endpoints default to the local
- * stack's ports; {@code --postgres jdbc:postgresql://localhost:5432/} with a login per database named like it.
+ * Options: {@code --customers 10000 --idle 200 --relay-events 20000 --threads 16}.
+ * Endpoints default to the local stack's ports;
+ * {@code --postgres jdbc:postgresql://localhost:5432/} with a login per database named
+ * like it.
  */
 public final class Benchmark {
 
@@ -119,9 +125,8 @@ public final class Benchmark {
 		row("Idle propagation, " + count + " single deletes: DELETE → entitlements empty (p50 / p95 / p99)",
 				"%.0f / %.0f / %.0f ms".formatted(entitlements.percentile(50), entitlements.percentile(95),
 						entitlements.percentile(99)));
-		row("Idle propagation: DELETE → deletion receipt complete (p50 / p95 / p99)",
-				"%.0f / %.0f / %.0f ms".formatted(receipts.percentile(50), receipts.percentile(95),
-						receipts.percentile(99)));
+		row("Idle propagation: DELETE → deletion receipt complete (p50 / p95 / p99)", "%.0f / %.0f / %.0f ms"
+			.formatted(receipts.percentile(50), receipts.percentile(95), receipts.percentile(99)));
 	}
 
 	private Bulk bulkDeletion(int count) throws Exception {
@@ -140,8 +145,8 @@ public final class Benchmark {
 		await(Duration.ofMinutes(10), () -> this.benefitDatabase.count("""
 				select count(*) from benefit_grant where organization_id = ?::uuid and revoked_at is null""",
 				product.organization()) >= grants);
-		log("bulk: set up in %.0f s (%d customers, %d subscriptions, %d grants)".formatted(
-				(System.nanoTime() - setUp) / 1e9, count, 3L * count, grants));
+		log("bulk: set up in %.0f s (%d customers, %d subscriptions, %d grants)"
+			.formatted((System.nanoTime() - setUp) / 1e9, count, 3L * count, grants));
 
 		log("bulk: deleting them all");
 		long start = System.nanoTime();
@@ -215,7 +220,8 @@ public final class Benchmark {
 				statement.execute("create table if not exists counter (id int primary key, value bigint not null)");
 				statement.execute("insert into counter values (1, 0) on conflict do nothing");
 			}
-			try (PreparedStatement update = connection.prepareStatement("update counter set value = value + 1 where id = 1")) {
+			try (PreparedStatement update = connection
+				.prepareStatement("update counter set value = value + 1 where id = 1")) {
 				long commits = 0;
 				long start = System.nanoTime();
 				long end = start + duration.toNanos();

@@ -7,8 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * A login to one database of the local stack's PostgreSQL (each service has its own, login = database name). Queries
- * share one connection, so that polling a count does not fork a server process each time on the measured machine.
+ * A login to one database of the local stack's PostgreSQL (each service has its own,
+ * login = database name). Queries share one connection, so that polling a count does not
+ * fork a server process each time on the measured machine.
  */
 final class Database {
 

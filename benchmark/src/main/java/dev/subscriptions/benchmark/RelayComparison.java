@@ -33,12 +33,14 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerDeleted;
 
 /**
- * The outbox relay of a running service against a raw {@link KafkaProducer}, on the same broker, with the same
- * records and the same producer settings ({@link EventingAutoConfiguration#relayProducerProperties}).
+ * The outbox relay of a running service against a raw {@link KafkaProducer}, on the same
+ * broker, with the same records and the same producer settings
+ * ({@link EventingAutoConfiguration#relayProducerProperties}).
  * <p>
- * The relay's rows are written straight into customer-service's {@code outbox} table in one transaction, as another
- * instance of the service would; the running relay finds them by its fallback poll and publishes them to a topic of
- * this run only. Both rates are taken from the records' own timestamps on the topic (first to last), so neither
+ * The relay's rows are written straight into customer-service's {@code outbox} table in
+ * one transaction, as another instance of the service would; the running relay finds them
+ * by its fallback poll and publishes them to a topic of this run only. Both rates are
+ * taken from the records' own timestamps on the topic (first to last), so neither
  * includes the wait before the relay's poll.
  */
 final class RelayComparison implements AutoCloseable {
@@ -145,8 +147,9 @@ final class RelayComparison implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every partition of a new topic has a leader: an idempotent producer that sends while the leaders
-	 * are still being elected can stall on out-of-order sequence retries, which would measure the election.
+	 * Waits until every partition of a new topic has a leader: an idempotent producer
+	 * that sends while the leaders are still being elected can stall on out-of-order
+	 * sequence retries, which would measure the election.
 	 */
 	private static void awaitLeaders(Admin admin, String topic) throws Exception {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -164,7 +167,10 @@ final class RelayComparison implements AutoCloseable {
 		}
 	}
 
-	/** Reads the topic until every record arrived; events per second between the first and the last timestamp. */
+	/**
+	 * Reads the topic until every record arrived; events per second between the first and
+	 * the last timestamp.
+	 */
 	private double rate(String topic) {
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 				Map.of("bootstrap.servers", this.bootstrapServers, "max.poll.records", 5000, "fetch.min.bytes", 1),

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The three services' REST APIs, as an API client calls them: JSON over HTTP/1.1 with kept-alive connections.
+ * The three services' REST APIs, as an API client calls them: JSON over HTTP/1.1 with
+ * kept-alive connections.
  */
 final class Rest {
 
@@ -48,7 +49,8 @@ final class Rest {
 
 		Answer expect(int expected) {
 			if (this.status != expected) {
-				throw new IllegalStateException("Expected HTTP " + expected + " but got " + this.status + ": " + this.body);
+				throw new IllegalStateException(
+						"Expected HTTP " + expected + " but got " + this.status + ": " + this.body);
 			}
 			return this;
 		}
@@ -91,8 +93,8 @@ final class Rest {
 	}
 
 	/**
-	 * Subscribes the customer to the product, waiting until subscription-service has learnt of the customer from
-	 * {@code customer.events} (it answers 422 until then).
+	 * Subscribes the customer to the product, waiting until subscription-service has
+	 * learnt of the customer from {@code customer.events} (it answers 422 until then).
 	 */
 	String subscribe(String customer, String product) throws InterruptedException {
 		Map<String, Object> body = Map.of("customerId", customer, "productId", product, "amount", 1999, "currency",

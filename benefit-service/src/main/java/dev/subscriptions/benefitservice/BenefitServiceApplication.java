@@ -30,11 +30,12 @@ public class BenefitServiceApplication {
 	}
 
 	/**
-	 * Translates with PostgreSQL's error codes, which Spring's default translation does not use: a lock wait that
-	 * exceeds {@code lock_timeout} (SQLSTATE 55P03) then becomes a
-	 * {@link org.springframework.dao.CannotAcquireLockException}, a transient failure that a consumer retries, instead
-	 * of an uncategorized one that it would dead-letter. Boot's {@code JdbcTemplate}, and so everything built on it,
-	 * uses this translator.
+	 * Translates with PostgreSQL's error codes, which Spring's default translation does
+	 * not use: a lock wait that exceeds {@code lock_timeout} (SQLSTATE 55P03) then
+	 * becomes a {@link org.springframework.dao.CannotAcquireLockException}, a transient
+	 * failure that a consumer retries, instead of an uncategorized one that it would
+	 * dead-letter. Boot's {@code JdbcTemplate}, and so everything built on it, uses this
+	 * translator.
 	 */
 	@Bean
 	SQLExceptionTranslator sqlExceptionTranslator(DataSource dataSource) {

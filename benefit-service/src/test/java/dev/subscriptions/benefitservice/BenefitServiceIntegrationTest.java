@@ -18,8 +18,9 @@ import org.springframework.kafka.config.TopicBuilder;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
- * One application context for the service's integration tests, against the shared Kafka broker, PostgreSQL and
- * schema registry, with a {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
+ * One application context for the service's integration tests, against the shared Kafka
+ * broker, PostgreSQL and schema registry, with a
+ * {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
  * server.
  */
 @Target(ElementType.TYPE)

@@ -17,8 +17,9 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * benefit-service's settings as {@code application.yml} binds them: the defaults of {@link BenefitServiceSettings}
- * while the environment variables are unset, the variables' values once set.
+ * benefit-service's settings as {@code application.yml} binds them: the defaults of
+ * {@link BenefitServiceSettings} while the environment variables are unset, the
+ * variables' values once set.
  */
 class BenefitServiceSettingsTests {
 

@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
 /**
- * The modules of benefit-service ({@code benefit}, {@code grant}) depend on each other's API only, and without cycles.
+ * The modules of benefit-service ({@code benefit}, {@code grant}) depend on each other's
+ * API only, and without cycles.
  */
 class ModularityTests {
 

@@ -14,8 +14,9 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Writes records to the shared broker as the other services' outboxes do (Confluent's wire format, schemas registered
- * on the way). The records themselves come from the schemas fixtures ({@code dev.subscriptions.schemas.fixtures}).
+ * Writes records to the shared broker as the other services' outboxes do (Confluent's
+ * wire format, schemas registered on the way). The records themselves come from the
+ * schemas fixtures ({@code dev.subscriptions.schemas.fixtures}).
  */
 public final class TopicWriter implements AutoCloseable {
 
@@ -26,7 +27,10 @@ public final class TopicWriter implements AutoCloseable {
 	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(
 			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
 
-	/** Writes {@code record} to {@code topic} with {@code key} and waits until the broker has it. */
+	/**
+	 * Writes {@code record} to {@code topic} with {@code key} and waits until the broker
+	 * has it.
+	 */
 	public void write(Topic topic, Object key, SpecificRecord record) {
 		write(topic.topicName(), key.toString(), this.serializer.serialize(topic.topicName(), record));
 	}

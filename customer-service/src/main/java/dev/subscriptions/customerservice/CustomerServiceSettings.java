@@ -5,8 +5,10 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * customer-service's own settings, under {@code customer-service.*}. {@code application.yml} maps the environment
- * variables onto them and is the one place that writes their defaults.
+ * customer-service's own settings, under {@code customer-service.*}.
+ * {@code application.yml} maps the environment variables onto them and is the one place
+ * that writes their defaults.
+ *
  * @param topic the topics customer-service creates
  * @param deletion the deletion receipt
  */
@@ -14,10 +16,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record CustomerServiceSettings(Topics topic, Deletion deletion) {
 
 	/**
-	 * @param partitions partitions of {@code customer.events}, {@code customer.revocations} and its dead letters
+	 * @param partitions partitions of {@code customer.events},
+	 * {@code customer.revocations} and its dead letters
 	 * ({@code CUSTOMER_EVENTS_PARTITIONS}, default 6)
-	 * @param replicas replication factor of {@code customer.events}; 0 or less for the broker's default
-	 * ({@code CUSTOMER_EVENTS_REPLICAS}, default -1)
+	 * @param replicas replication factor of {@code customer.events}; 0 or less for the
+	 * broker's default ({@code CUSTOMER_EVENTS_REPLICAS}, default -1)
 	 */
 	public record Topics(int partitions, short replicas) {
 
@@ -30,8 +33,9 @@ public record CustomerServiceSettings(Topics topic, Deletion deletion) {
 	}
 
 	/**
-	 * @param requiredServices the services that must report a revocation before a deletion receipt is complete
-	 * ({@code DELETION_REQUIRED_SERVICES}, default {@code subscription,benefit}); blank entries are left out
+	 * @param requiredServices the services that must report a revocation before a
+	 * deletion receipt is complete ({@code DELETION_REQUIRED_SERVICES}, default
+	 * {@code subscription,benefit}); blank entries are left out
 	 */
 	public record Deletion(List<String> requiredServices) {
 

@@ -1,5 +1,6 @@
 /**
- * customer-service: owns customers and tells the platform when one is created or deleted. Its application modules are {@code customer} and {@code deletion}.
+ * customer-service: owns customers and tells the platform when one is created or deleted.
+ * Its application modules are {@code customer} and {@code deletion}.
  */
 @NullMarked
 package dev.subscriptions.customerservice;

@@ -13,9 +13,10 @@ import org.springframework.context.annotation.Import;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
- * One application context for all integration tests of the service (one consumer group, one database), against the
- * shared Kafka broker, PostgreSQL and schema registry, with a {@code RestTestClient} on its port. customer-service
- * creates the topics it reads and writes itself.
+ * One application context for all integration tests of the service (one consumer group,
+ * one database), against the shared Kafka broker, PostgreSQL and schema registry, with a
+ * {@code RestTestClient} on its port. customer-service creates the topics it reads and
+ * writes itself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -12,8 +12,9 @@ import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
 
 /**
- * The structure of customer-service: its application modules ({@code customer}, {@code deletion}) depend on one
- * another only through their top-level packages, without cycles, and the Avro contract stays at the messaging edge.
+ * The structure of customer-service: its application modules ({@code customer},
+ * {@code deletion}) depend on one another only through their top-level packages, without
+ * cycles, and the Avro contract stays at the messaging edge.
  */
 class ModularityTests {
 

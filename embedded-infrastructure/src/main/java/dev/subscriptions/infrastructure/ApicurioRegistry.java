@@ -20,11 +20,12 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A real schema registry: Apicurio Registry, run as a child process, serving Confluent's Schema Registry API at
- * {@code /apis/ccompat/v7}.
+ * A real schema registry: Apicurio Registry, run as a child process, serving Confluent's
+ * Schema Registry API at {@code /apis/ccompat/v7}.
  * <p>
- * Apicurio Registry 3.3 needs Java 21 or newer. The JDK is looked up (never hard-coded): {@code APICURIO_JAVA_HOME},
- * then {@code JAVA_HOME} and the running JDK, then the JDKs installed in the usual places.
+ * Apicurio Registry 3.3 needs Java 21 or newer. The JDK is looked up (never hard-coded):
+ * {@code APICURIO_JAVA_HOME}, then {@code JAVA_HOME} and the running JDK, then the JDKs
+ * installed in the usual places.
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
@@ -49,13 +50,16 @@ public final class ApicurioRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the registry keeping its schemas in a PostgreSQL database, so that schema ids survive restarts.
+	 * Starts the registry keeping its schemas in a PostgreSQL database, so that schema
+	 * ids survive restarts.
 	 */
 	public static ApicurioRegistry startWithPostgresql(int port, String jdbcUrl, String user, String password,
 			Path logFile) {
-		return start(port, Map.of("apicurio.storage.kind", "sql", "apicurio.storage.sql.kind", "postgresql",
-				"apicurio.datasource.url", jdbcUrl, "apicurio.datasource.username", user,
-				"apicurio.datasource.password", password), logFile);
+		return start(port,
+				Map.of("apicurio.storage.kind", "sql", "apicurio.storage.sql.kind", "postgresql",
+						"apicurio.datasource.url", jdbcUrl, "apicurio.datasource.username", user,
+						"apicurio.datasource.password", password),
+				logFile);
 	}
 
 	private static ApicurioRegistry start(int requestedPort, Map<String, String> settings, Path logFile) {
@@ -66,7 +70,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 		command.add("-Xmx512m");
 		command.add("-Dquarkus.http.port=" + port);
 		command.add("-Dquarkus.http.host=localhost");
-		// 3.x fixes its management interface on at build time (port 9000 by default); give it a free port of its own.
+		// 3.x fixes its management interface on at build time (port 9000 by default);
+		// give it a free port of its own.
 		command.add("-Dquarkus.management.enabled=false");
 		command.add("-Dquarkus.management.host=localhost");
 		command.add("-Dquarkus.management.port=" + Ports.free());
@@ -89,7 +94,10 @@ public final class ApicurioRegistry implements AutoCloseable {
 		}
 	}
 
-	/** The base URL of the Confluent-compatible API, as serializers expect it in {@code schema.registry.url}. */
+	/**
+	 * The base URL of the Confluent-compatible API, as serializers expect it in
+	 * {@code schema.registry.url}.
+	 */
 	public String confluentApiUrl() {
 		return "http://localhost:" + this.port + "/apis/ccompat/v7";
 	}
@@ -106,8 +114,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("Apicurio Registry exited with " + this.process.exitValue()
-						+ "; see " + logFile.toAbsolutePath());
+				throw new IllegalStateException("Apicurio Registry exited with " + this.process.exitValue() + "; see "
+						+ logFile.toAbsolutePath());
 			}
 			try {
 				if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -127,8 +135,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 			this.process.onExit().completeOnTimeout(null, 100, java.util.concurrent.TimeUnit.MILLISECONDS).join();
 		}
 		close();
-		throw new IllegalStateException("Apicurio Registry was not ready within " + START_TIMEOUT + "; see "
-				+ logFile.toAbsolutePath());
+		throw new IllegalStateException(
+				"Apicurio Registry was not ready within " + START_TIMEOUT + "; see " + logFile.toAbsolutePath());
 	}
 
 	@Override

@@ -5,9 +5,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
- * The one place that declares the infrastructure of an integration test: a new PostgreSQL database (and login) for
- * each test context, the shared Kafka broker and the shared schema registry. Tests {@code @Import} it; the service's
- * own configuration (connection pool, Flyway, Kafka clients) then runs against them unchanged.
+ * The one place that declares the infrastructure of an integration test: a new PostgreSQL
+ * database (and login) for each test context, the shared Kafka broker and the shared
+ * schema registry. Tests {@code @Import} it; the service's own configuration (connection
+ * pool, Flyway, Kafka clients) then runs against them unchanged.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class EmbeddedInfrastructure {

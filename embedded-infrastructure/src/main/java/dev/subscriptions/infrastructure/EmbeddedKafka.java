@@ -23,11 +23,13 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Apache Kafka broker in KRaft mode (combined broker and controller), running inside this JVM on a fixed port.
+ * A real Apache Kafka broker in KRaft mode (combined broker and controller), running
+ * inside this JVM on a fixed port.
  * <p>
- * Spring's {@code EmbeddedKafkaKraftBroker} always binds random ports; this runs Kafka's own {@code KafkaRaftServer}
- * instead, so the broker can listen on 9092, keep its log in a directory that survives restarts, and be stopped and
- * started again on the same port with its data intact (a real outage for tests).
+ * Spring's {@code EmbeddedKafkaKraftBroker} always binds random ports; this runs Kafka's
+ * own {@code KafkaRaftServer} instead, so the broker can listen on 9092, keep its log in
+ * a directory that survives restarts, and be stopped and started again on the same port
+ * with its data intact (a real outage for tests).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -51,18 +53,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 	/**
 	 * Starts a broker.
 	 * @param port the client port, or 0 for a free one (kept when the broker restarts)
-	 * @param logDirectory where the broker keeps its data across restarts, or {@code null} for a temporary directory
+	 * @param logDirectory where the broker keeps its data across restarts, or
+	 * {@code null} for a temporary directory
 	 */
 	public static EmbeddedKafka start(int port, Path logDirectory) {
 		return start(port, 0, logDirectory);
 	}
 
 	/**
-	 * Starts a broker whose controller listens on a given port too, for a broker process that is stopped and started
-	 * again on the same ports.
+	 * Starts a broker whose controller listens on a given port too, for a broker process
+	 * that is stopped and started again on the same ports.
 	 * @param port the client port, or 0 for a free one
 	 * @param controllerPort the KRaft controller port, or 0 for a free one
-	 * @param logDirectory where the broker keeps its data across restarts, or {@code null} for a temporary directory
+	 * @param logDirectory where the broker keeps its data across restarts, or
+	 * {@code null} for a temporary directory
 	 */
 	public static EmbeddedKafka start(int port, int controllerPort, Path logDirectory) {
 		try {
@@ -74,14 +78,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 			Properties properties = new Properties();
 			properties.putAll(Map.ofEntries(Map.entry("process.roles", "broker,controller"), Map.entry("node.id", "1"),
 					Map.entry("controller.quorum.voters", "1@localhost:" + quorumPort),
-					Map.entry("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + quorumPort),
+					Map.entry("listeners",
+							"PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + quorumPort),
 					Map.entry("advertised.listeners", "PLAINTEXT://localhost:" + clientPort),
 					Map.entry("controller.listener.names", "CONTROLLER"),
 					Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
 					Map.entry("inter.broker.listener.name", "PLAINTEXT"), Map.entry("log.dirs", directory.toString()),
 					Map.entry("num.partitions", "3"), Map.entry("auto.create.topics.enable", "false"),
-					Map.entry("offsets.topic.replication.factor", "1"),
-					Map.entry("offsets.topic.num.partitions", "10"),
+					Map.entry("offsets.topic.replication.factor", "1"), Map.entry("offsets.topic.num.partitions", "10"),
 					Map.entry("transaction.state.log.replication.factor", "1"),
 					Map.entry("transaction.state.log.min.isr", "1"),
 					Map.entry("share.coordinator.state.topic.replication.factor", "1"),
@@ -122,7 +126,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 		return "localhost:" + this.port;
 	}
 
-	/** Shuts the broker down, keeping its data and port, until {@link #resume()}: a Kafka outage. */
+	/**
+	 * Shuts the broker down, keeping its data and port, until {@link #resume()}: a Kafka
+	 * outage.
+	 */
 	public synchronized void interrupt() {
 		if (this.server != null) {
 			this.server.shutdown();
@@ -131,7 +138,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 		}
 	}
 
-	/** Starts the broker (again, after {@link #interrupt()}) and waits until it answers. */
+	/**
+	 * Starts the broker (again, after {@link #interrupt()}) and waits until it answers.
+	 */
 	public synchronized void resume() {
 		if (this.server != null) {
 			return;

@@ -26,7 +26,8 @@ public final class EmbeddedPostgresql implements AutoCloseable {
 	/**
 	 * Starts a server.
 	 * @param port the port, or 0 for any free one
-	 * @param dataDirectory where the cluster lives (kept across restarts), or {@code null} for a temporary one
+	 * @param dataDirectory where the cluster lives (kept across restarts), or
+	 * {@code null} for a temporary one
 	 */
 	public static EmbeddedPostgresql start(int port, File dataDirectory) {
 		try {
@@ -56,7 +57,8 @@ public final class EmbeddedPostgresql implements AutoCloseable {
 	}
 
 	/**
-	 * Creates a database owned by a login of the same name (password = name), unless it exists.
+	 * Creates a database owned by a login of the same name (password = name), unless it
+	 * exists.
 	 */
 	public void createDatabase(String name) {
 		if (!name.matches("[a-z_][a-z0-9_]*")) {
@@ -76,7 +78,10 @@ public final class EmbeddedPostgresql implements AutoCloseable {
 		}
 	}
 
-	/** A data source for the login and database created by {@link #createDatabase(String)}. */
+	/**
+	 * A data source for the login and database created by
+	 * {@link #createDatabase(String)}.
+	 */
 	public DataSource dataSource(String database) {
 		PGSimpleDataSource dataSource = new PGSimpleDataSource();
 		dataSource.setUrl(jdbcUrl(database));

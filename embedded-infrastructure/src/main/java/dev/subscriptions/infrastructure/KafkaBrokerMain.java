@@ -3,11 +3,12 @@ package dev.subscriptions.infrastructure;
 import java.nio.file.Path;
 
 /**
- * Runs one {@link EmbeddedKafka} broker as a process of its own, so that it can be stopped (SIGTERM: a controlled
- * shutdown), killed (SIGKILL) and started again on the same ports and log directory like a real broker.
+ * Runs one {@link EmbeddedKafka} broker as a process of its own, so that it can be
+ * stopped (SIGTERM: a controlled shutdown), killed (SIGKILL) and started again on the
+ * same ports and log directory like a real broker.
  * <p>
- * Arguments: client port, controller port, log directory. Prints {@value #READY} and the bootstrap servers once the
- * broker answers.
+ * Arguments: client port, controller port, log directory. Prints {@value #READY} and the
+ * bootstrap servers once the broker answers.
  */
 public final class KafkaBrokerMain {
 

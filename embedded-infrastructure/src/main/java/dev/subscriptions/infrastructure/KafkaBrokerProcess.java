@@ -14,9 +14,10 @@ import java.util.jar.JarFile;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * A Kafka broker (KRaft, combined broker and controller) in a JVM of its own, started from this JVM's class path with
- * {@link KafkaBrokerMain}: stopping it is a real broker outage for every client, and starting it again on the same
- * ports and log directory is a broker restart.
+ * A Kafka broker (KRaft, combined broker and controller) in a JVM of its own, started
+ * from this JVM's class path with {@link KafkaBrokerMain}: stopping it is a real broker
+ * outage for every client, and starting it again on the same ports and log directory is a
+ * broker restart.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -40,7 +41,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a broker on free ports, keeping its data in {@code logDirectory}, and waits until it answers.
+	 * Starts a broker on free ports, keeping its data in {@code logDirectory}, and waits
+	 * until it answers.
 	 * @param logFile where the broker process's output goes (appended across restarts)
 	 */
 	public static KafkaBrokerProcess start(Path logDirectory, Path logFile) {
@@ -49,7 +51,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 		return broker;
 	}
 
-	/** Starts the process (again, on the same ports and log directory) and waits until the broker answers. */
+	/**
+	 * Starts the process (again, on the same ports and log directory) and waits until the
+	 * broker answers.
+	 */
 	public synchronized void start() {
 		if (this.process != null && this.process.isAlive()) {
 			return;
@@ -73,7 +78,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 		awaitReady();
 	}
 
-	/** Stops the broker gracefully (SIGTERM: controlled shutdown, logs flushed), or kills it after 60 s. */
+	/**
+	 * Stops the broker gracefully (SIGTERM: controlled shutdown, logs flushed), or kills
+	 * it after 60 s.
+	 */
 	public synchronized void stop() {
 		if (this.process != null) {
 			this.process.destroy();
@@ -84,7 +92,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 		}
 	}
 
-	/** Kills the broker at once (SIGKILL): no controlled shutdown, the next start recovers its logs. */
+	/**
+	 * Kills the broker at once (SIGKILL): no controlled shutdown, the next start recovers
+	 * its logs.
+	 */
 	public synchronized void kill() {
 		if (this.process != null) {
 			this.process.destroyForcibly();
@@ -131,12 +142,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 				}
 			}
 		}
-		throw new IllegalStateException("The Kafka broker was not ready within " + START_TIMEOUT + "; see " + this.logFile);
+		throw new IllegalStateException(
+				"The Kafka broker was not ready within " + START_TIMEOUT + "; see " + this.logFile);
 	}
 
 	/**
-	 * The JVM arguments that run {@code mainClass} from this JVM's class path. From a Spring Boot executable jar (whose
-	 * class path is the jar alone, its libraries nested inside) Boot's {@code PropertiesLauncher} runs it.
+	 * The JVM arguments that run {@code mainClass} from this JVM's class path. From a
+	 * Spring Boot executable jar (whose class path is the jar alone, its libraries nested
+	 * inside) Boot's {@code PropertiesLauncher} runs it.
 	 */
 	static List<String> launcher(String mainClass) {
 		String classPath = System.getProperty("java.class.path");
@@ -149,7 +162,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
 	private static boolean isBootJar(String jar) {
 		try (JarFile file = new JarFile(jar)) {
-			return file.getEntry("BOOT-INF/lib/") != null || file.stream().anyMatch(e -> e.getName().startsWith("BOOT-INF/lib/"));
+			return file.getEntry("BOOT-INF/lib/") != null
+					|| file.stream().anyMatch(e -> e.getName().startsWith("BOOT-INF/lib/"));
 		}
 		catch (IOException ex) {
 			return false;

@@ -12,9 +12,10 @@ import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * A transaction held open, uncommitted, at a point a test chooses, so that a concurrent transaction meets it there:
- * what the database's locks decide is then tested without relying on timing. The work runs on a thread of its own and
- * the transaction ends when the test lets it (or after a minute).
+ * A transaction held open, uncommitted, at a point a test chooses, so that a concurrent
+ * transaction meets it there: what the database's locks decide is then tested without
+ * relying on timing. The work runs on a thread of its own and the transaction ends when
+ * the test lets it (or after a minute).
  */
 public final class OpenTransaction {
 
@@ -36,8 +37,10 @@ public final class OpenTransaction {
 	}
 
 	/**
-	 * Runs {@code work} in a new transaction and returns once it has run, the transaction still open.
-	 * @param jdbc runs statements on the connection of the caller's transaction (as a {@code JdbcTemplate} does)
+	 * Runs {@code work} in a new transaction and returns once it has run, the transaction
+	 * still open.
+	 * @param jdbc runs statements on the connection of the caller's transaction (as a
+	 * {@code JdbcTemplate} does)
 	 */
 	public static OpenTransaction begin(TransactionOperations transactions, JdbcOperations jdbc, Runnable work) {
 		CountDownLatch release = new CountDownLatch(1);
@@ -84,7 +87,10 @@ public final class OpenTransaction {
 		join(this.end);
 	}
 
-	/** Not on a shared pool, where a transaction held open could hold up the very work that is to meet it. */
+	/**
+	 * Not on a shared pool, where a transaction held open could hold up the very work
+	 * that is to meet it.
+	 */
 	private static void onThreadOfItsOwn(Runnable transaction) {
 		Thread thread = new Thread(transaction, "open-transaction");
 		thread.setDaemon(true);
@@ -96,8 +102,8 @@ public final class OpenTransaction {
 			return future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() instanceof CompletionException completion
-					&& completion.getCause() != null) ? completion.getCause() : ex.getCause();
+			Throwable cause = (ex.getCause() instanceof CompletionException completion && completion.getCause() != null)
+					? completion.getCause() : ex.getCause();
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs what tests publish through JUnit's {@code TestReporter} (the figures of the timing tests): Surefire keeps a
- * test's output, but not its report entries. Every module whose tests use this module gets it (a service
- * loader entry); it does nothing outside JUnit.
+ * Logs what tests publish through JUnit's {@code TestReporter} (the figures of the timing
+ * tests): Surefire keeps a test's output, but not its report entries. Every module whose
+ * tests use this module gets it (a service loader entry); it does nothing outside JUnit.
  */
 public class ReportEntriesLogged implements TestExecutionListener {
 

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One of the platform's services, run from its executable jar as a child process and configured only by the
- * environment variables a deployment would set: {@code PORT}, {@code DATABASE_*}, {@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code SCHEMA_REGISTRY_URL}.
+ * One of the platform's services, run from its executable jar as a child process and
+ * configured only by the environment variables a deployment would set: {@code PORT},
+ * {@code DATABASE_*}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code SCHEMA_REGISTRY_URL}.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -68,7 +68,10 @@ public final class ServiceProcess implements AutoCloseable {
 		return new ServiceProcess(name, actualPort, jar(projectRoot, name), environment, logs.resolve(name + ".log"));
 	}
 
-	/** Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start faster in tests. */
+	/**
+	 * Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start
+	 * faster in tests.
+	 */
 	public ServiceProcess withJvmOption(String option) {
 		this.jvmOptions.add(option);
 		return this;
@@ -83,8 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
 			command.add(java);
 			command.addAll(this.jvmOptions);
 			command.addAll(List.of("-jar", this.jar.toString()));
-			ProcessBuilder builder = new ProcessBuilder(command)
-				.redirectErrorStream(true)
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 			builder.environment().putAll(this.environment);
 			this.process = builder.start();
@@ -124,7 +126,10 @@ public final class ServiceProcess implements AutoCloseable {
 		throw new IllegalStateException(this.name + " was not healthy within " + timeout + "; see " + this.log);
 	}
 
-	/** Kills the process at once (SIGKILL): no graceful shutdown, no offset commit, as in a crash. */
+	/**
+	 * Kills the process at once (SIGKILL): no graceful shutdown, no offset commit, as in
+	 * a crash.
+	 */
 	public synchronized void kill() {
 		if (this.process != null) {
 			this.process.destroyForcibly();
@@ -163,7 +168,10 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process != null && this.process.isAlive();
 	}
 
-	/** Freezes the process (SIGSTOP), as a host that stalls: sockets stay open, nothing answers. */
+	/**
+	 * Freezes the process (SIGSTOP), as a host that stalls: sockets stay open, nothing
+	 * answers.
+	 */
 	public void suspend() {
 		signal("STOP");
 	}
@@ -185,7 +193,8 @@ public final class ServiceProcess implements AutoCloseable {
 		try {
 			Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
 			if (kill.waitFor() != 0) {
-				throw new IllegalStateException("kill -" + signal + " " + this.name + " exited with " + kill.exitValue());
+				throw new IllegalStateException(
+						"kill -" + signal + " " + this.name + " exited with " + kill.exitValue());
 			}
 		}
 		catch (IOException ex) {
@@ -206,15 +215,18 @@ public final class ServiceProcess implements AutoCloseable {
 				.orElseThrow();
 		}
 		catch (IOException | NoSuchElementException ex) {
-			throw new IllegalStateException("No executable jar in " + target.toAbsolutePath()
-					+ "; build first: ./mvnw -DskipTests package", ex);
+			throw new IllegalStateException(
+					"No executable jar in " + target.toAbsolutePath() + "; build first: ./mvnw -DskipTests package",
+					ex);
 		}
 	}
 
 	/**
-	 * Sends SIGTERM, as an orchestrator stopping the service does, and waits for the process to exit.
+	 * Sends SIGTERM, as an orchestrator stopping the service does, and waits for the
+	 * process to exit.
 	 * @return its exit code
-	 * @throws IllegalStateException if it did not exit within the timeout (it is killed then)
+	 * @throws IllegalStateException if it did not exit within the timeout (it is killed
+	 * then)
 	 */
 	public synchronized int terminate(Duration timeout) {
 		if (this.process == null) {
@@ -226,7 +238,8 @@ public final class ServiceProcess implements AutoCloseable {
 			.join();
 		if (exited == null) {
 			kill();
-			throw new IllegalStateException(this.name + " did not exit within " + timeout + " of SIGTERM; see " + this.log);
+			throw new IllegalStateException(
+					this.name + " did not exit within " + timeout + " of SIGTERM; see " + this.log);
 		}
 		this.process = null;
 		return exited.exitValue();

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The broker, database server and schema registry that all tests of one JVM share: each is started once, on first
- * use, and stopped when the JVM exits. Tests isolate themselves by database and topic names, not by servers.
+ * The broker, database server and schema registry that all tests of one JVM share: each
+ * is started once, on first use, and stopped when the JVM exits. Tests isolate themselves
+ * by database and topic names, not by servers.
  */
 public final class SharedInfrastructure {
 
@@ -29,7 +30,9 @@ public final class SharedInfrastructure {
 		return Registry.INSTANCE;
 	}
 
-	/** Creates a new, empty database (with a login of the same name) and returns its name. */
+	/**
+	 * Creates a new, empty database (with a login of the same name) and returns its name.
+	 */
 	public static String newDatabase(String prefix) {
 		String name = prefix.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + databases.incrementAndGet();
 		postgresql().createDatabase(name);

@@ -12,8 +12,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A topic as an auditor reads it: every record from the beginning up to the end the topic has now, without a
- * consumer group, so reading changes nothing for anyone.
+ * A topic as an auditor reads it: every record from the beginning up to the end the topic
+ * has now, without a consumer group, so reading changes nothing for anyone.
  */
 public final class TopicContents {
 
@@ -41,8 +41,9 @@ public final class TopicContents {
 	}
 
 	/**
-	 * Follows {@code topic} from its beginning, as a consumer that is not part of the test sees it arrive: for tests
-	 * that measure when records arrive, or wait for a topic that keeps growing.
+	 * Follows {@code topic} from its beginning, as a consumer that is not part of the
+	 * test sees it arrive: for tests that measure when records arrive, or wait for a
+	 * topic that keeps growing.
 	 */
 	public static Follower follow(String bootstrapServers, String topic) {
 		return new Follower(bootstrapServers, topic);
@@ -56,9 +57,8 @@ public final class TopicContents {
 		private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
 		private Follower(String bootstrapServers, String topic) {
-			this.consumer = new KafkaConsumer<>(
-					Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit", false, "max.poll.records", 5000),
-					new StringDeserializer(), new ByteArrayDeserializer());
+			this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit",
+					false, "max.poll.records", 5000), new StringDeserializer(), new ByteArrayDeserializer());
 			List<TopicPartition> partitions = this.consumer.partitionsFor(topic)
 				.stream()
 				.map(info -> new TopicPartition(info.topic(), info.partition()))
@@ -67,7 +67,10 @@ public final class TopicContents {
 			this.consumer.seekToBeginning(partitions);
 		}
 
-		/** Polls once and returns every record read so far, partition by partition in the order they arrived. */
+		/**
+		 * Polls once and returns every record read so far, partition by partition in the
+		 * order they arrived.
+		 */
 		public List<ConsumerRecord<String, byte[]>> poll() {
 			this.consumer.poll(Duration.ofMillis(200)).forEach(this.records::add);
 			return List.copyOf(this.records);

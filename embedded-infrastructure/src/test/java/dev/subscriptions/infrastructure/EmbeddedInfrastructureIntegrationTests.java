@@ -38,7 +38,8 @@ class EmbeddedInfrastructureIntegrationTests {
 	@Test
 	void servesConfluentSchemaRegistryApi() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(SharedInfrastructure.schemaRegistry().confluentApiUrl() + "/subjects"))
+			.send(HttpRequest
+				.newBuilder(URI.create(SharedInfrastructure.schemaRegistry().confluentApiUrl() + "/subjects"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -61,9 +62,8 @@ class EmbeddedInfrastructureIntegrationTests {
 			producer.send(new ProducerRecord<>("infra.outage", "k", "during")).get(60, TimeUnit.SECONDS);
 			restarted.join();
 		}
-		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "infra", "auto.offset.reset",
-						"earliest"),
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+				kafka.bootstrapServers(), "group.id", "infra", "auto.offset.reset", "earliest"),
 				new StringDeserializer(), new StringDeserializer())) {
 			consumer.subscribe(List.of("infra.outage"));
 			List<String> values = new java.util.ArrayList<>();

@@ -20,8 +20,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.ResourceAccessException;
 
 /**
- * The platform as an API client sees it: REST calls to the three services, nothing else. The one HTTP client of the
- * end-to-end tests ({@link RestTestClient} bound to the running servers).
+ * The platform as an API client sees it: REST calls to the three services, nothing else.
+ * The one HTTP client of the end-to-end tests ({@link RestTestClient} bound to the
+ * running servers).
  */
 final class Api {
 
@@ -67,8 +68,8 @@ final class Api {
 
 	/**
 	 * Tries to create a customer, for a test that stops the service meanwhile.
-	 * @return the customer's id if it was created; empty if the service refused it or the connection failed, so that
-	 * the client does not know the outcome
+	 * @return the customer's id if it was created; empty if the service refused it or the
+	 * connection failed, so that the client does not know the outcome
 	 */
 	Optional<String> tryCreateCustomer(UUID organization, String email) {
 		try {
@@ -115,7 +116,10 @@ final class Api {
 			.isOk();
 	}
 
-	/** Subscribes once subscription-service knows the customer (it learns it from customer.events). */
+	/**
+	 * Subscribes once subscription-service knows the customer (it learns it from
+	 * customer.events).
+	 */
 	String subscribe(String customer, UUID product) {
 		Map<String, Object> body = Map.of("customerId", customer, "productId", product.toString(), "amount", 1999,
 				"currency", "EUR");
@@ -152,7 +156,10 @@ final class Api {
 		return list(benefits(), "/grants?customerId=" + customer);
 	}
 
-	/** customer-service's actuator endpoint of parked outbox rows: {@code GET}, {@code POST} (requeue), {@code DELETE}. */
+	/**
+	 * customer-service's actuator endpoint of parked outbox rows: {@code GET},
+	 * {@code POST} (requeue), {@code DELETE}.
+	 */
 	Map<String, Object> parkedOutbox(HttpMethod method, String query, @Nullable Object body) {
 		return body(call(this.customers, method, "/actuator/outbox" + query, body));
 	}
@@ -175,8 +182,8 @@ final class Api {
 		return Map.of("organizationId", organization.toString(), "email", email, "name", "Customer " + email);
 	}
 
-	private static EntityExchangeResult<Map<String, Object>> call(RestTestClient client, HttpMethod method,
-			String path, @Nullable Object body) {
+	private static EntityExchangeResult<Map<String, Object>> call(RestTestClient client, HttpMethod method, String path,
+			@Nullable Object body) {
 		RestTestClient.RequestBodySpec request = client.method(method).uri(path);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);

@@ -23,8 +23,8 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Delete a customer, and everything the customer had is gone everywhere, provably: the three services as separate
- * processes, observed by REST alone.
+ * Delete a customer, and everything the customer had is gone everywhere, provably: the
+ * three services as separate processes, observed by REST alone.
  */
 class DeletionChoreographyEndToEndTests {
 
@@ -48,8 +48,8 @@ class DeletionChoreographyEndToEndTests {
 		String paused = this.api.subscribe(customer, this.product);
 		this.api.subscriptionAction(overdue, "payment-failed", null);
 		this.api.subscriptionAction(paused, "pause", Map.of("mode", "void"));
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.grantsOf(customer).size() == 9
-				&& this.api.entitlementKeys(customer).size() == 6);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.api.grantsOf(customer).size() == 9 && this.api.entitlementKeys(customer).size() == 6);
 
 		this.api.deleteCustomer(customer);
 
@@ -77,7 +77,8 @@ class DeletionChoreographyEndToEndTests {
 		this.api.subscribe(first, this.product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(first).size() == 3);
 		this.api.deleteCustomer(first);
-		await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(this.api.receipt(first).get("complete")));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Boolean.TRUE.equals(this.api.receipt(first).get("complete")));
 
 		String second = this.api.createCustomer(this.organization, "AGAIN@example.com");
 		String subscription = this.api.subscribe(second, this.product);
@@ -86,7 +87,8 @@ class DeletionChoreographyEndToEndTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(second).size() == 3);
 		assertThat(this.api.subscriptionsOf(second)).singleElement()
 			.satisfies(live -> assertThat(live).containsEntry("id", subscription).containsEntry("status", "active"));
-		assertThat(this.api.subscriptionsOf(first)).allSatisfy(old -> assertThat(old).containsEntry("status", "revoked"));
+		assertThat(this.api.subscriptionsOf(first))
+			.allSatisfy(old -> assertThat(old).containsEntry("status", "revoked"));
 		assertThat(this.api.entitlementKeys(first)).isEmpty();
 	}
 
@@ -99,7 +101,8 @@ class DeletionChoreographyEndToEndTests {
 
 		assertThat(this.api.subscriptionAction(subscription, "payment-failed", null).getResponseBody())
 			.containsEntry("status", "past_due");
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> this.api.entitlementKeys(customer).size() == 3);
 
 		assertThat(this.api.subscriptionAction(subscription, "cancel", Map.of("immediately", true)).getResponseBody())
@@ -133,11 +136,15 @@ class DeletionChoreographyEndToEndTests {
 		deletions.join();
 		pool.shutdown();
 
-		await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-			.until(() -> customers.stream().allMatch(customer -> Boolean.TRUE.equals(this.api.receipt(customer).get("complete"))));
+		await().atMost(Duration.ofSeconds(180))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> customers.stream()
+				.allMatch(customer -> Boolean.TRUE.equals(this.api.receipt(customer).get("complete"))));
 		Map<String, List<CustomerRevocationCompleted>> reports = revocationReports(customers);
-		// Delivery is at least once: a service killed between Kafka's ack and the outbox delete sends the same report
-		// (same event id) again, which customer-service's inbox drops. A second revocation would be a new event id.
+		// Delivery is at least once: a service killed between Kafka's ack and the outbox
+		// delete sends the same report
+		// (same event id) again, which customer-service's inbox drops. A second
+		// revocation would be a new event id.
 		assertThat(reports).hasSize(500).allSatisfy((customer, received) -> {
 			assertThat(distinctByEventId(received, "benefit")).singleElement()
 				.satisfies(report -> assertThat(report.getRevokedCount()).isEqualTo(3));

@@ -28,9 +28,11 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * SIGTERM while Kafka is up: every event committed before the web server stopped is published before the process
- * exits, not at its next start. customer-service runs alone here, from its jar, with a relay that publishes one row per
- * batch so that a backlog is waiting when the signal comes (and a drain timeout that a slow test machine cannot miss).
+ * SIGTERM while Kafka is up: every event committed before the web server stopped is
+ * published before the process exits, not at its next start. customer-service runs alone
+ * here, from its jar, with a relay that publishes one row per batch so that a backlog is
+ * waiting when the signal comes (and a drain timeout that a slow test machine cannot
+ * miss).
  */
 class GracefulShutdownEndToEndTests {
 
@@ -73,7 +75,10 @@ class GracefulShutdownEndToEndTests {
 		assertThat(customersCreatedOnTopic(created)).containsExactlyInAnyOrderElementsOf(created);
 	}
 
-	/** Creates a customer; requests refused because the server is shutting down are not counted. */
+	/**
+	 * Creates a customer; requests refused because the server is shutting down are not
+	 * counted.
+	 */
 	private static void create(Api customers, UUID organization, int i, Set<String> created) {
 		customers.tryCreateCustomer(organization, "shutdown" + i + "-" + organization + "@example.com")
 			.ifPresent(created::add);

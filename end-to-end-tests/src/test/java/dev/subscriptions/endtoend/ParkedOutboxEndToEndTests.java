@@ -22,8 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * Rows Kafka refuses for good do not hold back anyone else's deletion: customer-service parks them, its other events
- * flow, and an operator requeues or discards them over the actuator endpoint {@code outbox}.
+ * Rows Kafka refuses for good do not hold back anyone else's deletion: customer-service
+ * parks them, its other events flow, and an operator requeues or discards them over the
+ * actuator endpoint {@code outbox}.
  */
 class ParkedOutboxEndToEndTests {
 
@@ -55,23 +56,20 @@ class ParkedOutboxEndToEndTests {
 
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Boolean.TRUE.equals(this.api.receipt(customer).get("complete")));
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(parkedRows())
-			.extracting(row -> row.get("key"), row -> row.get("cause"))
-			.containsExactlyInAnyOrder(tuple(missingKey, "unknown_topic"),
-					tuple(largeKey, "record_too_large")));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(parkedRows()).extracting(row -> row.get("key"), row -> row.get("cause"))
+				.containsExactlyInAnyOrder(tuple(missingKey, "unknown_topic"), tuple(largeKey, "record_too_large")));
 
 		createTopic(missingTopic);
-		assertThat(this.api.parkedOutbox(HttpMethod.POST, "", Map.of("key", missingKey)))
-			.containsEntry("requeued", 1);
+		assertThat(this.api.parkedOutbox(HttpMethod.POST, "", Map.of("key", missingKey))).containsEntry("requeued", 1);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Topics.read(missingTopic).stream().map(ConsumerRecord::key).toList(),
 					keys -> keys.equals(List.of(missingKey)));
 
-		assertThat(this.api.parkedOutbox(HttpMethod.DELETE, "?key=" + largeKey, null))
-			.containsEntry("discarded", 1);
+		assertThat(this.api.parkedOutbox(HttpMethod.DELETE, "?key=" + largeKey, null)).containsEntry("discarded", 1);
 		assertThat(parkedRows()).isEmpty();
-		assertThat(this.customerDatabase.queryForObject(
-				"select count(*) from outbox where aggregateid in (?, ?)", Integer.class, missingKey, largeKey))
+		assertThat(this.customerDatabase.queryForObject("select count(*) from outbox where aggregateid in (?, ?)",
+				Integer.class, missingKey, largeKey))
 			.isZero();
 		assertThat(Topics.read(largeTopic)).isEmpty();
 	}

@@ -8,8 +8,9 @@ import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * The platform under test, once per JVM: the three services as separate processes from their executable jars, each
- * with its own database and login, on the shared Kafka broker and schema registry.
+ * The platform under test, once per JVM: the three services as separate processes from
+ * their executable jars, each with its own database and login, on the shared Kafka broker
+ * and schema registry.
  */
 final class Platform {
 
@@ -45,9 +46,10 @@ final class Platform {
 	}
 
 	private static ServiceProcess service(String name, String database) {
-		return ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
-				SharedInfrastructure.kafka().bootstrapServers(),
-				SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
+		return ServiceProcess
+			.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
+					SharedInfrastructure.kafka().bootstrapServers(),
+					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
 			.withJvmOption("-XX:TieredStopAtLevel=1");
 	}
 

@@ -19,14 +19,17 @@ import org.junit.jupiter.api.Test;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * One subscription through every transition, by REST alone, with benefit-service's answer after each: what the
- * README's benefit-service section says, and the records subscription-service's relay really wrote to
- * {@code subscription.events}, decoded with the registry. No other test reads what the real publisher writes for
- * {@code SubscriptionUncanceled}, {@code SubscriptionActivated} or {@code SubscriptionResumed}.
+ * One subscription through every transition, by REST alone, with benefit-service's answer
+ * after each: what the README's benefit-service section says, and the records
+ * subscription-service's relay really wrote to {@code subscription.events}, decoded with
+ * the registry. No other test reads what the real publisher writes for
+ * {@code SubscriptionUncanceled}, {@code SubscriptionActivated} or
+ * {@code SubscriptionResumed}.
  * <p>
- * After each transition the test waits until benefit-service's consumer group has committed the offset past that
- * transition's record, so an answer that does not change (a cancellation at period end keeps the benefits) is checked
- * after the event was handled, not before it arrived.
+ * After each transition the test waits until benefit-service's consumer group has
+ * committed the offset past that transition's record, so an answer that does not change
+ * (a cancellation at period end keeps the benefits) is checked after the event was
+ * handled, not before it arrived.
  */
 class SubscriptionLifecycleEndToEndTests {
 
@@ -98,8 +101,9 @@ class SubscriptionLifecycleEndToEndTests {
 	}
 
 	/**
-	 * Waits until the subscription's {@code sequence}-th event is on {@code subscription.events} and benefit-service
-	 * has handled it, then checks what the customer may use and the state of the subscription's grants.
+	 * Waits until the subscription's {@code sequence}-th event is on
+	 * {@code subscription.events} and benefit-service has handled it, then checks what
+	 * the customer may use and the state of the subscription's grants.
 	 */
 	private void afterEvent(String subscription, long sequence, String customer, List<String> entitlements,
 			String grantState) {
@@ -122,7 +126,10 @@ class SubscriptionLifecycleEndToEndTests {
 			.findFirst();
 	}
 
-	/** The subscription's records on {@code subscription.events}, in offset order (one key: one partition). */
+	/**
+	 * The subscription's records on {@code subscription.events}, in offset order (one
+	 * key: one partition).
+	 */
 	private static List<GenericRecord> publishedEvents(String subscription) {
 		return Topics.read(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()

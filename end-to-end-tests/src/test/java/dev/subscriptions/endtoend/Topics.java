@@ -17,7 +17,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * The platform's topics as an auditor reads them: from the beginning up to their end as it is now.
+ * The platform's topics as an auditor reads them: from the beginning up to their end as
+ * it is now.
  */
 final class Topics {
 
@@ -38,8 +39,9 @@ final class Topics {
 	}
 
 	/**
-	 * Whether a consumer group has handled a record: the group's committed offset on its partition is past it. A
-	 * listener container commits an offset only once the records before it have been handled (or dead-lettered).
+	 * Whether a consumer group has handled a record: the group's committed offset on its
+	 * partition is past it. A listener container commits an offset only once the records
+	 * before it have been handled (or dead-lettered).
 	 */
 	static boolean handled(String group, ConsumerRecord<?, ?> record) {
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());

@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The commands of a README's {@code bash} blocks and what their comments say they show.
  * <p>
- * A command is a line that is neither blank nor a comment, with the lines that continue it: after a line ending in
- * {@code \}, and lines that are indented or start with <code>}</code> (the body of a shell function). A trailing
- * comment {@code # -> text} on its last line is its expectation: the output contains {@code text}; {@code A ... B}:
- * it contains {@code A} and {@code B}; {@code []}: the output is exactly {@code []}, an empty list.
+ * A command is a line that is neither blank nor a comment, with the lines that continue
+ * it: after a line ending in {@code \}, and lines that are indented or start with
+ * <code>}</code> (the body of a shell function). A trailing comment {@code # -> text} on
+ * its last line is its expectation: the output contains {@code text}; {@code A ... B}: it
+ * contains {@code A} and {@code B}; {@code []}: the output is exactly {@code []}, an
+ * empty list.
  */
 final class Walkthrough {
 
@@ -26,7 +28,10 @@ final class Walkthrough {
 	private Walkthrough() {
 	}
 
-	/** The commands of the first {@code bash} block under each of {@code headings}, in that order. */
+	/**
+	 * The commands of the first {@code bash} block under each of {@code headings}, in
+	 * that order.
+	 */
 	static List<Command> read(Path readme, List<String> headings) {
 		List<String> lines;
 		try {
@@ -89,6 +94,7 @@ final class Walkthrough {
 
 	/**
 	 * One command of a block.
+	 *
 	 * @param heading the README section
 	 * @param line its first line in the README
 	 * @param text the command as written, over one or more lines
@@ -105,6 +111,7 @@ final class Walkthrough {
 
 	/**
 	 * What a command's output shows.
+	 *
 	 * @param fragments texts the output contains, in any order
 	 * @param empty whether the output is exactly {@code []}
 	 */

@@ -24,15 +24,18 @@ import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * The README's walkthrough, pasted into a shell as written, shows what its comments say: the {@code bash} blocks under
- * "Walkthrough", "subscription-service" and "benefit-service" run in that order in one {@code bash}, from the project
- * root, against the {@link Platform}, and every command must succeed and show what its {@code # -> } comment says
- * (the conventions are {@link Walkthrough}'s).
+ * The README's walkthrough, pasted into a shell as written, shows what its comments say:
+ * the {@code bash} blocks under "Walkthrough", "subscription-service" and
+ * "benefit-service" run in that order in one {@code bash}, from the project root, against
+ * the {@link Platform}, and every command must succeed and show what its {@code # -> }
+ * comment says (the conventions are {@link Walkthrough}'s).
  * <p>
- * Only what points at the local stack is changed: {@code localhost:8081}, {@code 8082} and {@code 8083} become the
- * services' random ports, and the {@code local-stack tail} lines get {@code --bootstrap} and {@code --registry} of the
- * test's broker and registry; as {@code tail} follows its topic until Ctrl-C, the test stops it once its output shows
- * what the comment says (or after 90 s). The script and its output are kept in {@code target/walkthrough/}.
+ * Only what points at the local stack is changed: {@code localhost:8081}, {@code 8082}
+ * and {@code 8083} become the services' random ports, and the {@code local-stack tail}
+ * lines get {@code --bootstrap} and {@code --registry} of the test's broker and registry;
+ * as {@code tail} follows its topic until Ctrl-C, the test stops it once its output shows
+ * what the comment says (or after 90 s). The script and its output are kept in
+ * {@code target/walkthrough/}.
  */
 class WalkthroughEndToEndTests {
 
@@ -45,7 +48,10 @@ class WalkthroughEndToEndTests {
 
 	private static final String DONE = "\u001eDONE ";
 
-	/** Runs a command in the background until its output shows every text, then stops it and prints its output. */
+	/**
+	 * Runs a command in the background until its output shows every text, then stops it
+	 * and prints its output.
+	 */
 	private static final String PRELUDE = """
 			set -o pipefail
 			shows_all() { local log=$1 text; shift; for text; do grep -qF -- "$text" "$log" || return 1; done; }
@@ -72,8 +78,8 @@ class WalkthroughEndToEndTests {
 
 		long started = System.nanoTime();
 		List<String> outputs = run(commands);
-		reporter.publishEntry("walkthrough", "%d commands in %.1f s".formatted(commands.size(),
-				(System.nanoTime() - started) / 1e9));
+		reporter.publishEntry("walkthrough",
+				"%d commands in %.1f s".formatted(commands.size(), (System.nanoTime() - started) / 1e9));
 
 		SoftAssertions softly = new SoftAssertions();
 		for (int i = 0; i < commands.size(); i++) {
@@ -97,7 +103,10 @@ class WalkthroughEndToEndTests {
 		softly.assertAll();
 	}
 
-	/** Runs the commands in one {@code bash}; the output of each, ending with its exit status after {@link #DONE}. */
+	/**
+	 * Runs the commands in one {@code bash}; the output of each, ending with its exit
+	 * status after {@link #DONE}.
+	 */
 	private static List<String> run(List<Command> commands) throws IOException, InterruptedException {
 		StringBuilder script = new StringBuilder(PRELUDE);
 		for (Command command : commands) {
@@ -148,9 +157,9 @@ class WalkthroughEndToEndTests {
 		}
 		StringBuilder follow = new StringBuilder("follow");
 		expectation.fragments().forEach(fragment -> follow.append(' ').append(quoted(fragment)));
-		return tail.replaceFirst(Matcher.quoteReplacement(follow + " -- " + tail.group(1) + " --bootstrap "
-				+ SharedInfrastructure.kafka().bootstrapServers() + " --registry "
-				+ SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+		return tail.replaceFirst(Matcher.quoteReplacement(
+				follow + " -- " + tail.group(1) + " --bootstrap " + SharedInfrastructure.kafka().bootstrapServers()
+						+ " --registry " + SharedInfrastructure.schemaRegistry().confluentApiUrl()));
 	}
 
 	private static String hostAndPort(ServiceProcess service) {

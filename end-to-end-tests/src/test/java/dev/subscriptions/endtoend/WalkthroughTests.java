@@ -15,7 +15,8 @@ import dev.subscriptions.endtoend.Walkthrough.Command;
 import dev.subscriptions.endtoend.Walkthrough.Expectation;
 
 /**
- * How a README's bash blocks are read into commands and expectations, without running them.
+ * How a README's bash blocks are read into commands and expectations, without running
+ * them.
  */
 class WalkthroughTests {
 

@@ -61,9 +61,10 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.eventing.serde.WireFormat;
 
 /**
- * Outbox, relay, inbox, schema registration and consumer error handling for a Spring Boot service with a
- * {@code DataSource} and Kafka. The eventing tables are migrated before the service's own schema, with a Flyway history
- * of their own ({@link EventingMigrations}).
+ * Outbox, relay, inbox, schema registration and consumer error handling for a Spring Boot
+ * service with a {@code DataSource} and Kafka. The eventing tables are migrated before
+ * the service's own schema, with a Flyway history of their own
+ * ({@link EventingMigrations}).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration")
@@ -77,9 +78,9 @@ public class EventingAutoConfiguration {
 	}
 
 	/**
-	 * The outbox's serializer. Configured with the registry client's own settings, so that (being the same client)
-	 * it finds the ids that {@link SchemaRegistration} cached at start-up; with {@code registered-only} it makes no
-	 * other registry call.
+	 * The outbox's serializer. Configured with the registry client's own settings, so
+	 * that (being the same client) it finds the ids that {@link SchemaRegistration}
+	 * cached at start-up; with {@code registered-only} it makes no other registry call.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "eventSerializer")
@@ -90,7 +91,8 @@ public class EventingAutoConfiguration {
 		Map<String, Object> configs = new HashMap<>();
 		configs.put(WireFormat.SCHEMA_REGISTRY_URL, properties.getSchemaRegistry().getUrl());
 		configs.putAll(properties.getSchemaRegistry().clientSettings().toConfigs());
-		configs.put(WireFormat.AUTO_REGISTER_SCHEMAS, Boolean.toString(properties.getSchemaRegistry().isAutoRegister()));
+		configs.put(WireFormat.AUTO_REGISTER_SCHEMAS,
+				Boolean.toString(properties.getSchemaRegistry().isAutoRegister()));
 		configs.put(WireFormat.VALUE_SUBJECT_NAME_STRATEGY, WireFormat.TOPIC_RECORD_NAME_STRATEGY);
 		configs.put(WireFormat.REGISTERED_ONLY, Boolean.toString(properties.getSerializer().isRegisteredOnly()));
 		configs.putAll(properties.getSerializer().getProperties());
@@ -163,9 +165,9 @@ public class EventingAutoConfiguration {
 	}
 
 	/**
-	 * Dead letters keep the bytes they were read with. Only records decoded by a deserializer other than
-	 * {@code ConfluentAvroDeserializer} are encoded again, with a schema looked up (not registered) under the subject
-	 * of the topic they came from.
+	 * Dead letters keep the bytes they were read with. Only records decoded by a
+	 * deserializer other than {@code ConfluentAvroDeserializer} are encoded again, with a
+	 * schema looked up (not registered) under the subject of the topic they came from.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
@@ -174,9 +176,9 @@ public class EventingAutoConfiguration {
 		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
 		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
 		EventingProperties.Consumer consumer = properties.getConsumer();
-		KafkaTemplate<String, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-				producerProperties, new StringSerializer(),
-				DeadLetters.valueSerializer(new ConfluentAvroSerializer(registry, false), consumer.getDeadLetterSuffix())));
+		KafkaTemplate<String, Object> template = new KafkaTemplate<>(
+				new DefaultKafkaProducerFactory<>(producerProperties, new StringSerializer(), DeadLetters
+					.valueSerializer(new ConfluentAvroSerializer(registry, false), consumer.getDeadLetterSuffix())));
 		return DeadLetters.errorHandler(template, consumer.getDeadLetterSuffix(), consumer.getAttempts(),
 				consumer.getInitialInterval(), consumer.getMaxInterval(), inFlightRecords);
 	}
@@ -222,10 +224,12 @@ public class EventingAutoConfiguration {
 	}
 
 	/**
-	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so that an outage surfaces as a
-	 * failed batch that the relay retries, rather than a send blocked forever. One request in flight per connection:
-	 * with more, a broker that restarts can accept a later batch of a partition while rejecting an earlier one (out of
-	 * order sequence), and a key's later event would reach Kafka before its earlier one.
+	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so
+	 * that an outage surfaces as a failed batch that the relay retries, rather than a
+	 * send blocked forever. One request in flight per connection: with more, a broker
+	 * that restarts can accept a later batch of a partition while rejecting an earlier
+	 * one (out of order sequence), and a key's later event would reach Kafka before its
+	 * earlier one.
 	 */
 	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
 		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
@@ -250,8 +254,8 @@ public class EventingAutoConfiguration {
 			ObjectProvider<MeterRegistry> meterRegistry, EventingProperties properties) {
 		EventingProperties.Inbox inbox = properties.getInbox();
 		return new InboxRetention(jdbc, new TransactionTemplate(transactionManager),
-				meterRegistry.getIfAvailable(SimpleMeterRegistry::new), new InboxRetention.Settings(inbox.getRetention(),
-						inbox.getRetentionBatchSize(), inbox.getRetentionInterval()));
+				meterRegistry.getIfAvailable(SimpleMeterRegistry::new), new InboxRetention.Settings(
+						inbox.getRetention(), inbox.getRetentionBatchSize(), inbox.getRetentionInterval()));
 	}
 
 	/** The operators' endpoint of parked outbox rows, where the actuator is. */

@@ -16,17 +16,20 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.WireFormat;
 
 /**
- * The settings every service would otherwise repeat, as the lowest-precedence property source: whatever a service's
- * {@code application.yml}, its environment or a test sets wins, key by key.
+ * The settings every service would otherwise repeat, as the lowest-precedence property
+ * source: whatever a service's {@code application.yml}, its environment or a test sets
+ * wins, key by key.
  * <ul>
- * <li>The Kafka consumer reads string keys and Avro values in Confluent's wire format as their generated classes
- * ({@code SpecificRecord}), through an {@code ErrorHandlingDeserializer} so that a record that cannot be decoded goes
- * to the error handler instead of failing the poll; with the registry's URL, credentials and timeouts from
- * {@code eventing.schema-registry.*}, as the outbox's serializer has them; a new consumer group starts at the
- * earliest offset.</li>
- * <li>{@code eventing.schema-registry.*} from the {@code SCHEMA_REGISTRY_URL}, {@code SCHEMA_REGISTRY_AUTO_REGISTER},
- * {@code SCHEMA_REGISTRY_USER_INFO} and {@code SCHEMA_REGISTRY_BEARER_TOKEN} environment variables, with the defaults
- * of {@link EventingProperties}.</li>
+ * <li>The Kafka consumer reads string keys and Avro values in Confluent's wire format as
+ * their generated classes ({@code SpecificRecord}), through an
+ * {@code ErrorHandlingDeserializer} so that a record that cannot be decoded goes to the
+ * error handler instead of failing the poll; with the registry's URL, credentials and
+ * timeouts from {@code eventing.schema-registry.*}, as the outbox's serializer has them;
+ * a new consumer group starts at the earliest offset.</li>
+ * <li>{@code eventing.schema-registry.*} from the {@code SCHEMA_REGISTRY_URL},
+ * {@code SCHEMA_REGISTRY_AUTO_REGISTER}, {@code SCHEMA_REGISTRY_USER_INFO} and
+ * {@code SCHEMA_REGISTRY_BEARER_TOKEN} environment variables, with the defaults of
+ * {@link EventingProperties}.</li>
  * </ul>
  * Runs after the configuration files are loaded, so that it can add itself behind them.
  */
@@ -63,8 +66,10 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put(CONSUMER_PROPERTIES + WireFormat.SPECIFIC_AVRO_READER, "true");
 		defaults.put(CONSUMER_PROPERTIES + WireFormat.BASIC_AUTH_USER_INFO, "${eventing.schema-registry.user-info:}");
 		defaults.put(CONSUMER_PROPERTIES + WireFormat.BEARER_AUTH_TOKEN, "${eventing.schema-registry.bearer-token:}");
-		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_CONNECT_TIMEOUT_MS, "${eventing.schema-registry.connect-timeout:}");
-		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_READ_TIMEOUT_MS, "${eventing.schema-registry.read-timeout:}");
+		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_CONNECT_TIMEOUT_MS,
+				"${eventing.schema-registry.connect-timeout:}");
+		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_READ_TIMEOUT_MS,
+				"${eventing.schema-registry.read-timeout:}");
 		defaults.put("eventing.schema-registry.url",
 				"${SCHEMA_REGISTRY_URL:" + EventingProperties.SchemaRegistry.DEFAULT_URL + "}");
 		defaults.put("eventing.schema-registry.auto-register", "${SCHEMA_REGISTRY_AUTO_REGISTER:true}");

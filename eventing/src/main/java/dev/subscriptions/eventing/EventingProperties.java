@@ -51,31 +51,44 @@ public class EventingProperties {
 	/** The Confluent-API schema registry. */
 	public static class SchemaRegistry {
 
-		/** The registry of a local run: Apicurio Registry's Confluent-compatible API on port 8080. */
+		/**
+		 * The registry of a local run: Apicurio Registry's Confluent-compatible API on
+		 * port 8080.
+		 */
 		public static final String DEFAULT_URL = "http://localhost:8080/apis/ccompat/v7";
 
 		/**
-		 * Base URL of the Confluent Schema Registry API, e.g. {@code http://registry:8080/apis/ccompat/v7}; the
-		 * {@code SCHEMA_REGISTRY_URL} environment variable where it is not set ({@link EventingDefaults}).
+		 * Base URL of the Confluent Schema Registry API, e.g.
+		 * {@code http://registry:8080/apis/ccompat/v7}; the {@code SCHEMA_REGISTRY_URL}
+		 * environment variable where it is not set ({@link EventingDefaults}).
 		 */
 		private String url = DEFAULT_URL;
 
-		/** Register the published schemas at start-up; off for registries managed by a pipeline. */
+		/**
+		 * Register the published schemas at start-up; off for registries managed by a
+		 * pipeline.
+		 */
 		private boolean autoRegister = true;
 
-		/** Compatibility level set on each published subject at start-up; empty to leave it alone. */
+		/**
+		 * Compatibility level set on each published subject at start-up; empty to leave
+		 * it alone.
+		 */
 		private String compatibility = "FULL_TRANSITIVE";
 
 		/** How long start-up waits for an unreachable registry. */
 		private Duration startupTimeout = Duration.ofSeconds(60);
 
 		/**
-		 * {@code user:password} for the registry's basic authentication (Confluent's {@code basic.auth.user.info});
-		 * consumers get it through {@code spring.kafka.consumer.properties}.
+		 * {@code user:password} for the registry's basic authentication (Confluent's
+		 * {@code basic.auth.user.info}); consumers get it through
+		 * {@code spring.kafka.consumer.properties}.
 		 */
 		private @Nullable String userInfo;
 
-		/** A static bearer token for the registry (Confluent's {@code bearer.auth.token}). */
+		/**
+		 * A static bearer token for the registry (Confluent's {@code bearer.auth.token}).
+		 */
 		private @Nullable String bearerToken;
 
 		/** How long to wait for a connection to the registry. */
@@ -157,8 +170,9 @@ public class EventingProperties {
 	}
 
 	/**
-	 * The serializer that writes outbox payloads and dead letters. Any Kafka {@code Serializer} of Avro records works:
-	 * set {@code class-name} to {@code io.confluent.kafka.serializers.KafkaAvroSerializer} and its settings under
+	 * The serializer that writes outbox payloads and dead letters. Any Kafka
+	 * {@code Serializer} of Avro records works: set {@code class-name} to
+	 * {@code io.confluent.kafka.serializers.KafkaAvroSerializer} and its settings under
 	 * {@code properties} to use Confluent's own.
 	 */
 	public static class Serializer {
@@ -166,13 +180,17 @@ public class EventingProperties {
 		/** The serializer class. */
 		private String className = ConfluentAvroSerializer.class.getName();
 
-		/** Extra settings passed to its {@code configure} method, next to {@code schema.registry.url}. */
+		/**
+		 * Extra settings passed to its {@code configure} method, next to
+		 * {@code schema.registry.url}.
+		 */
 		private Map<String, String> properties = new LinkedHashMap<>();
 
 		/**
-		 * Write only the schemas registered (or looked up) at start-up, declared by {@code EventSchemas} beans, and
-		 * refuse others at once: no registry call inside a business transaction. Off only for code that appends to
-		 * topics it cannot declare up front, e.g. tests that make up topics.
+		 * Write only the schemas registered (or looked up) at start-up, declared by
+		 * {@code EventSchemas} beans, and refuse others at once: no registry call inside
+		 * a business transaction. Off only for code that appends to topics it cannot
+		 * declare up front, e.g. tests that make up topics.
 		 */
 		private boolean registeredOnly = true;
 
@@ -205,13 +223,19 @@ public class EventingProperties {
 	/** The outbox relay. */
 	public static class Relay {
 
-		/** Whether this instance runs a relay (only one per database publishes at a time either way). */
+		/**
+		 * Whether this instance runs a relay (only one per database publishes at a time
+		 * either way).
+		 */
 		private boolean enabled = true;
 
 		/** Rows read and published per batch. */
 		private int batchSize = 500;
 
-		/** How often the relay looks for rows committed elsewhere (by other instances, or before a crash). */
+		/**
+		 * How often the relay looks for rows committed elsewhere (by other instances, or
+		 * before a crash).
+		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/** The first wait after Kafka failed; doubled on each failure. */
@@ -221,7 +245,8 @@ public class EventingProperties {
 		private Duration maxBackOff = Duration.ofSeconds(30);
 
 		/**
-		 * How long a topic the cluster says does not exist may stay so before its rows are parked; until then they wait.
+		 * How long a topic the cluster says does not exist may stay so before its rows
+		 * are parked; until then they wait.
 		 */
 		private Duration unknownTopicGrace = Duration.ofMinutes(2);
 
@@ -291,13 +316,17 @@ public class EventingProperties {
 		}
 
 		/**
-		 * The leader's lock session, a connection of its own. With these defaults a dead or stalled leader hands over
-		 * within 30 s: its idle session ends after 20 s (a working leader beats every 5 s), then another instance takes
-		 * the lock at its next poll.
+		 * The leader's lock session, a connection of its own. With these defaults a dead
+		 * or stalled leader hands over within 30 s: its idle session ends after 20 s (a
+		 * working leader beats every 5 s), then another instance takes the lock at its
+		 * next poll.
 		 */
 		public static class Leadership {
 
-			/** Ends the session (and frees the lock) of a leader that stopped working. PostgreSQL 14 or later. */
+			/**
+			 * Ends the session (and frees the lock) of a leader that stopped working.
+			 * PostgreSQL 14 or later.
+			 */
 			private Duration idleSessionTimeout = Duration.ofSeconds(20);
 
 			/** Ends the session if it ever idles inside a transaction. */
@@ -318,13 +347,19 @@ public class EventingProperties {
 			/** Server-side TCP keepalive: probes lost before the peer counts as gone. */
 			private int tcpKeepalivesCount = 3;
 
-			/** pgjdbc socketTimeout: the longest the leader waits for an answer on its session. */
+			/**
+			 * pgjdbc socketTimeout: the longest the leader waits for an answer on its
+			 * session.
+			 */
 			private Duration socketTimeout = Duration.ofSeconds(15);
 
 			/** pgjdbc connectTimeout of the session. */
 			private Duration connectTimeout = Duration.ofSeconds(5);
 
-			/** The longest a working leader leaves its session idle; well below the idle session timeout. */
+			/**
+			 * The longest a working leader leaves its session idle; well below the idle
+			 * session timeout.
+			 */
 			private Duration heartbeatInterval = Duration.ofSeconds(5);
 
 			public Duration getIdleSessionTimeout() {
@@ -418,8 +453,8 @@ public class EventingProperties {
 		private String deadLetterSuffix = DeadLetters.DEFAULT_SUFFIX;
 
 		/**
-		 * Attempts at a record whose handler fails deterministically before it goes to the dead-letter topic. Outages
-		 * are retried without limit.
+		 * Attempts at a record whose handler fails deterministically before it goes to
+		 * the dead-letter topic. Outages are retried without limit.
 		 */
 		private int attempts = 5;
 
@@ -489,12 +524,15 @@ public class EventingProperties {
 	public static class Inbox {
 
 		/**
-		 * How long an inbox row is kept after its event was handled; a redelivery older than this is no longer
-		 * recognized as a duplicate.
+		 * How long an inbox row is kept after its event was handled; a redelivery older
+		 * than this is no longer recognized as a duplicate.
 		 */
 		private Duration retention = Duration.ofDays(30);
 
-		/** Whether this instance deletes expired inbox rows (only one per database deletes at a time either way). */
+		/**
+		 * Whether this instance deletes expired inbox rows (only one per database deletes
+		 * at a time either way).
+		 */
 		private boolean retentionEnabled = true;
 
 		/** Rows deleted per transaction. */

@@ -1,5 +1,6 @@
 /**
- * Messaging infrastructure shared by the services: auto-configuration, settings and the Kafka consumer defaults.
+ * Messaging infrastructure shared by the services: auto-configuration, settings and the
+ * Kafka consumer defaults.
  */
 @NullMarked
 package dev.subscriptions.eventing;

@@ -50,10 +50,10 @@ class EventingDefaultsTests {
 
 	@Test
 	void keepsWhatAServiceSetsItselfKeyByKey() {
-		Map<String, Object> consumer = consumerProperties(Map.of("spring.kafka.consumer.auto-offset-reset", "latest",
-				"spring.kafka.consumer.value-deserializer", StringDeserializer.class.getName(),
-				"spring.kafka.consumer.properties.schema.registry.url", "http://own-registry",
-				"spring.kafka.consumer.properties[specific.avro.reader]", "false"));
+		Map<String, Object> consumer = consumerProperties(
+				Map.of("spring.kafka.consumer.auto-offset-reset", "latest", "spring.kafka.consumer.value-deserializer",
+						StringDeserializer.class.getName(), "spring.kafka.consumer.properties.schema.registry.url",
+						"http://own-registry", "spring.kafka.consumer.properties[specific.avro.reader]", "false"));
 
 		assertThat(consumer).containsEntry("auto.offset.reset", "latest")
 			.containsEntry("value.deserializer", StringDeserializer.class)
@@ -66,8 +66,8 @@ class EventingDefaultsTests {
 	void defaultsTheRegistryToTheLocalOneWhereNeitherTheServiceNorTheEnvironmentNamesOne() {
 		StandardEnvironment environment = environment(Map.of());
 
-		assertThat(environment.getProperty("eventing.schema-registry.url"))
-			.isEqualTo(System.getenv().getOrDefault("SCHEMA_REGISTRY_URL", EventingProperties.SchemaRegistry.DEFAULT_URL));
+		assertThat(environment.getProperty("eventing.schema-registry.url")).isEqualTo(
+				System.getenv().getOrDefault("SCHEMA_REGISTRY_URL", EventingProperties.SchemaRegistry.DEFAULT_URL));
 		assertThat(environment.getProperty("eventing.schema-registry.auto-register", Boolean.class)).isTrue();
 	}
 
@@ -78,7 +78,10 @@ class EventingDefaultsTests {
 			.buildConsumerProperties();
 	}
 
-	/** An environment as Spring Boot prepares it: the service's settings, then eventing's defaults. */
+	/**
+	 * An environment as Spring Boot prepares it: the service's settings, then eventing's
+	 * defaults.
+	 */
 	private static StandardEnvironment environment(Map<String, Object> serviceSettings) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addLast(new MapPropertySource("application.yml", serviceSettings));

@@ -33,7 +33,8 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * A minimal service that publishes through the outbox and consumes one topic, to test the module as a service uses it.
+ * A minimal service that publishes through the outbox and consumes one topic, to test the
+ * module as a service uses it.
  */
 @SpringBootApplication
 public class EventingTestApplication {
@@ -45,7 +46,10 @@ public class EventingTestApplication {
 	/** The group of {@link CustomerEvents}. */
 	public static final String TYPED_GROUP = "eventing-tests-typed";
 
-	/** Consumed too, for tests that replay its whole dead-letter topic without the other tests' dead letters. */
+	/**
+	 * Consumed too, for tests that replay its whole dead-letter topic without the other
+	 * tests' dead letters.
+	 */
 	public static final String REPLAYED_TOPIC = "eventing-test.replayed";
 
 	@Bean
@@ -89,9 +93,9 @@ public class EventingTestApplication {
 	}
 
 	/**
-	 * Records each CustomerCreated it receives. Refuses those named "fail" and the customers it is told to refuse
-	 * (an exception of the handler's own); for those named "fail-sql" it runs a statement that exceeds its statement
-	 * timeout (SQLSTATE 57014).
+	 * Records each CustomerCreated it receives. Refuses those named "fail" and the
+	 * customers it is told to refuse (an exception of the handler's own); for those named
+	 * "fail-sql" it runs a statement that exceeds its statement timeout (SQLSTATE 57014).
 	 */
 	@Component
 	public static class ReceivedCustomers {
@@ -145,9 +149,10 @@ public class EventingTestApplication {
 	}
 
 	/**
-	 * A listener as the services write them: one handler per event type of a {@link Topic}, and a default handler for
-	 * the rest. Consumed with eventing's consumer defaults only: the handlers are matched by the decoded record's
-	 * generated class.
+	 * A listener as the services write them: one handler per event type of a
+	 * {@link Topic}, and a default handler for the rest. Consumed with eventing's
+	 * consumer defaults only: the handlers are matched by the decoded record's generated
+	 * class.
 	 */
 	@Component
 	@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = TYPED_GROUP)

@@ -7,8 +7,9 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * The contract events these tests send, built by the contract's fixtures: customers of one organization, identified
- * by the tests' own customer ids (the record keys they look for), with a name the test service reacts to.
+ * The contract events these tests send, built by the contract's fixtures: customers of
+ * one organization, identified by the tests' own customer ids (the record keys they look
+ * for), with a name the test service reacts to.
  */
 public final class TestEvents {
 

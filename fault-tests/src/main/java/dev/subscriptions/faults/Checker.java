@@ -10,8 +10,8 @@ import java.util.UUID;
 import dev.subscriptions.faults.Database.Row;
 
 /**
- * Reads what the system ended with (the three databases, the topics from the beginning, the REST APIs) and checks the
- * invariants against what the workload did.
+ * Reads what the system ended with (the three databases, the topics from the beginning,
+ * the REST APIs) and checks the invariants against what the workload did.
  */
 final class Checker {
 
@@ -103,7 +103,8 @@ final class Checker {
 		for (Map.Entry<String, Integer> deleted : this.workload.deletedIn.entrySet()) {
 			String customer = deleted.getKey();
 			if (!Boolean.TRUE.equals(deletedInDatabase.get(customer))) {
-				this.verdicts.fail(Verdicts.RECEIPT, customer + " accepted DELETE but is not deleted in customer-service");
+				this.verdicts.fail(Verdicts.RECEIPT,
+						customer + " accepted DELETE but is not deleted in customer-service");
 			}
 			var receipt = this.rest.receipt(customer);
 			if (!receipt.path("complete").asBoolean(false)) {
@@ -112,10 +113,12 @@ final class Checker {
 			for (String subscription : subscriptionsOfCustomer.getOrDefault(customer, List.of())) {
 				String status = statusOfSubscription.get(subscription);
 				if (!status.equals("REVOKED") && !status.equals("CANCELED")) {
-					this.verdicts.fail(Verdicts.SUBSCRIPTIONS, customer + ": subscription " + subscription + " is " + status);
+					this.verdicts.fail(Verdicts.SUBSCRIPTIONS,
+							customer + ": subscription " + subscription + " is " + status);
 				}
 				if (ended.getOrDefault(subscription, Set.of()).isEmpty()) {
-					this.verdicts.fail(Verdicts.LOST, "no SubscriptionEnded for " + subscription + " of deleted " + customer);
+					this.verdicts.fail(Verdicts.LOST,
+							"no SubscriptionEnded for " + subscription + " of deleted " + customer);
 					this.verdicts.tally(deleted.getValue()).lost++;
 				}
 			}
@@ -148,8 +151,9 @@ final class Checker {
 	}
 
 	/**
-	 * Every grant of a deleted customer is revoked, none was granted twice for one subscription and benefit, and the
-	 * services' reports count what the deletion revoked.
+	 * Every grant of a deleted customer is revoked, none was granted twice for one
+	 * subscription and benefit, and the services' reports count what the deletion
+	 * revoked.
 	 */
 	private void checkRevokedOnce(String customer, int batch, List<Row> grants, Map<String, Integer> grantsPerKey,
 			Map<String, Long> reported, long subscriptionsRevoked) {
@@ -172,15 +176,16 @@ final class Checker {
 					+ " grants revoked, " + revokedByDeletion + " were revoked by the deletion");
 		}
 		if (reported.containsKey("subscription") && reported.get("subscription") != subscriptionsRevoked) {
-			this.verdicts.fail(Verdicts.REVOKED_ONCE, customer + ": subscription-service reported "
-					+ reported.get("subscription") + " subscriptions revoked, " + subscriptionsRevoked
-					+ " were revoked by the deletion");
+			this.verdicts.fail(Verdicts.REVOKED_ONCE,
+					customer + ": subscription-service reported " + reported.get("subscription")
+							+ " subscriptions revoked, " + subscriptionsRevoked + " were revoked by the deletion");
 		}
 	}
 
 	/**
-	 * A live customer's three subscriptions are active, past due and paused, each with its three grants, the paused
-	 * one's suspended; its entitlements are its usable grants.
+	 * A live customer's three subscriptions are active, past due and paused, each with
+	 * its three grants, the paused one's suspended; its entitlements are its usable
+	 * grants.
 	 */
 	private void checkLive(Workload.Customer customer, Map<String, String> statusOfSubscription, List<Row> grants) {
 		Map<String, String> expected = Map.of(customer.active(), "ACTIVE", customer.pastDue(), "PAST_DUE",
@@ -197,9 +202,10 @@ final class Checker {
 			boolean suspended = subscription.equals(customer.paused());
 			if (live.size() != Workload.BENEFIT_KEYS.size()
 					|| live.stream().anyMatch(grant -> (Boolean) grant.values()[GRANT_SUSPENDED] != suspended)) {
-				this.verdicts.fail(Verdicts.LIVE, customer.id() + ": subscription " + subscription + " (" + status
-						+ ") has " + live.size() + " live grants, suspended "
-						+ live.stream().map(grant -> grant.values()[GRANT_SUSPENDED]).toList());
+				this.verdicts.fail(Verdicts.LIVE,
+						customer.id() + ": subscription " + subscription + " (" + status + ") has " + live.size()
+								+ " live grants, suspended "
+								+ live.stream().map(grant -> grant.values()[GRANT_SUSPENDED]).toList());
 			}
 		});
 		long usable = grants.stream()

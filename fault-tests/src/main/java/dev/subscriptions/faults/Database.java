@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One service's database, read by the checker over plain JDBC (a new connection per query, so a restarted server is
- * no concern).
+ * One service's database, read by the checker over plain JDBC (a new connection per
+ * query, so a restarted server is no concern).
  */
 final class Database {
 

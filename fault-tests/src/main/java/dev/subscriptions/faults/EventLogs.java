@@ -9,11 +9,12 @@ import java.util.Set;
 import dev.subscriptions.faults.Topics.Event;
 
 /**
- * The checks of the topics, record by record in first-delivery order (per partition, by offset; a key stays on one
- * partition). A record whose {@code event_id} was seen before on its key is a duplicated delivery, which idempotent
- * consumers make harmless, and is counted apart; a second event with another id for the same fact (a second
- * {@code SubscriptionEnded}, a second report of one deletion) is a duplicated side effect and breaks
- * {@link Verdicts#REVOKED_ONCE}.
+ * The checks of the topics, record by record in first-delivery order (per partition, by
+ * offset; a key stays on one partition). A record whose {@code event_id} was seen before
+ * on its key is a duplicated delivery, which idempotent consumers make harmless, and is
+ * counted apart; a second event with another id for the same fact (a second
+ * {@code SubscriptionEnded}, a second report of one deletion) is a duplicated side effect
+ * and breaks {@link Verdicts#REVOKED_ONCE}.
  */
 final class EventLogs {
 
@@ -24,10 +25,12 @@ final class EventLogs {
 	}
 
 	/**
-	 * {@code customer.events}: a CustomerDeleted is never first delivered before the CustomerCreated of its key; every
-	 * customer has one CustomerCreated and every deleted one one CustomerDeleted (on a compacted topic a deleted
-	 * customer's CustomerCreated may be gone by design).
-	 * @param deleted every customer of the run, and whether customer-service has it deleted
+	 * {@code customer.events}: a CustomerDeleted is never first delivered before the
+	 * CustomerCreated of its key; every customer has one CustomerCreated and every
+	 * deleted one one CustomerDeleted (on a compacted topic a deleted customer's
+	 * CustomerCreated may be gone by design).
+	 * @param deleted every customer of the run, and whether customer-service has it
+	 * deleted
 	 * @param batchOf the fault window a customer belongs to, for records that are missing
 	 */
 	void customerEvents(List<Event> events, Map<String, Boolean> deleted, Map<String, Integer> batchOf,
@@ -75,11 +78,12 @@ final class EventLogs {
 	}
 
 	/**
-	 * {@code subscription.events}: per subscription, the {@code sequence} of first deliveries increases; every
-	 * sequence from 1 to the subscription's last (in its database) is delivered; no two events share a sequence and
-	 * none ends it twice.
+	 * {@code subscription.events}: per subscription, the {@code sequence} of first
+	 * deliveries increases; every sequence from 1 to the subscription's last (in its
+	 * database) is delivered; no two events share a sequence and none ends it twice.
 	 * @param customerOf the owner of every subscription of the run
-	 * @param lastSequence every subscription's last sequence, from subscription-service's database
+	 * @param lastSequence every subscription's last sequence, from subscription-service's
+	 * database
 	 * @return the distinct {@code SubscriptionEnded} event ids per subscription
 	 */
 	Map<String, Set<String>> subscriptionEvents(List<Event> events, Map<String, String> customerOf,
@@ -98,7 +102,8 @@ final class EventLogs {
 			}
 			long sequence = Long.parseLong(event.field("sequence"));
 			if (sequence <= last.getOrDefault(event.key(), 0L)) {
-				orderViolation(event, event.type() + " sequence " + sequence + " after sequence " + last.get(event.key()));
+				orderViolation(event,
+						event.type() + " sequence " + sequence + " after sequence " + last.get(event.key()));
 			}
 			last.merge(event.key(), sequence, Math::max);
 			if (!sequences.computeIfAbsent(event.key(), key -> new HashSet<>()).add(sequence)) {
@@ -123,8 +128,9 @@ final class EventLogs {
 	}
 
 	/**
-	 * {@code customer.revocations}: every deleted customer has one report of each required service, and no service
-	 * reports one deletion twice (with another event id).
+	 * {@code customer.revocations}: every deleted customer has one report of each
+	 * required service, and no service reports one deletion twice (with another event
+	 * id).
 	 * @param deletedIn every deleted customer and its fault window
 	 */
 	void revocationReports(List<Event> events, Map<String, Integer> deletedIn, List<String> services) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One fault of a run: what it does, when in its batch of deletions it strikes (the share of the batch's deletions
- * accepted by then) and how long the part stays down.
+ * One fault of a run: what it does, when in its batch of deletions it strikes (the share
+ * of the batch's deletions accepted by then) and how long the part stays down.
  */
 record Fault(Kind kind, String target, double at, Duration downtime) {
 
@@ -18,7 +18,10 @@ record Fault(Kind kind, String target, double at, Duration downtime) {
 		/** SIGKILL of a service, started again at once. */
 		KILL,
 
-		/** SIGSTOP of a service for longer than its lock and session timeouts, then SIGCONT. */
+		/**
+		 * SIGSTOP of a service for longer than its lock and session timeouts, then
+		 * SIGCONT.
+		 */
 		STOP,
 
 		/** The broker stopped (SIGTERM, controlled shutdown) and started again. */
@@ -27,7 +30,10 @@ record Fault(Kind kind, String target, double at, Duration downtime) {
 		/** The broker killed (SIGKILL, log recovery on start) and started again. */
 		BROKER_KILL,
 
-		/** The PostgreSQL server stopped (fast shutdown: every session dropped) and started again. */
+		/**
+		 * The PostgreSQL server stopped (fast shutdown: every session dropped) and
+		 * started again.
+		 */
 		POSTGRES_RESTART,
 
 		/** The schema registry stopped and started again (its schemas in PostgreSQL). */
@@ -36,9 +42,10 @@ record Fault(Kind kind, String target, double at, Duration downtime) {
 	}
 
 	/**
-	 * The faults of a run, in an order, at points and for downtimes chosen by {@code random}: a kill of each service, a
-	 * SIGSTOP of each service (or of one, chosen by the seed, when {@code stopEveryService} is false), a broker stop,
-	 * a broker kill, a PostgreSQL restart and a registry restart.
+	 * The faults of a run, in an order, at points and for downtimes chosen by
+	 * {@code random}: a kill of each service, a SIGSTOP of each service (or of one,
+	 * chosen by the seed, when {@code stopEveryService} is false), a broker stop, a
+	 * broker kill, a PostgreSQL restart and a registry restart.
 	 */
 	static List<Fault> plan(Random random, boolean stopEveryService) {
 		List<Fault> faults = new ArrayList<>();
@@ -62,7 +69,10 @@ record Fault(Kind kind, String target, double at, Duration downtime) {
 		return placed;
 	}
 
-	/** Injects the fault, returning once the part is back (started and answering, or resumed). */
+	/**
+	 * Injects the fault, returning once the part is back (started and answering, or
+	 * resumed).
+	 */
 	void inject(Stack stack) {
 		switch (this.kind) {
 			case KILL -> stack.killAndRestart(this.target);

@@ -16,15 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The fault-injection run: starts PostgreSQL, a Kafka broker, the registry and the three services, each a process of
- * its own; makes the workload's customers; then, for each fault of a plan drawn from the seed, deletes a batch of
- * customers while the churn runs, injects the fault in the middle of the batch, and measures how long the system
- * takes to catch up; finally checks the invariants and prints one table (also written to
+ * The fault-injection run: starts PostgreSQL, a Kafka broker, the registry and the three
+ * services, each a process of its own; makes the workload's customers; then, for each
+ * fault of a plan drawn from the seed, deletes a batch of customers while the churn runs,
+ * injects the fault in the middle of the batch, and measures how long the system takes to
+ * catch up; finally checks the invariants and prints one table (also written to
  * {@code fault-tests/target/fault-report.md}).
  * <p>
- * Options: {@code --customers 10000 --seed 42}; {@code --stop-one} stops one service (chosen by the seed) instead of
- * each; {@code --threads 8} concurrent API clients. Exit code 0 when every invariant held, 1 when one did not, 2 when
- * the harness itself failed (a process did not come back).
+ * Options: {@code --customers 10000 --seed 42}; {@code --stop-one} stops one service
+ * (chosen by the seed) instead of each; {@code --threads 8} concurrent API clients. Exit
+ * code 0 when every invariant held, 1 when one did not, 2 when the harness itself failed
+ * (a process did not come back).
  */
 public final class FaultRun {
 
@@ -82,7 +84,10 @@ public final class FaultRun {
 		System.exit((report.harnessFailure != null) ? 2 : report.passed() ? 0 : 1);
 	}
 
-	/** Runs the whole thing and returns its report (also printed and written to {@code fault-report.md}). */
+	/**
+	 * Runs the whole thing and returns its report (also printed and written to
+	 * {@code fault-report.md}).
+	 */
 	static FaultReport run(Settings settings) throws Exception {
 		return new FaultRun(settings).execute();
 	}
@@ -182,8 +187,8 @@ public final class FaultRun {
 			while (accepted.get() < trigger && !deletions.isDone()) {
 				Rest.pause(Duration.ofMillis(10));
 			}
-			Progress.log("Fault " + (i + 1) + "/" + plan.size() + ": " + fault.describe() + " (" + accepted.get() + " of "
-					+ batch.size() + " deletions accepted)");
+			Progress.log("Fault " + (i + 1) + "/" + plan.size() + ": " + fault.describe() + " (" + accepted.get()
+					+ " of " + batch.size() + " deletions accepted)");
 			fault.inject(this.stack);
 			long faultEnd = System.nanoTime();
 			deletions.get();
@@ -202,14 +207,15 @@ public final class FaultRun {
 			caughtUp(RECOVERY_TIMEOUT, () -> true);
 			this.stack.checkRunning();
 			this.windows.add(new long[] { windowStart, System.currentTimeMillis() });
-			this.report.rows.add(new FaultReport.Row(fault, batch.size(),
-					this.workload.churnSteps.get() - churnBefore, recovery));
+			this.report.rows
+				.add(new FaultReport.Row(fault, batch.size(), this.workload.churnSteps.get() - churnBefore, recovery));
 		}
 	}
 
 	/**
-	 * Waits until the system has caught up: every accepted deletion has its two reports, every outbox is empty and
-	 * every service group's lag is 0 (and {@code also} holds); returns how long that took, or null after the timeout.
+	 * Waits until the system has caught up: every accepted deletion has its two reports,
+	 * every outbox is empty and every service group's lag is 0 (and {@code also} holds);
+	 * returns how long that took, or null after the timeout.
 	 */
 	private Duration caughtUp(Duration timeout, Condition also) {
 		long start = System.nanoTime();
@@ -229,12 +235,13 @@ public final class FaultRun {
 
 	private long receiptsPending() throws Exception {
 		UUID organization = UUID.fromString(this.workload.organization);
-		long deleted = this.customerDatabase.count(
-				"select count(*) from customer where organization_id = ? and deleted_at is not null", organization);
-		long reports = this.customerDatabase.count("""
-				select count(*) from deletion_report r join customer c on c.id = r.customer_id
-				where c.organization_id = ? and c.deleted_at is not null and r.service in ('subscription', 'benefit')""",
-				organization);
+		long deleted = this.customerDatabase
+			.count("select count(*) from customer where organization_id = ? and deleted_at is not null", organization);
+		long reports = this.customerDatabase
+			.count("""
+					select count(*) from deletion_report r join customer c on c.id = r.customer_id
+					where c.organization_id = ? and c.deleted_at is not null and r.service in ('subscription', 'benefit')""",
+					organization);
 		return 2 * deleted - reports;
 	}
 

@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 
-/** What the run is doing, on standard output and in {@code run.log} of its work directory. */
+/**
+ * What the run is doing, on standard output and in {@code run.log} of its work directory.
+ */
 final class Progress {
 
 	private static Path file;
@@ -26,8 +28,8 @@ final class Progress {
 		System.out.println(line);
 		if (file != null) {
 			try {
-				Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-						StandardOpenOption.APPEND);
+				Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
+						StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);

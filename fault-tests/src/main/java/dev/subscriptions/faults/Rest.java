@@ -17,10 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The three services' REST APIs as a patient client calls them during faults: a refused connection, a timeout or a
- * 5xx is tried again until the call is answered or {@link #PATIENCE} has passed; a call still unanswered then is a
- * {@link WorkloadStuck}. Repeating a call is safe: deletes are idempotent, a creation answered 409 is looked up, and a
- * refused transition whose current state is the wanted one counts as done.
+ * The three services' REST APIs as a patient client calls them during faults: a refused
+ * connection, a timeout or a 5xx is tried again until the call is answered or
+ * {@link #PATIENCE} has passed; a call still unanswered then is a {@link WorkloadStuck}.
+ * Repeating a call is safe: deletes are idempotent, a creation answered 409 is looked up,
+ * and a refused transition whose current state is the wanted one counts as done.
  */
 final class Rest {
 
@@ -60,8 +61,8 @@ final class Rest {
 		}
 
 		String currentStatus() {
-			return (this.body != null && this.body.hasNonNull("currentStatus")) ? this.body.get("currentStatus").asText()
-					: "";
+			return (this.body != null && this.body.hasNonNull("currentStatus"))
+					? this.body.get("currentStatus").asText() : "";
 		}
 
 	}
@@ -108,7 +109,10 @@ final class Rest {
 			.size();
 	}
 
-	/** Subscribes, waiting while subscription-service has not learnt of the customer yet (422). */
+	/**
+	 * Subscribes, waiting while subscription-service has not learnt of the customer yet
+	 * (422).
+	 */
 	String subscribe(String customer, String product) {
 		return call("POST", this.subscriptions + "/subscriptions",
 				Map.of("customerId", customer, "productId", product, "amount", 1999, "currency", "EUR"),

@@ -14,9 +14,10 @@ import dev.subscriptions.infrastructure.KafkaBrokerProcess;
 import dev.subscriptions.infrastructure.ServiceProcess;
 
 /**
- * The system under faults, every part a process of its own: PostgreSQL (one server, a database and login per service
- * and one for the registry's schemas), a Kafka broker, Apicurio Registry and the three services from their jars. Each
- * part can be stopped and started again on the same port and data; a part that does not come back is a
+ * The system under faults, every part a process of its own: PostgreSQL (one server, a
+ * database and login per service and one for the registry's schemas), a Kafka broker,
+ * Apicurio Registry and the three services from their jars. Each part can be stopped and
+ * started again on the same port and data; a part that does not come back is a
  * {@link HarnessFailure}, never an invariant violation.
  */
 final class Stack implements AutoCloseable {
@@ -51,8 +52,9 @@ final class Stack implements AutoCloseable {
 
 	void start() {
 		Progress.log("Kafka broker process, log in " + this.work.resolve("kafka"));
-		CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> harness("Kafka broker start",
-				() -> this.kafka = KafkaBrokerProcess.start(this.work.resolve("kafka"), this.logs.resolve("kafka.log"))));
+		CompletableFuture<Void> broker = CompletableFuture
+			.runAsync(() -> harness("Kafka broker start", () -> this.kafka = KafkaBrokerProcess
+				.start(this.work.resolve("kafka"), this.logs.resolve("kafka.log"))));
 		Progress.log("PostgreSQL in " + this.work.resolve("postgres"));
 		harness("PostgreSQL start", () -> {
 			this.postgres = EmbeddedPostgresql.start(0, this.work.resolve("postgres").toFile());
@@ -66,8 +68,9 @@ final class Stack implements AutoCloseable {
 		this.registryPort = this.registry.port();
 		join(broker);
 		for (String name : SERVICES) {
-			ServiceProcess service = ServiceProcess.of(this.root, name, 0, this.postgres, database(name),
-					this.kafka.bootstrapServers(), this.registry.confluentApiUrl(), this.logs)
+			ServiceProcess service = ServiceProcess
+				.of(this.root, name, 0, this.postgres, database(name), this.kafka.bootstrapServers(),
+						this.registry.confluentApiUrl(), this.logs)
 				.withJvmOption("-XX:TieredStopAtLevel=1")
 				.withJvmOption("-XX:+UseSerialGC")
 				.withJvmOption("-Xss512k");
@@ -77,8 +80,8 @@ final class Stack implements AutoCloseable {
 		this.services.values().forEach(ServiceProcess::start);
 		List<CompletableFuture<Void>> healthy = new ArrayList<>();
 		for (ServiceProcess service : this.services.values()) {
-			healthy.add(CompletableFuture.runAsync(() -> harness(service.name() + " start",
-					() -> service.awaitHealthy(SERVICE_START))));
+			healthy.add(CompletableFuture
+				.runAsync(() -> harness(service.name() + " start", () -> service.awaitHealthy(SERVICE_START))));
 		}
 		healthy.forEach(Stack::join);
 	}
@@ -127,8 +130,8 @@ final class Stack implements AutoCloseable {
 	}
 
 	void startPostgres() {
-		harness("PostgreSQL restart",
-				() -> this.postgres = EmbeddedPostgresql.start(this.postgresPort, this.work.resolve("postgres").toFile()));
+		harness("PostgreSQL restart", () -> this.postgres = EmbeddedPostgresql.start(this.postgresPort,
+				this.work.resolve("postgres").toFile()));
 	}
 
 	void stopRegistry() {

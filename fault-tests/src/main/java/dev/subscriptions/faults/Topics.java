@@ -21,8 +21,8 @@ import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * The topics as the checker reads them: every record from the beginning, decoded with the registry; the consumer
- * groups' lag; the dead-letter topics' sizes.
+ * The topics as the checker reads them: every record from the beginning, decoded with the
+ * registry; the consumer groups' lag; the dead-letter topics' sizes.
  */
 final class Topics implements AutoCloseable {
 
@@ -48,7 +48,10 @@ final class Topics implements AutoCloseable {
 				"default.api.timeout.ms", 15_000));
 	}
 
-	/** A record as read: where it was, its key, its timestamp (when the relay sent it), its type and fields. */
+	/**
+	 * A record as read: where it was, its key, its timestamp (when the relay sent it),
+	 * its type and fields.
+	 */
 	record Event(String topic, int partition, long offset, String key, long timestamp, String type,
 			Map<String, String> fields) {
 
@@ -58,7 +61,10 @@ final class Topics implements AutoCloseable {
 
 	}
 
-	/** The sum of every service group's lag on the topics it consumes (a partition never committed counts whole). */
+	/**
+	 * The sum of every service group's lag on the topics it consumes (a partition never
+	 * committed counts whole).
+	 */
 	long lag() throws Exception {
 		long lag = 0;
 		for (Map.Entry<String, List<String>> group : GROUPS.entrySet()) {
@@ -91,7 +97,10 @@ final class Topics implements AutoCloseable {
 		return sizes;
 	}
 
-	/** Whether a topic is compacted: then a deleted customer's earlier records may be gone by design. */
+	/**
+	 * Whether a topic is compacted: then a deleted customer's earlier records may be gone
+	 * by design.
+	 */
 	boolean compacted(String topic) throws Exception {
 		ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
 		String policy = this.admin.describeConfigs(List.of(resource))
@@ -121,8 +130,9 @@ final class Topics implements AutoCloseable {
 	}
 
 	/**
-	 * Decodes a record, waiting out a registry that cannot answer now (after a PostgreSQL restart Apicurio answers 500
-	 * until its pool has replaced the dropped connections), for up to {@link #REGISTRY_PATIENCE}.
+	 * Decodes a record, waiting out a registry that cannot answer now (after a PostgreSQL
+	 * restart Apicurio answers 500 until its pool has replaced the dropped connections),
+	 * for up to {@link #REGISTRY_PATIENCE}.
 	 */
 	private static GenericRecord decode(ConfluentAvroDeserializer deserializer, String topic, byte[] value) {
 		long deadline = System.nanoTime() + REGISTRY_PATIENCE.toNanos();
@@ -151,7 +161,8 @@ final class Topics implements AutoCloseable {
 			.get(15, TimeUnit.SECONDS)
 			.values()
 			.forEach(description -> description.partitions()
-				.forEach(partition -> request.put(new TopicPartition(description.name(), partition.partition()), spec)));
+				.forEach(
+						partition -> request.put(new TopicPartition(description.name(), partition.partition()), spec)));
 		Map<TopicPartition, Long> offsets = new HashMap<>();
 		for (Map.Entry<TopicPartition, ListOffsetsResultInfo> entry : this.admin.listOffsets(request)
 			.all()

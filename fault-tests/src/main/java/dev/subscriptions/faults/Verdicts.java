@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the checker found: how often each invariant was broken (with a few examples), and per fault window the lost
- * records, duplicated deliveries and side effects and order violations. A record's anomaly counts for the window
- * (a fault's batch until the system caught up) during which it was written; {@link #OUTSIDE} holds the rest.
+ * What the checker found: how often each invariant was broken (with a few examples), and
+ * per fault window the lost records, duplicated deliveries and side effects and order
+ * violations. A record's anomaly counts for the window (a fault's batch until the system
+ * caught up) during which it was written; {@link #OUTSIDE} holds the rest.
  */
 final class Verdicts {
 
@@ -81,11 +82,13 @@ final class Verdicts {
 
 	}
 
-	/** @param windows each fault's window, {@code [from, to]} in epoch milliseconds */
+	/**
+	 * @param windows each fault's window, {@code [from, to]} in epoch milliseconds
+	 */
 	Verdicts(List<long[]> windows) {
 		this.windows = windows;
-		for (String name : List.of(RECEIPT, SUBSCRIPTIONS, GRANTS, REVOKED_ONCE, ORDER, LOST, OUTBOX, DEAD_LETTERS, LIVE,
-				WORKLOAD)) {
+		for (String name : List.of(RECEIPT, SUBSCRIPTIONS, GRANTS, REVOKED_ONCE, ORDER, LOST, OUTBOX, DEAD_LETTERS,
+				LIVE, WORKLOAD)) {
 			this.invariants.put(name, new Invariant(name));
 		}
 	}
@@ -98,7 +101,10 @@ final class Verdicts {
 		}
 	}
 
-	/** The window (fault index) of a record written at {@code timestamp}, or {@link #OUTSIDE}. */
+	/**
+	 * The window (fault index) of a record written at {@code timestamp}, or
+	 * {@link #OUTSIDE}.
+	 */
 	int window(long timestamp) {
 		for (int i = 0; i < this.windows.size(); i++) {
 			if (timestamp >= this.windows.get(i)[0] && timestamp <= this.windows.get(i)[1]) {

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The recorded workload: an organization with a product mapped to three benefits; customers with three subscriptions
- * each (one active, one past due, one paused), so nine grants each; then, batch by batch, deletions of the first half
- * of them while a churn creates more such customers and resumes and pauses again the paused subscriptions of live
- * ones. Everything it did is recorded for the checker.
+ * The recorded workload: an organization with a product mapped to three benefits;
+ * customers with three subscriptions each (one active, one past due, one paused), so nine
+ * grants each; then, batch by batch, deletions of the first half of them while a churn
+ * creates more such customers and resumes and pauses again the paused subscriptions of
+ * live ones. Everything it did is recorded for the checker.
  */
 final class Workload {
 
@@ -47,7 +48,10 @@ final class Workload {
 
 	final AtomicInteger churnSteps = new AtomicInteger();
 
-	/** A customer and its three subscriptions: active, past due, paused; the batch it was made in (-1: set-up). */
+	/**
+	 * A customer and its three subscriptions: active, past due, paused; the batch it was
+	 * made in (-1: set-up).
+	 */
 	record Customer(String id, String active, String pastDue, String paused, int batch) {
 
 		List<String> subscriptions() {
@@ -70,7 +74,10 @@ final class Workload {
 		this.initial.addAll(inParallel(customers, i -> customer("c" + i, -1)));
 	}
 
-	/** Deletes the customers, at least {@code span} from the first to the last, counting the accepted ones. */
+	/**
+	 * Deletes the customers, at least {@code span} from the first to the last, counting
+	 * the accepted ones.
+	 */
 	Future<?> delete(List<Customer> customers, int batch, Duration span, AtomicInteger accepted) {
 		return Executors.newSingleThreadExecutor(daemon("deletions")).submit(() -> {
 			long start = System.nanoTime();
@@ -102,8 +109,8 @@ final class Workload {
 	}
 
 	/**
-	 * Runs the churn until {@code running} is false: new customers like the initial ones, and live initial customers'
-	 * paused subscriptions resumed and paused again.
+	 * Runs the churn until {@code running} is false: new customers like the initial ones,
+	 * and live initial customers' paused subscriptions resumed and paused again.
 	 */
 	Future<?> churn(Random random, AtomicBoolean running, AtomicInteger batch, List<Customer> live) {
 		return Executors.newSingleThreadExecutor(daemon("churn")).submit(() -> {

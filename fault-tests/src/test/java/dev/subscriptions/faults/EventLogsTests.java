@@ -95,8 +95,8 @@ class EventLogsTests {
 
 		this.logs.customerEvents(this.events, Map.of("c1", true, "c2", false), Map.of("c1", 0), false);
 
-		assertThat(this.verdicts.invariant(Verdicts.LOST).examples()).containsExactlyInAnyOrder(
-				"no CustomerDeleted for deleted c1", "no CustomerCreated for c2");
+		assertThat(this.verdicts.invariant(Verdicts.LOST).examples())
+			.containsExactlyInAnyOrder("no CustomerDeleted for deleted c1", "no CustomerCreated for c2");
 		assertThat(this.verdicts.tally(0).lost).isEqualTo(1);
 		assertThat(this.verdicts.tally(Verdicts.OUTSIDE).lost).isEqualTo(1);
 	}
@@ -119,7 +119,8 @@ class EventLogsTests {
 	}
 
 	private void subscriptionEvent(String key, String id, String type, long sequence, long timestamp) {
-		add("subscription.events", key, id, type, timestamp, Map.of("event_id", id, "sequence", String.valueOf(sequence)));
+		add("subscription.events", key, id, type, timestamp,
+				Map.of("event_id", id, "sequence", String.valueOf(sequence)));
 	}
 
 	private void customerEvent(String key, String id, String type, long timestamp) {

@@ -6,10 +6,11 @@ import dev.subscriptions.eventing.consumer.DeadLetterReplayer;
 
 /**
  * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers localhost:9092] [--group dead-letter-replay]}:
- * sends the dead letters not replayed before back to the topic each came from (or to {@code --to}), with their
- * original bytes, key and headers, and prints how many went where. The group's committed offsets remember what was
- * replayed, so running it again sends only newer dead letters; consumers are idempotent, so a record sent twice has
- * one effect. See {@link DeadLetterReplayer}.
+ * sends the dead letters not replayed before back to the topic each came from (or to
+ * {@code --to}), with their original bytes, key and headers, and prints how many went
+ * where. The group's committed offsets remember what was replayed, so running it again
+ * sends only newer dead letters; consumers are idempotent, so a record sent twice has one
+ * effect. See {@link DeadLetterReplayer}.
  */
 final class DeadLetterReplay {
 

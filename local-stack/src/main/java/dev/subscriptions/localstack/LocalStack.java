@@ -16,14 +16,16 @@ import dev.subscriptions.infrastructure.EmbeddedPostgresql;
 import dev.subscriptions.infrastructure.ServiceProcess;
 
 /**
- * The whole platform on one machine, without Docker: a Kafka broker (9092), Apicurio Registry (8080, schemas kept in
- * PostgreSQL), one PostgreSQL server with a database and login per service, and the services as child processes,
- * configured by the same environment variables a deployment would set.
+ * The whole platform on one machine, without Docker: a Kafka broker (9092), Apicurio
+ * Registry (8080, schemas kept in PostgreSQL), one PostgreSQL server with a database and
+ * login per service, and the services as child processes, configured by the same
+ * environment variables a deployment would set.
  * <p>
- * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it elsewhere (default
- * {@code .local-stack}). Ctrl-C stops everything. {@code tail <topic>} prints a topic's records instead;
- * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead letters back to their topics
- * ({@link DeadLetterReplay}).
+ * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it
+ * elsewhere (default {@code .local-stack}). Ctrl-C stops everything. {@code tail <topic>}
+ * prints a topic's records instead;
+ * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead
+ * letters back to their topics ({@link DeadLetterReplay}).
  */
 public final class LocalStack {
 
@@ -31,11 +33,11 @@ public final class LocalStack {
 
 	private static final int REGISTRY_PORT = 8080;
 
-	private static final int POSTGRES_PORT = Integer.parseInt(System.getenv().getOrDefault("LOCAL_POSTGRES_PORT", "5432"));
+	private static final int POSTGRES_PORT = Integer
+		.parseInt(System.getenv().getOrDefault("LOCAL_POSTGRES_PORT", "5432"));
 
 	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081),
-			new Service("subscription-service", "subscription", 8082),
-			new Service("benefit-service", "benefit", 8083));
+			new Service("subscription-service", "subscription", 8082), new Service("benefit-service", "benefit", 8083));
 
 	private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -92,8 +94,9 @@ public final class LocalStack {
 		List<ServiceProcess> services = new ArrayList<>();
 		for (Service service : SERVICES) {
 			log("Starting " + service.name() + " on " + service.port());
-			ServiceProcess process = ServiceProcess.of(Path.of(""), service.name(), service.port(), postgres,
-					service.database(), "localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"))
+			ServiceProcess process = ServiceProcess
+				.of(Path.of(""), service.name(), service.port(), postgres, service.database(),
+						"localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"))
 				.start();
 			services.add(process);
 			this.running.add(process);
@@ -106,7 +109,8 @@ public final class LocalStack {
 		System.out.println("Local stack is up:");
 		System.out.println("  Kafka            localhost:" + KAFKA_PORT);
 		System.out.println("  Schema registry  " + registry.confluentApiUrl());
-		System.out.println("  PostgreSQL       localhost:" + POSTGRES_PORT + " (database = login = password = service name)");
+		System.out
+			.println("  PostgreSQL       localhost:" + POSTGRES_PORT + " (database = login = password = service name)");
 		for (Service service : SERVICES) {
 			System.out.printf("  %-16s http://localhost:%d  (OpenAPI: /v3/api-docs, metrics: /actuator/prometheus)%n",
 					service.name(), service.port());

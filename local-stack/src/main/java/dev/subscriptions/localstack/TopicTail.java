@@ -16,8 +16,9 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 
 /**
- * {@code tail <topic> [--bootstrap localhost:9092] [--registry URL]}: prints every record of a topic from the
- * beginning, decoded from Confluent's wire format with the registry, then follows it until Ctrl-C.
+ * {@code tail <topic> [--bootstrap localhost:9092] [--registry URL]}: prints every record
+ * of a topic from the beginning, decoded from Confluent's wire format with the registry,
+ * then follows it until Ctrl-C.
  */
 final class TopicTail {
 
@@ -63,7 +64,10 @@ final class TopicTail {
 	private static String headers(ConsumerRecord<String, byte[]> record) {
 		StringBuilder text = new StringBuilder();
 		for (Header header : record.headers()) {
-			text.append(header.key()).append('=').append(new String(header.value(), StandardCharsets.UTF_8)).append(' ');
+			text.append(header.key())
+				.append('=')
+				.append(new String(header.value(), StandardCharsets.UTF_8))
+				.append(' ');
 		}
 		return text.toString().trim();
 	}

@@ -1,6 +1,6 @@
 /**
- * The local stack: infrastructure in-process, the services as child processes, and the operator's commands (tail a
- * topic, replay dead letters).
+ * The local stack: infrastructure in-process, the services as child processes, and the
+ * operator's commands (tail a topic, replay dead letters).
  */
 @NullMarked
 package dev.subscriptions.localstack;

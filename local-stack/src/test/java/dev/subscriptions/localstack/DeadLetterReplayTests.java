@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * {@code local-stack.jar replay} against a real broker, with dead letters as the consumers' error handler writes them.
+ * {@code local-stack.jar replay} against a real broker, with dead letters as the
+ * consumers' error handler writes them.
  */
 class DeadLetterReplayTests {
 
@@ -106,12 +107,17 @@ class DeadLetterReplayTests {
 		headers.add("dlt-root-cause-fqcn", "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", this.bootstrap),
 				new ByteArraySerializer(), new ByteArraySerializer())) {
-			producer.send(new ProducerRecord<>(this.deadLetters, null, key.getBytes(StandardCharsets.UTF_8), value,
-					headers)).get();
+			producer
+				.send(new ProducerRecord<>(this.deadLetters, null, key.getBytes(StandardCharsets.UTF_8), value,
+						headers))
+				.get();
 		}
 	}
 
-	/** Reads a topic from the beginning until it has {@code count} records, then a little longer for any more. */
+	/**
+	 * Reads a topic from the beginning until it has {@code count} records, then a little
+	 * longer for any more.
+	 */
 	private List<ConsumerRecord<byte[], byte[]>> readAtLeast(String topic, int count) {
 		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * docker-compose.yml cannot run here (no Docker engine), so its syntax and its agreement with the services' own
- * configuration are checked instead.
+ * docker-compose.yml cannot run here (no Docker engine), so its syntax and its agreement
+ * with the services' own configuration are checked instead.
  */
 class DockerComposeTests {
 
@@ -63,8 +63,8 @@ class DockerComposeTests {
 			.contains("create role " + customer.get("DATABASE_USERNAME") + " login password '"
 					+ customer.get("DATABASE_PASSWORD") + "'");
 		String registryDatabase = registry.get("APICURIO_DATASOURCE_URL").replaceAll(".*/", "");
-		assertThat(init).contains("create database " + registryDatabase + " owner "
-				+ registry.get("APICURIO_DATASOURCE_USERNAME"));
+		assertThat(init)
+			.contains("create database " + registryDatabase + " owner " + registry.get("APICURIO_DATASOURCE_USERNAME"));
 	}
 
 	@ParameterizedTest
@@ -72,8 +72,8 @@ class DockerComposeTests {
 	void publishesEachServiceOnThePortItListensOn(String service) throws IOException {
 		Map<String, String> environment = environment(service);
 
-		assertThat(serviceValue(service, "ports").toString()).contains(environment.get("PORT") + ":"
-				+ environment.get("PORT"));
+		assertThat(serviceValue(service, "ports").toString())
+			.contains(environment.get("PORT") + ":" + environment.get("PORT"));
 	}
 
 	@SuppressWarnings("unchecked")

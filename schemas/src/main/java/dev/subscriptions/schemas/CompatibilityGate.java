@@ -9,8 +9,9 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 /**
- * Avro's own compatibility checker applied the way the registry's {@code FULL_TRANSITIVE} level applies it: a new
- * version must read every published version (backward) and be readable by every published version (forward).
+ * Avro's own compatibility checker applied the way the registry's {@code FULL_TRANSITIVE}
+ * level applies it: a new version must read every published version (backward) and be
+ * readable by every published version (forward).
  */
 public final class CompatibilityGate {
 
@@ -18,7 +19,8 @@ public final class CompatibilityGate {
 	}
 
 	/**
-	 * Every reason why {@code candidate} may not be published next to {@code published}; empty when it may.
+	 * Every reason why {@code candidate} may not be published next to {@code published};
+	 * empty when it may.
 	 */
 	public static List<String> violations(Schema candidate, List<Schema> published) {
 		List<String> violations = new ArrayList<>();

@@ -8,8 +8,8 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 
 /**
  * The one way to answer a {@link CustomerDeleted}: the report a service publishes to
- * {@link Topic#CUSTOMER_REVOCATIONS} once it has revoked what the deleted customer had there. customer-service pairs
- * it with the deletion by {@code customer_event_id}.
+ * {@link Topic#CUSTOMER_REVOCATIONS} once it has revoked what the deleted customer had
+ * there. customer-service pairs it with the deletion by {@code customer_event_id}.
  */
 public final class RevocationReport {
 
@@ -18,7 +18,8 @@ public final class RevocationReport {
 
 	/**
 	 * The report of {@code service} on {@code deleted}, keyed like it (customer id).
-	 * @param revokedCount how many of the customer's things the deletion revoked in that service
+	 * @param revokedCount how many of the customer's things the deletion revoked in that
+	 * service
 	 */
 	public static CustomerRevocationCompleted completed(CustomerDeleted deleted, String service, long revokedCount,
 			Instant completedAt) {

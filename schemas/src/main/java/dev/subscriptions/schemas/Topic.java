@@ -21,8 +21,9 @@ import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 /**
  * The topics of the platform and the event types each one carries.
  * <p>
- * Several event types share a topic so that the events of one aggregate stay in order. Their schemas are registered
- * under Confluent's {@code TopicRecordNameStrategy}: subject {@code <topic>-<full record name>}.
+ * Several event types share a topic so that the events of one aggregate stay in order.
+ * Their schemas are registered under Confluent's {@code TopicRecordNameStrategy}: subject
+ * {@code <topic>-<full record name>}.
  */
 public enum Topic {
 
@@ -36,7 +37,10 @@ public enum Topic {
 					SubscriptionActivated.getClassSchema(), SubscriptionPaused.getClassSchema(),
 					SubscriptionResumed.getClassSchema(), SubscriptionEnded.getClassSchema())),
 
-	/** Each service's report that it revoked what a deleted customer had; key = customer id. */
+	/**
+	 * Each service's report that it revoked what a deleted customer had; key = customer
+	 * id.
+	 */
 	CUSTOMER_REVOCATIONS(Names.CUSTOMER_REVOCATIONS, List.of(CustomerRevocationCompleted.getClassSchema()));
 
 	private final String topicName;
@@ -53,7 +57,9 @@ public enum Topic {
 		return this.topicName;
 	}
 
-	/** The schemas of every event type published to this topic, in their current version. */
+	/**
+	 * The schemas of every event type published to this topic, in their current version.
+	 */
 	public List<Schema> eventSchemas() {
 		return this.eventSchemas;
 	}
@@ -63,12 +69,18 @@ public enum Topic {
 		return Arrays.stream(values()).filter(topic -> topic.topicName.equals(topicName)).findFirst();
 	}
 
-	/** The registry subject of an event type on this topic ({@code TopicRecordNameStrategy}). */
+	/**
+	 * The registry subject of an event type on this topic
+	 * ({@code TopicRecordNameStrategy}).
+	 */
 	public String subject(Schema eventSchema) {
 		return subject(this.topicName, eventSchema);
 	}
 
-	/** The registry subject of an event type on any topic ({@code TopicRecordNameStrategy}). */
+	/**
+	 * The registry subject of an event type on any topic
+	 * ({@code TopicRecordNameStrategy}).
+	 */
 	public static String subject(String topicName, Schema eventSchema) {
 		return topicName + "-" + eventSchema.getFullName();
 	}

@@ -1,6 +1,7 @@
 /**
- * The Avro contract of every topic: which event types each {@link dev.subscriptions.schemas.Topic} carries, the gate
- * that keeps them compatible with their published versions, and the revocation report every service answers a
+ * The Avro contract of every topic: which event types each
+ * {@link dev.subscriptions.schemas.Topic} carries, the gate that keeps them compatible
+ * with their published versions, and the revocation report every service answers a
  * deletion with.
  */
 @NullMarked

@@ -14,8 +14,9 @@ import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build fails here when a schema changes in a way that breaks a reader or a writer of a published version.
- * Published versions live in {@code schemas/published/<topic>/<full record name>/v<N>.avsc} and are never edited.
+ * The build fails here when a schema changes in a way that breaks a reader or a writer of
+ * a published version. Published versions live in
+ * {@code schemas/published/<topic>/<full record name>/v<N>.avsc} and are never edited.
  */
 class CompatibilityGateTests {
 
@@ -54,19 +55,18 @@ class CompatibilityGateTests {
 	void rejectsAFieldAddedWithoutDefault() {
 		Schema changed = parse(BASE.replace("]}", ", {\"name\": \"currency\", \"type\": \"string\"}]}"));
 
-		assertThat(CompatibilityGate.violations(changed, List.of(parse(BASE))))
-			.singleElement()
+		assertThat(CompatibilityGate.violations(changed, List.of(parse(BASE)))).singleElement()
 			.asString()
 			.contains("cannot read version 1", "READER_FIELD_MISSING_DEFAULT_VALUE", "currency");
 	}
 
 	@Test
 	void rejectsAFieldRemovedWithoutDefault() {
-		Schema changed = parse("""
-				{"type": "record", "name": "Thing", "namespace": "test", "fields": [{"name": "id", "type": "string"}]}""");
+		Schema changed = parse(
+				"""
+						{"type": "record", "name": "Thing", "namespace": "test", "fields": [{"name": "id", "type": "string"}]}""");
 
-		assertThat(CompatibilityGate.violations(changed, List.of(parse(BASE))))
-			.singleElement()
+		assertThat(CompatibilityGate.violations(changed, List.of(parse(BASE)))).singleElement()
 			.asString()
 			.contains("version 1 cannot read it", "amount");
 	}
@@ -81,9 +81,11 @@ class CompatibilityGateTests {
 	@Test
 	void rejectsAChangeIncompatibleWithAnOlderVersionOnly() {
 		Schema v1 = parse(BASE);
-		Schema v2 = parse(BASE.replace("]}", ", {\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}]}"));
-		Schema v3 = parse(BASE.replace("\"amount\", \"type\": \"long\"", "\"amount\", \"type\": \"long\", \"default\": 0")
-			.replace("]}", ", {\"name\": \"note\", \"type\": \"int\", \"default\": 0}]}"));
+		Schema v2 = parse(
+				BASE.replace("]}", ", {\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}]}"));
+		Schema v3 = parse(
+				BASE.replace("\"amount\", \"type\": \"long\"", "\"amount\", \"type\": \"long\", \"default\": 0")
+					.replace("]}", ", {\"name\": \"note\", \"type\": \"int\", \"default\": 0}]}"));
 
 		assertThat(CompatibilityGate.violations(v2, List.of(v1))).isEmpty();
 		assertThat(CompatibilityGate.violations(v3, List.of(v1, v2))).isNotEmpty();
@@ -91,7 +93,8 @@ class CompatibilityGateTests {
 
 	@Test
 	void acceptsAnOptionalFieldWithDefault() {
-		Schema changed = parse(BASE.replace("]}", ", {\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}]}"));
+		Schema changed = parse(
+				BASE.replace("]}", ", {\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}]}"));
 
 		assertThat(CompatibilityGate.violations(changed, List.of(parse(BASE)))).isEmpty();
 	}

@@ -29,8 +29,9 @@ import dev.subscriptions.schemas.fixtures.ContractFixtures;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * Keeps the lists of the contract in step (as spring-petclinic's {@code I18nPropertiesSyncTest} keeps its message
- * files): the schema files, the event types of each {@link Topic}, their published versions and the fixtures.
+ * Keeps the lists of the contract in step (as spring-petclinic's
+ * {@code I18nPropertiesSyncTest} keeps its message files): the schema files, the event
+ * types of each {@link Topic}, their published versions and the fixtures.
  */
 class ContractSyncTests {
 
@@ -145,8 +146,8 @@ class ContractSyncTests {
 			BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
 			new SpecificDatumWriter<R>(record.getSchema()).write(record, encoder);
 			encoder.flush();
-			return new SpecificDatumReader<R>((Class<R>) record.getClass())
-				.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+			return new SpecificDatumReader<R>((Class<R>) record.getClass()).read(null,
+					DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

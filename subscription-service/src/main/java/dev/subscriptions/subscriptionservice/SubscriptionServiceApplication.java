@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * subscription-service: owns subscriptions and their invoices, and ends those of deleted customers.
+ * subscription-service: owns subscriptions and their invoices, and ends those of deleted
+ * customers.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -1,5 +1,6 @@
 /**
- * subscription-service: subscriptions and invoices, and the end of those of deleted customers.
+ * subscription-service: subscriptions and invoices, and the end of those of deleted
+ * customers.
  */
 @NullMarked
 package dev.subscriptions.subscriptionservice;

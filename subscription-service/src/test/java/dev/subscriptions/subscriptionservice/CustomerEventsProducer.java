@@ -19,7 +19,8 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * Produces to customer.events as customer-service does: the contract fixtures' records in Confluent's wire format.
+ * Produces to customer.events as customer-service does: the contract fixtures' records in
+ * Confluent's wire format.
  */
 public final class CustomerEventsProducer implements AutoCloseable {
 
@@ -36,7 +37,10 @@ public final class CustomerEventsProducer implements AutoCloseable {
 		return created(organization, customer, customer.toString());
 	}
 
-	/** A customer's creation sent with another key than its id, so that it lands behind the records of that key. */
+	/**
+	 * A customer's creation sent with another key than its id, so that it lands behind
+	 * the records of that key.
+	 */
 	public CustomerCreated created(UUID organization, UUID customer, String key) {
 		CustomerCreated event = CustomerFixture.of(organization, customer).created().build();
 		send(key, event);

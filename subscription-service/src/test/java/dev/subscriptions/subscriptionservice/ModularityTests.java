@@ -5,8 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
 /**
- * The service's modules ({@code customer}, the replica; {@code subscription}, which depends on it) stay free of
- * cycles, and no module reaches into another's internal packages (as spring-restbucks' {@code ModularityTests}).
+ * The service's modules ({@code customer}, the replica; {@code subscription}, which
+ * depends on it) stay free of cycles, and no module reaches into another's internal
+ * packages (as spring-restbucks' {@code ModularityTests}).
  */
 class ModularityTests {
 

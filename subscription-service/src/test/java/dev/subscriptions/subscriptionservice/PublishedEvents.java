@@ -12,8 +12,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * What a topic of the shared broker holds now, read to its end with {@link TopicContents} and decoded with the real
- * schema registry, as another system would read it.
+ * What a topic of the shared broker holds now, read to its end with {@link TopicContents}
+ * and decoded with the real schema registry, as another system would read it.
  */
 public final class PublishedEvents {
 
@@ -28,7 +28,10 @@ public final class PublishedEvents {
 		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic);
 	}
 
-	/** The values of {@code type} on {@code topic}, partition by partition in offset order. */
+	/**
+	 * The values of {@code type} on {@code topic}, partition by partition in offset
+	 * order.
+	 */
 	public static <T> List<T> values(String topic, Class<T> type) {
 		List<T> values = new ArrayList<>();
 		for (ConsumerRecord<String, byte[]> record : records(topic)) {
@@ -40,7 +43,10 @@ public final class PublishedEvents {
 		return values;
 	}
 
-	/** A record's value decoded from Confluent's wire format, or its bytes when they are not in it. */
+	/**
+	 * A record's value decoded from Confluent's wire format, or its bytes when they are
+	 * not in it.
+	 */
 	public static Object decode(ConsumerRecord<String, byte[]> record) {
 		try {
 			return deserializer.deserialize(record.topic(), record.value());

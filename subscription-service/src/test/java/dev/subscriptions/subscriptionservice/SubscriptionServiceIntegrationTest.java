@@ -19,13 +19,14 @@ import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * One application context for all integration tests of the service (one consumer group, one database), against the
- * shared Kafka broker, PostgreSQL and schema registry, with a {@code RestTestClient} bound to the server. The
- * period-end job runs every second here.
+ * One application context for all integration tests of the service (one consumer group,
+ * one database), against the shared Kafka broker, PostgreSQL and schema registry, with a
+ * {@code RestTestClient} bound to the server. The period-end job runs every second here.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "subscription-service.period-end.interval=PT1S")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "subscription-service.period-end.interval=PT1S")
 @AutoConfigureRestTestClient
 @Import({ EmbeddedInfrastructure.class, SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {

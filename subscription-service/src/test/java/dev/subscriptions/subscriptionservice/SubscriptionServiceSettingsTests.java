@@ -32,8 +32,8 @@ class SubscriptionServiceSettingsTests {
 	}
 
 	private static SubscriptionServiceSettings bind(Map<String, String> properties) {
-		return new Binder(new MapConfigurationPropertySource(properties))
-			.bindOrCreate("subscription-service", SubscriptionServiceSettings.class);
+		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("subscription-service",
+				SubscriptionServiceSettings.class);
 	}
 
 }

@@ -67,18 +67,22 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The errors every service answers alike, as RFC 9457 problems. Lowest precedence: a service's own advice (domain
- * exceptions only, not a {@link ResponseEntityExceptionHandler}) is asked first.
+ * The errors every service answers alike, as RFC 9457 problems. Lowest precedence: a
+ * service's own advice (domain exceptions only, not a
+ * {@link ResponseEntityExceptionHandler}) is asked first.
  * <ul>
- * <li>Every 400 of Spring MVC names what is wrong in {@value #ERRORS}, a list of {@link InvalidField}: bean
- * validation, a path variable or query parameter of the wrong type or enum value, a missing parameter, a body that is
- * not JSON or does not fit (the field as a JSON path, e.g. {@code items[0].id}, as far as Jackson knows it).</li>
- * <li>What the database refuses as data (SQLSTATE class 22, e.g. a NUL character in a text) is 400.</li>
- * <li>A unique violation (SQLSTATE 23505) is 409, described by the {@link UniqueConstraint} of the violated
- * constraint's name, with the {@code field} it guards.</li>
+ * <li>Every 400 of Spring MVC names what is wrong in {@value #ERRORS}, a list of
+ * {@link InvalidField}: bean validation, a path variable or query parameter of the wrong
+ * type or enum value, a missing parameter, a body that is not JSON or does not fit (the
+ * field as a JSON path, e.g. {@code items[0].id}, as far as Jackson knows it).</li>
+ * <li>What the database refuses as data (SQLSTATE class 22, e.g. a NUL character in a
+ * text) is 400.</li>
+ * <li>A unique violation (SQLSTATE 23505) is 409, described by the
+ * {@link UniqueConstraint} of the violated constraint's name, with the {@code field} it
+ * guards.</li>
  * <li>A row changed by another request meanwhile (optimistic locking) is 409.</li>
- * <li>A database that cannot be reached or that gives up for now is 503; any other database failure is 500 and
- * logged.</li>
+ * <li>A database that cannot be reached or that gives up for now is 503; any other
+ * database failure is 500 and logged.</li>
  * </ul>
  */
 @RestControllerAdvice
@@ -117,8 +121,8 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * A database failure that is none of the above: bad data 400, a wrapped unique violation or concurrent change 409,
-	 * an outage 503, otherwise 500.
+	 * A database failure that is none of the above: bad data 400, a wrapped unique
+	 * violation or concurrent change 409, an outage 503, otherwise 500.
 	 */
 	@ExceptionHandler
 	ProblemDetail databaseFailure(DataAccessException exception) {
@@ -147,7 +151,10 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 		return problem;
 	}
 
-	/** A transaction that cannot begin because no connection can be had: the database is unavailable. */
+	/**
+	 * A transaction that cannot begin because no connection can be had: the database is
+	 * unavailable.
+	 */
 	@ExceptionHandler
 	ProblemDetail transactionUnavailable(CannotCreateTransactionException exception) {
 		return databaseUnavailable(exception);
@@ -175,8 +182,8 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * The declared constraint the database names in its error; without a driver that reports it, the longest declared
-	 * name that the error message mentions.
+	 * The declared constraint the database names in its error; without a driver that
+	 * reports it, the longest declared name that the error message mentions.
 	 */
 	private @Nullable UniqueConstraint violatedConstraint(DataAccessException exception) {
 		if (POSTGRESQL_PRESENT) {
@@ -242,8 +249,8 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 	}
 
 	@Override
-	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException exception,
-			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException exception, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
 		String name = (exception.getPropertyName() != null) ? exception.getPropertyName() : BODY;
 		return withErrors(super.handleTypeMismatch(exception, headers, status, request),
 				List.of(new InvalidField(name, typeMismatch(exception))));
@@ -303,8 +310,8 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 
 	private InvalidField invalid(String field, MessageSourceResolvable error) {
 		MessageSource messageSource = getMessageSource();
-		String message = (messageSource != null)
-				? messageSource.getMessage(error, LocaleContextHolder.getLocale()) : error.getDefaultMessage();
+		String message = (messageSource != null) ? messageSource.getMessage(error, LocaleContextHolder.getLocale())
+				: error.getDefaultMessage();
 		return new InvalidField(field, (message != null) ? message : "is invalid");
 	}
 
@@ -316,7 +323,9 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 		return response;
 	}
 
-	/** How a client names a parameter: its name in the request, else the body as a whole. */
+	/**
+	 * How a client names a parameter: its name in the request, else the body as a whole.
+	 */
 	private static String parameterName(MethodParameter parameter) {
 		RequestParam requestParam = parameter.getParameterAnnotation(RequestParam.class);
 		if (requestParam != null && !requestParam.name().isEmpty()) {
@@ -345,7 +354,10 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 		return (name != null) ? name : "arg" + parameter.getParameterIndex();
 	}
 
-	/** {@code [2]} or {@code [key]} for an element of a list or map parameter, otherwise empty. */
+	/**
+	 * {@code [2]} or {@code [key]} for an element of a list or map parameter, otherwise
+	 * empty.
+	 */
 	private static String element(ParameterValidationResult result) {
 		if (result.getContainerIndex() != null) {
 			return "[" + result.getContainerIndex() + "]";
@@ -389,7 +401,10 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 			return new InvalidField(path.isEmpty() ? BODY : path, message(exception));
 		}
 
-		/** {@code items[0].id}: from the references of a databind error, else from where the parser stopped. */
+		/**
+		 * {@code items[0].id}: from the references of a databind error, else from where
+		 * the parser stopped.
+		 */
 		static String path(JacksonException exception) {
 			StringBuilder path = new StringBuilder();
 			for (JacksonException.Reference reference : exception.getPath()) {
@@ -450,7 +465,10 @@ public class SharedProblems extends ResponseEntityExceptionHandler {
 			return "cannot be read";
 		}
 
-		/** A value's type as a client sees it: {@code a UUID}, {@code an integer}, {@code one of [A, B]}. */
+		/**
+		 * A value's type as a client sees it: {@code a UUID}, {@code an integer},
+		 * {@code one of [A, B]}.
+		 */
 		static String describe(@Nullable Class<?> type) {
 			if (type == null) {
 				return "a valid value";

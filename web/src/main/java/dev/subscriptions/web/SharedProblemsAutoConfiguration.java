@@ -10,8 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The shared {@link SharedProblems} advice of a servlet web service. Configured before Spring Boot's web MVC
- * configuration, whose own {@code ProblemDetailsExceptionHandler} then backs off.
+ * The shared {@link SharedProblems} advice of a servlet web service. Configured before
+ * Spring Boot's web MVC configuration, whose own {@code ProblemDetailsExceptionHandler}
+ * then backs off.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = Type.SERVLET)

@@ -11,8 +11,9 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The shared advice is the servlet web application's only {@link ResponseEntityExceptionHandler}, also where Spring
- * Boot would add its own, and is absent elsewhere.
+ * The shared advice is the servlet web application's only
+ * {@link ResponseEntityExceptionHandler}, also where Spring Boot would add its own, and
+ * is absent elsewhere.
  */
 class SharedProblemsAutoConfigurationTests {
 

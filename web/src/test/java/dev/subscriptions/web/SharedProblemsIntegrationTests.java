@@ -26,8 +26,8 @@ import org.springframework.test.web.servlet.client.RestTestClient.RequestHeaders
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * The shared advice over HTTP, in a service of its own against a real PostgreSQL, so that every SQLSTATE is the
- * server's.
+ * The shared advice over HTTP, in a service of its own against a real PostgreSQL, so that
+ * every SQLSTATE is the server's.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -56,11 +56,12 @@ class SharedProblemsIntegrationTests {
 
 	@Test
 	void namesEveryFieldThatFailsBeanValidation() {
-		Map<String, Object> problem = problem(400, this.client.post()
-			.uri("/orders")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"name\": \" \", \"mode\": \"FAST\", \"items\": [{\"id\": \"" + UUID.randomUUID()
-					+ "\", \"quantity\": 1}, {\"quantity\": 0}]}"));
+		Map<String, Object> problem = problem(400,
+				this.client.post()
+					.uri("/orders")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body("{\"name\": \" \", \"mode\": \"FAST\", \"items\": [{\"id\": \"" + UUID.randomUUID()
+							+ "\", \"quantity\": 1}, {\"quantity\": 0}]}"));
 
 		assertThat(errors(problem)).containsExactlyInAnyOrder(error("name", "must not be blank"),
 				error("items[1].id", "must not be null"), error("items[1].quantity", "must be greater than 0"));
@@ -97,10 +98,11 @@ class SharedProblemsIntegrationTests {
 
 	@Test
 	void namesTheJsonPathOfABodyValueOutsideItsEnum() {
-		Map<String, Object> problem = problem(400, this.client.post()
-			.uri("/orders")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"name\": \"n\", \"mode\": \"slow\", \"items\": []}"));
+		Map<String, Object> problem = problem(400,
+				this.client.post()
+					.uri("/orders")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body("{\"name\": \"n\", \"mode\": \"slow\", \"items\": []}"));
 
 		assertThat(errors(problem)).containsExactly(error("mode", "must be one of [CAREFUL, FAST]"));
 	}
@@ -117,10 +119,11 @@ class SharedProblemsIntegrationTests {
 
 	@Test
 	void namesTheElementWhereMalformedJsonStops() {
-		Map<String, Object> problem = problem(400, this.client.post()
-			.uri("/orders")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"name\": \"n\", \"items\": [{\"quantity\": }]}"));
+		Map<String, Object> problem = problem(400,
+				this.client.post()
+					.uri("/orders")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body("{\"name\": \"n\", \"items\": [{\"quantity\": }]}"));
 
 		assertThat(errors(problem)).singleElement().satisfies(error -> {
 			assertThat(error.get("field")).isEqualTo("items[0]");
@@ -167,10 +170,11 @@ class SharedProblemsIntegrationTests {
 			.expectStatus()
 			.is2xxSuccessful();
 
-		Map<String, Object> problem = problem(409, this.client.post()
-			.uri("/notes")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("key", UUID.randomUUID().toString(), "slug", slug, "text", "second")));
+		Map<String, Object> problem = problem(409,
+				this.client.post()
+					.uri("/notes")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body(Map.of("key", UUID.randomUUID().toString(), "slug", slug, "text", "second")));
 
 		assertThat(problem).containsEntry("title", "Already exists").doesNotContainKey("field");
 	}

@@ -29,12 +29,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A service with the endpoints that make every kind of error the shared advice answers, against a real PostgreSQL.
+ * A service with the endpoints that make every kind of error the shared advice answers,
+ * against a real PostgreSQL.
  */
 @SpringBootApplication
 class WebTestApplication {
 
-	/** Declared, so that a duplicate key is answered naming its field; {@code note_slug_key} is not. */
+	/**
+	 * Declared, so that a duplicate key is answered naming its field;
+	 * {@code note_slug_key} is not.
+	 */
 	@Bean
 	UniqueConstraint noteKey() {
 		return new UniqueConstraint("note_pkey", "key", "Note already exists", "A note with this key exists already");

@@ -12,8 +12,9 @@ import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * Something a product gives its subscribers: a feature flag, a license key, downloads, a community role. Its key is
- * unique among the organization's live benefits; deleting it is a soft delete that frees the key.
+ * Something a product gives its subscribers: a feature flag, a license key, downloads, a
+ * community role. Its key is unique among the organization's live benefits; deleting it
+ * is a soft delete that frees the key.
  */
 @Table("benefit")
 public class Benefit {
@@ -41,9 +42,8 @@ public class Benefit {
 	private @Nullable Long version;
 
 	@PersistenceCreator
-	Benefit(UUID id, UUID organizationId, BenefitType type, String key, @Nullable String description,
-			String properties, Instant createdAt, Instant modifiedAt, @Nullable Instant deletedAt,
-			@Nullable Long version) {
+	Benefit(UUID id, UUID organizationId, BenefitType type, String key, @Nullable String description, String properties,
+			Instant createdAt, Instant modifiedAt, @Nullable Instant deletedAt, @Nullable Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.type = type;

@@ -22,7 +22,10 @@ public class BenefitManagement {
 
 	private static final int PRODUCT_LOCK_SPACE = 0x70726f64;
 
-	/** Published when a benefit is deleted, in its transaction: its grants are revoked with it. */
+	/**
+	 * Published when a benefit is deleted, in its transaction: its grants are revoked
+	 * with it.
+	 */
 	public record BenefitDeleted(UUID benefitId) {
 	}
 
@@ -81,7 +84,8 @@ public class BenefitManagement {
 	}
 
 	/**
-	 * The benefits to grant for a subscription of the product in the organization, in the caller's transaction; see
+	 * The benefits to grant for a subscription of the product in the organization, in the
+	 * caller's transaction; see
 	 * {@link Benefits#findLiveByProductIdAndOrganizationIdForShare}.
 	 */
 	@Transactional
@@ -90,9 +94,10 @@ public class BenefitManagement {
 	}
 
 	/**
-	 * Sets which benefits a product grants, replacing the mapping. Applies to grants made from now on; existing
-	 * grants stay as they are. The benefits must belong to one organization, as the product does. Concurrent
-	 * mappings of one product are serialized (advisory lock per product), so the last one wins whole.
+	 * Sets which benefits a product grants, replacing the mapping. Applies to grants made
+	 * from now on; existing grants stay as they are. The benefits must belong to one
+	 * organization, as the product does. Concurrent mappings of one product are
+	 * serialized (advisory lock per product), so the last one wins whole.
 	 * @throws BenefitsOfSeveralOrganizations when they do not
 	 */
 	@Transactional

@@ -5,7 +5,10 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
-/** What kind of thing a benefit gives; a request value binds through {@link #of(String)}, in any case. */
+/**
+ * What kind of thing a benefit gives; a request value binds through {@link #of(String)},
+ * in any case.
+ */
 public enum BenefitType {
 
 	CUSTOM, FEATURE_FLAG, LICENSE_KEY, DOWNLOADABLES, DISCORD;

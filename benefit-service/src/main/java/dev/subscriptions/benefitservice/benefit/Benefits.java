@@ -29,8 +29,9 @@ public interface Benefits extends ListCrudRepository<Benefit, UUID> {
 	List<Benefit> findLiveByProductId(UUID productId);
 
 	/**
-	 * The live benefits of the organization a product grants, share-locked: a deletion of one of them that is under
-	 * way is waited for (and the benefit then left out), so no grant is made for a benefit being deleted.
+	 * The live benefits of the organization a product grants, share-locked: a deletion of
+	 * one of them that is under way is waited for (and the benefit then left out), so no
+	 * grant is made for a benefit being deleted.
 	 */
 	@Query("""
 			select b.* from benefit b join product_benefit p on p.benefit_id = b.id

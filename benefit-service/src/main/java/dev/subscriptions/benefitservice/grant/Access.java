@@ -1,8 +1,9 @@
 package dev.subscriptions.benefitservice.grant;
 
 /**
- * The access a subscription's latest event calls for. Applying the latest event's access (and ignoring older events)
- * makes any order and any number of deliveries end in the same state.
+ * The access a subscription's latest event calls for. Applying the latest event's access
+ * (and ignoring older events) makes any order and any number of deliveries end in the
+ * same state.
  */
 public enum Access {
 

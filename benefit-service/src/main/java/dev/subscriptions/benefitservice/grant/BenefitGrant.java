@@ -12,8 +12,9 @@ import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A customer's access to one benefit through one subscription. Live until revoked; while suspended it gives no
- * access. Every method is idempotent: asking for the state it is in changes nothing.
+ * A customer's access to one benefit through one subscription. Live until revoked; while
+ * suspended it gives no access. Every method is idempotent: asking for the state it is in
+ * changes nothing.
  */
 @Table("benefit_grant")
 public class BenefitGrant {
@@ -64,7 +65,9 @@ public class BenefitGrant {
 				clock.instant(), null, null, null, null);
 	}
 
-	/** @return whether this call suspended it */
+	/**
+	 * @return whether this call suspended it
+	 */
 	public boolean suspend(Clock clock) {
 		if (isRevoked() || isSuspended()) {
 			return false;
@@ -73,7 +76,9 @@ public class BenefitGrant {
 		return true;
 	}
 
-	/** @return whether this call restored it */
+	/**
+	 * @return whether this call restored it
+	 */
 	public boolean restore() {
 		if (isRevoked() || !isSuspended()) {
 			return false;

@@ -24,7 +24,8 @@ import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 
 /**
- * Grants follow subscriptions and customers. Runs in the caller's transaction (the handling of one event).
+ * Grants follow subscriptions and customers. Runs in the caller's transaction (the
+ * handling of one event).
  */
 @Service
 public class GrantManagement {
@@ -59,13 +60,15 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Applies a subscription's change: unless it is older than the last one applied for the subscription, or the
-	 * customer is deleted, the subscription's grants are brought to the {@link SubscriptionChange#access() access} it
-	 * calls for. A subscription past due for longer than the grace period gets no more than suspended grants, whatever
+	 * Applies a subscription's change: unless it is older than the last one applied for
+	 * the subscription, or the customer is deleted, the subscription's grants are brought
+	 * to the {@link SubscriptionChange#access() access} it calls for. A subscription past
+	 * due for longer than the grace period gets no more than suspended grants, whatever
 	 * else happens to it meanwhile.
 	 * <p>
-	 * The customer is locked first (see {@link #lockCustomer}), so that a deletion handled at the same time on
-	 * another consumer thread either sees the grants made here or is seen here as a tombstone.
+	 * The customer is locked first (see {@link #lockCustomer}), so that a deletion
+	 * handled at the same time on another consumer thread either sees the grants made
+	 * here or is seen here as a tombstone.
 	 * @return whether the change was applied
 	 */
 	@Transactional
@@ -116,14 +119,17 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Tombstones the customer and revokes every grant of it, so that nothing is granted to it again.
-	 * @return how many of the customer's grants its deletion revoked: here, or before, through the end of a
-	 * subscription that the same deletion revoked (reason {@code customer_deleted} either way)
+	 * Tombstones the customer and revokes every grant of it, so that nothing is granted
+	 * to it again.
+	 * @return how many of the customer's grants its deletion revoked: here, or before,
+	 * through the end of a subscription that the same deletion revoked (reason
+	 * {@code customer_deleted} either way)
 	 */
 	@Transactional
 	public int revokeAllOfDeletedCustomer(UUID customerId) {
 		lockCustomer(customerId);
-		this.jdbc.sql("insert into customer_tombstone (customer_id, deleted_at) values (?, now()) on conflict do nothing")
+		this.jdbc
+			.sql("insert into customer_tombstone (customer_id, deleted_at) values (?, now()) on conflict do nothing")
 			.param(customerId)
 			.update();
 		for (BenefitGrant grant : this.grants.findLiveByCustomerIdForUpdate(customerId)) {
@@ -137,7 +143,10 @@ public class GrantManagement {
 			.single();
 	}
 
-	/** Subscriptions past due for longer than the grace period that still have usable grants. */
+	/**
+	 * Subscriptions past due for longer than the grace period that still have usable
+	 * grants.
+	 */
 	@Transactional(readOnly = true)
 	public List<SubscriptionRef> pastDueBeyondGrace(int limit) {
 		return this.jdbc.sql("""
@@ -152,8 +161,8 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Suspends the subscription's grants if it is still past due beyond the grace period (checked again under the
-	 * customer's lock, as an event may have paid it meanwhile).
+	 * Suspends the subscription's grants if it is still past due beyond the grace period
+	 * (checked again under the customer's lock, as an event may have paid it meanwhile).
 	 * @return whether grants were suspended
 	 */
 	@Transactional
@@ -208,7 +217,10 @@ public class GrantManagement {
 		return this.grants.find(customerId, subscriptionId, (state != null) ? state.value() : null);
 	}
 
-	/** Every benefit of the product granted to the subscription, suspended or not; the grants it has are reused. */
+	/**
+	 * Every benefit of the product granted to the subscription, suspended or not; the
+	 * grants it has are reused.
+	 */
 	private void ensureGrants(SubscriptionChanged facts, boolean suspended) {
 		Map<UUID, BenefitGrant> live = new HashMap<>();
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(facts.subscriptionId())) {
@@ -242,14 +254,17 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Serializes, per customer, the handling of its subscription events and of its deletion, which arrive on
-	 * different topics and so on different consumer threads (or instances). A transaction-scoped advisory lock in a
-	 * key space of its own (the two-int form); a hash collision only makes two customers wait for each other.
+	 * Serializes, per customer, the handling of its subscription events and of its
+	 * deletion, which arrive on different topics and so on different consumer threads (or
+	 * instances). A transaction-scoped advisory lock in a key space of its own (the
+	 * two-int form); a hash collision only makes two customers wait for each other.
 	 * <p>
-	 * The wait is bounded: for the rest of the transaction, a lock not granted within the customer lock timeout fails
-	 * with SQLSTATE 55P03, which Spring translates to {@link org.springframework.dao.CannotAcquireLockException}, a
-	 * transient failure that the consumer retries rather than dead-letters. A holder that stalls with the lock is
-	 * ended by the server ({@code idle_in_transaction_session_timeout} of the pool's sessions), which releases it.
+	 * The wait is bounded: for the rest of the transaction, a lock not granted within the
+	 * customer lock timeout fails with SQLSTATE 55P03, which Spring translates to
+	 * {@link org.springframework.dao.CannotAcquireLockException}, a transient failure
+	 * that the consumer retries rather than dead-letters. A holder that stalls with the
+	 * lock is ended by the server ({@code idle_in_transaction_session_timeout} of the
+	 * pool's sessions), which releases it.
 	 */
 	private void lockCustomer(UUID customerId) {
 		this.jdbc.sql("select set_config('lock_timeout', ?, true)")

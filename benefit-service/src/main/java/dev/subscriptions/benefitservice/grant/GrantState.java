@@ -3,7 +3,10 @@ package dev.subscriptions.benefitservice.grant;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Where a grant stands: {@code active} gives access, {@code suspended} does not for now, {@code revoked} never again. */
+/**
+ * Where a grant stands: {@code active} gives access, {@code suspended} does not for now,
+ * {@code revoked} never again.
+ */
 public enum GrantState {
 
 	ACTIVE, SUSPENDED, REVOKED;

@@ -22,7 +22,10 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 	@Query("select * from benefit_grant where benefit_id = :benefitId and revoked_at is null for update")
 	List<BenefitGrant> findLiveByBenefitIdForUpdate(UUID benefitId);
 
-	/** Grants of a customer and/or subscription, in a state (a {@link GrantState#value()}) or any. */
+	/**
+	 * Grants of a customer and/or subscription, in a state (a {@link GrantState#value()})
+	 * or any.
+	 */
 	@Query("""
 			select * from benefit_grant
 			where (cast(:customerId as uuid) is null or customer_id = cast(:customerId as uuid))

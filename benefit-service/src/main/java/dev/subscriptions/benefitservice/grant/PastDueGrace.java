@@ -12,10 +12,12 @@ import org.springframework.stereotype.Component;
 import dev.subscriptions.benefitservice.BenefitServiceSettings;
 
 /**
- * Ends the grace period of past-due subscriptions: once a subscription has been past due for longer than
- * {@code benefit-service.past-due.grace}, its grants are suspended until a payment ({@link SubscriptionChange#ACTIVATED})
- * restores them. Runs every {@code benefit-service.past-due.check-interval}. Safe on many instances: each subscription
- * is re-checked and suspended under its customer's lock, and suspending is idempotent.
+ * Ends the grace period of past-due subscriptions: once a subscription has been past due
+ * for longer than {@code benefit-service.past-due.grace}, its grants are suspended until
+ * a payment ({@link SubscriptionChange#ACTIVATED}) restores them. Runs every
+ * {@code benefit-service.past-due.check-interval}. Safe on many instances: each
+ * subscription is re-checked and suspended under its customer's lock, and suspending is
+ * idempotent.
  */
 @Component
 class PastDueGrace implements SchedulingConfigurer {

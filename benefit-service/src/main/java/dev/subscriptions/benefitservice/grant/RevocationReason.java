@@ -6,7 +6,10 @@ import java.util.Locale;
 /** Why a grant was revoked; stored and shown as its {@link #value()}. */
 public enum RevocationReason {
 
-	/** Its customer was deleted (directly, or through the end of a subscription that the deletion ended). */
+	/**
+	 * Its customer was deleted (directly, or through the end of a subscription that the
+	 * deletion ended).
+	 */
 	CUSTOMER_DELETED,
 	/** Its subscription ended for a reason of its own: canceled, expired or revoked. */
 	SUBSCRIPTION_ENDED,

@@ -3,8 +3,9 @@ package dev.subscriptions.benefitservice.grant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happened to a subscription, as far as its grants care, and the one table of what each change does to them: the
- * {@link Access} it calls for, its effect on the past-due clock and, when it revokes, why.
+ * What happened to a subscription, as far as its grants care, and the one table of what
+ * each change does to them: the {@link Access} it calls for, its effect on the past-due
+ * clock and, when it revokes, why.
  * <p>
  * Stored by its name in {@code subscription_state.last_event}.
  */
@@ -22,7 +23,10 @@ public enum SubscriptionChange {
 	CANCELED_AT_PERIOD_END(Access.GRANTED, PastDue.RUNS_ON, null),
 	/** Canceled at once; the {@link #ENDED} that follows revokes. */
 	CANCELED_IMMEDIATELY(Access.UNCHANGED, PastDue.RUNS_ON, null),
-	/** A payment failed: access stays for the grace period, which the past-due clock measures. */
+	/**
+	 * A payment failed: access stays for the grace period, which the past-due clock
+	 * measures.
+	 */
 	PAST_DUE(Access.GRANTED, PastDue.STARTS, null),
 	/** Paused without access (mode {@code void}). */
 	PAUSED_VOID(Access.SUSPENDED, PastDue.RUNS_ON, null),
@@ -31,8 +35,8 @@ public enum SubscriptionChange {
 	/** Ended for a reason of its own (canceled, expired, revoked). */
 	ENDED(Access.REVOKED, PastDue.RUNS_ON, RevocationReason.SUBSCRIPTION_ENDED),
 	/**
-	 * Ended because its customer was deleted: revoked with the reason the customer's own deletion gives, so the
-	 * deletion report counts these grants.
+	 * Ended because its customer was deleted: revoked with the reason the customer's own
+	 * deletion gives, so the deletion report counts these grants.
 	 */
 	ENDED_BY_CUSTOMER_DELETION(Access.REVOKED, PastDue.RUNS_ON, RevocationReason.CUSTOMER_DELETED);
 
@@ -60,7 +64,10 @@ public enum SubscriptionChange {
 		this.revocationReason = revocationReason;
 	}
 
-	/** The access the subscription's grants are brought to (before the past-due grace is taken into account). */
+	/**
+	 * The access the subscription's grants are brought to (before the past-due grace is
+	 * taken into account).
+	 */
 	public Access access() {
 		return this.access;
 	}

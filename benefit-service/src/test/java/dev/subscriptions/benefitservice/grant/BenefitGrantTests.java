@@ -42,10 +42,14 @@ class BenefitGrantTests {
 		assertThat(this.grant.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED);
 	}
 
-	/** Every (state, action) pair: the state it leads to and whether the action changed anything. */
+	/**
+	 * Every (state, action) pair: the state it leads to and whether the action changed
+	 * anything.
+	 */
 	static Stream<Arguments> transitions() {
 		return Stream.of(Arguments.of(GrantState.ACTIVE, "suspend", GrantState.SUSPENDED, true),
-				Arguments.of(GrantState.ACTIVE, "restore", GrantState.ACTIVE, false), Arguments.of(GrantState.ACTIVE, "revoke", GrantState.REVOKED, true),
+				Arguments.of(GrantState.ACTIVE, "restore", GrantState.ACTIVE, false),
+				Arguments.of(GrantState.ACTIVE, "revoke", GrantState.REVOKED, true),
 				Arguments.of(GrantState.SUSPENDED, "suspend", GrantState.SUSPENDED, false),
 				Arguments.of(GrantState.SUSPENDED, "restore", GrantState.ACTIVE, true),
 				Arguments.of(GrantState.SUSPENDED, "revoke", GrantState.REVOKED, true),

@@ -41,11 +41,13 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
- * A transaction that holds a customer's lock and stalls does not hold up that customer's other events for long: the
- * server ends its session after the idle-in-transaction timeout, and waits for the lock are bounded by the lock
- * timeout, a transient failure that the consumer retries (here, with two attempts allowed for failures of the record,
- * it would otherwise dead-letter the waiting event long before the holder is ended). Timeouts are short here and set
- * through the environment overrides of {@code application.yml}.
+ * A transaction that holds a customer's lock and stalls does not hold up that customer's
+ * other events for long: the server ends its session after the idle-in-transaction
+ * timeout, and waits for the lock are bounded by the lock timeout, a transient failure
+ * that the consumer retries (here, with two attempts allowed for failures of the record,
+ * it would otherwise dead-letter the waiting event long before the holder is ended).
+ * Timeouts are short here and set through the environment overrides of
+ * {@code application.yml}.
  */
 @BenefitServiceIntegrationTest
 @TestPropertySource(properties = { "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT=5s", "CUSTOMER_LOCK_TIMEOUT=500ms",
@@ -156,12 +158,16 @@ class CustomerLockTimeoutIntegrationTests {
 
 	/** When each current wait for a lock that {@code holder} holds began. */
 	private List<Instant> lockWaitsBlockedBy(OpenTransaction holder) {
-		return this.jdbc.query("select waitstart from pg_locks where not granted and waitstart is not null"
-					+ " and ? = any(pg_blocking_pids(pid))",
+		return this.jdbc.query(
+				"select waitstart from pg_locks where not granted and waitstart is not null"
+						+ " and ? = any(pg_blocking_pids(pid))",
 				(rs, row) -> rs.getTimestamp(1).toInstant(), holder.backendPid());
 	}
 
-	/** The keys of every record in the dead-letter topic of subscription events, read to its end. */
+	/**
+	 * The keys of every record in the dead-letter topic of subscription events, read to
+	 * its end.
+	 */
 	private List<String> deadLetterKeys() {
 		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
 			.stream()

@@ -45,7 +45,8 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
- * Entitlements follow subscription and customer events, built by the schemas fixtures and written to real Kafka.
+ * Entitlements follow subscription and customer events, built by the schemas fixtures and
+ * written to real Kafka.
  */
 @BenefitServiceIntegrationTest
 class EntitlementsIntegrationTests {
@@ -292,15 +293,18 @@ class EntitlementsIntegrationTests {
 		assertThat(status(HttpMethod.GET, "/grants", null)).isEqualTo(400);
 		assertThat(status(HttpMethod.GET, "/grants?customerId=" + UUID.randomUUID() + "&state=zombie", null))
 			.isEqualTo(400);
-		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
-				+ "\", \"type\": \"gold\", \"key\": \"k\"}")).isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits",
+				"{\"organizationId\": \"" + this.organization + "\", \"type\": \"gold\", \"key\": \"k\"}"))
+			.isEqualTo(400);
 		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": ")).isEqualTo(400);
 		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
-				+ "\", \"type\": \"custom\", \"key\": \"nul\\u0000key\"}")).isEqualTo(400);
+				+ "\", \"type\": \"custom\", \"key\": \"nul\\u0000key\"}"))
+			.isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits", "{\"benefitIds\": [\"x\"]}"))
 			.isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
-				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}")).isEqualTo(404);
+				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}"))
+			.isEqualTo(404);
 		String ours = benefitIdOf("premium");
 		String theirs = id(this.client.post()
 			.uri("/benefits")
@@ -309,13 +313,14 @@ class EntitlementsIntegrationTests {
 			.exchange()
 			.returnResult(JSON));
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
-				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}")).isEqualTo(422);
+				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}"))
+			.isEqualTo(422);
 		assertThat(benefitKeysById()).hasSize(3);
 	}
 
 	/**
-	 * created, paused (void), resumed, past due, activated, paused (void), resumed, then canceled at period end or
-	 * paused (void).
+	 * created, paused (void), resumed, past due, activated, paused (void), resumed, then
+	 * canceled at period end or paused (void).
 	 */
 	private List<SpecificRecord> lifecycle(SubscriptionFixture sub, boolean endPaused) {
 		return List.of(sub.created().build(), sub.paused().build(), sub.resumed().build(), sub.pastDue().build(),
@@ -358,8 +363,8 @@ class EntitlementsIntegrationTests {
 	}
 
 	/**
-	 * Waits until every event sent so far for these subscriptions has been handled, whether it changed anything or not:
-	 * see {@link #markerBehind}.
+	 * Waits until every event sent so far for these subscriptions has been handled,
+	 * whether it changed anything or not: see {@link #markerBehind}.
 	 */
 	private void awaitHandled(SubscriptionFixture... subs) {
 		List<SubscriptionFixture> markers = new ArrayList<>();
@@ -370,8 +375,9 @@ class EntitlementsIntegrationTests {
 	}
 
 	/**
-	 * The creation of a new subscription, sent with {@code key}: it lands on the partition of the records sent with
-	 * that key, behind them, so once it is granted they have been handled.
+	 * The creation of a new subscription, sent with {@code key}: it lands on the
+	 * partition of the records sent with that key, behind them, so once it is granted
+	 * they have been handled.
 	 */
 	private SubscriptionFixture markerBehind(String key) {
 		SubscriptionFixture marker = subscription(UUID.randomUUID());
@@ -379,14 +385,18 @@ class EntitlementsIntegrationTests {
 		return marker;
 	}
 
-	/** Waits until the subscription's event of this sequence, standing for this change, has been applied. */
+	/**
+	 * Waits until the subscription's event of this sequence, standing for this change,
+	 * has been applied.
+	 */
 	private void awaitApplied(SubscriptionFixture sub, long sequence, SubscriptionChange change) {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.jdbc
-			.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
-			.params(sequence, change.name(), sub.subscriptionId())
-			.query(Boolean.class)
-			.optional()
-			.orElse(false));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.jdbc
+				.sql("select last_sequence = ? and last_event = ? from subscription_state where subscription_id = ?")
+				.params(sequence, change.name(), sub.subscriptionId())
+				.query(Boolean.class)
+				.optional()
+				.orElse(false));
 	}
 
 	private CustomerRevocationCompleted revocationReport(UUID customer) {

@@ -28,8 +28,9 @@ import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.infrastructure.OpenTransaction;
 
 /**
- * What the database decides about grants: the lock that orders a customer's deletion against its subscription events,
- * and the past-due grace period. Called directly, without Kafka, to control the interleaving and the clock.
+ * What the database decides about grants: the lock that orders a customer's deletion
+ * against its subscription events, and the past-due grace period. Called directly,
+ * without Kafka, to control the interleaving and the clock.
  */
 @BenefitServiceIntegrationTest
 class GrantManagementIntegrationTests {
@@ -145,9 +146,10 @@ class GrantManagementIntegrationTests {
 	}
 
 	/**
-	 * Every change, applied to a subscription with active grants and to one with suspended grants: each access leaves
-	 * its own pair of states (granted: active/active, suspended: suspended/suspended, revoked: revoked/revoked,
-	 * unchanged: active/suspended).
+	 * Every change, applied to a subscription with active grants and to one with
+	 * suspended grants: each access leaves its own pair of states (granted:
+	 * active/active, suspended: suspended/suspended, revoked: revoked/revoked, unchanged:
+	 * active/suspended).
 	 */
 	@ParameterizedTest
 	@EnumSource(SubscriptionChange.class)

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Grant states and revocation reasons read back from the values they are shown and stored as, in any case. */
+/**
+ * Grant states and revocation reasons read back from the values they are shown and stored
+ * as, in any case.
+ */
 class GrantVocabularyTests {
 
 	@ParameterizedTest

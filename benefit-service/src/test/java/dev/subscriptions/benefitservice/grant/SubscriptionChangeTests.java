@@ -13,19 +13,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.subscriptions.benefitservice.grant.SubscriptionChange.PastDue;
 
 /**
- * The table of what each subscription change does to grants, written out once more here so that a change to it is a
- * decision: the access it calls for, its effect on the past-due clock and why it revokes.
+ * The table of what each subscription change does to grants, written out once more here
+ * so that a change to it is a decision: the access it calls for, its effect on the
+ * past-due clock and why it revokes.
  */
 class SubscriptionChangeTests {
 
 	static final Map<SubscriptionChange, Access> ACCESS = Map.ofEntries(
-			Map.entry(SubscriptionChange.CREATED, Access.GRANTED), Map.entry(SubscriptionChange.ACTIVATED, Access.GRANTED),
-			Map.entry(SubscriptionChange.RESUMED, Access.GRANTED), Map.entry(SubscriptionChange.UNCANCELED, Access.GRANTED),
+			Map.entry(SubscriptionChange.CREATED, Access.GRANTED),
+			Map.entry(SubscriptionChange.ACTIVATED, Access.GRANTED),
+			Map.entry(SubscriptionChange.RESUMED, Access.GRANTED),
+			Map.entry(SubscriptionChange.UNCANCELED, Access.GRANTED),
 			Map.entry(SubscriptionChange.CANCELED_AT_PERIOD_END, Access.GRANTED),
 			Map.entry(SubscriptionChange.CANCELED_IMMEDIATELY, Access.UNCHANGED),
 			Map.entry(SubscriptionChange.PAST_DUE, Access.GRANTED),
 			Map.entry(SubscriptionChange.PAUSED_VOID, Access.SUSPENDED),
-			Map.entry(SubscriptionChange.PAUSED_FREE, Access.GRANTED), Map.entry(SubscriptionChange.ENDED, Access.REVOKED),
+			Map.entry(SubscriptionChange.PAUSED_FREE, Access.GRANTED),
+			Map.entry(SubscriptionChange.ENDED, Access.REVOKED),
 			Map.entry(SubscriptionChange.ENDED_BY_CUSTOMER_DELETION, Access.REVOKED));
 
 	@Test

@@ -28,10 +28,11 @@ import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 
 /**
- * A database deployed before {@code subscription_state.last_event} held domain names keeps working: its rows, written
- * with the Avro record names, are rewritten by migration V3 to the {@link SubscriptionChange} they stood for, and they
- * go on driving the past-due clock. The rows are written here as the earlier code wrote them, and V3 (which Flyway
- * ran at start-up on an empty table) is run again over them.
+ * A database deployed before {@code subscription_state.last_event} held domain names
+ * keeps working: its rows, written with the Avro record names, are rewritten by migration
+ * V3 to the {@link SubscriptionChange} they stood for, and they go on driving the
+ * past-due clock. The rows are written here as the earlier code wrote them, and V3 (which
+ * Flyway ran at start-up on an empty table) is run again over them.
  */
 @BenefitServiceIntegrationTest
 class SubscriptionStateMigrationIntegrationTests {
@@ -93,8 +94,8 @@ class SubscriptionStateMigrationIntegrationTests {
 
 		migrate();
 
-		expected.forEach((subscription, change) -> assertThat(lastEvent(subscription)).as("%s", subscription)
-			.isEqualTo(change));
+		expected.forEach(
+				(subscription, change) -> assertThat(lastEvent(subscription)).as("%s", subscription).isEqualTo(change));
 	}
 
 	@Test
@@ -121,7 +122,10 @@ class SubscriptionStateMigrationIntegrationTests {
 		assertThat(lastEvent(subscription)).isEqualTo("ACTIVATED");
 	}
 
-	/** A row as the earlier code left it after an event of this record name, with no grant. */
+	/**
+	 * A row as the earlier code left it after an event of this record name, with no
+	 * grant.
+	 */
 	private UUID writtenBefore(String recordName) {
 		UUID subscription = UUID.randomUUID();
 		this.jdbc.sql("""
@@ -130,7 +134,10 @@ class SubscriptionStateMigrationIntegrationTests {
 		return subscription;
 	}
 
-	/** A row as the earlier code left it after the event of this record name that stood for {@code change}. */
+	/**
+	 * A row as the earlier code left it after the event of this record name that stood
+	 * for {@code change}.
+	 */
 	private UUID writtenBefore(String recordName, SubscriptionChange change) {
 		UUID subscription = UUID.randomUUID();
 		this.grants.apply(changed(subscription, SubscriptionChange.CREATED, 1, Instant.now()));

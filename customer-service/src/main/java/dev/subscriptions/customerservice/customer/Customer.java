@@ -15,8 +15,8 @@ import org.springframework.data.domain.AbstractAggregateRoot;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A customer of an organization. Deleting one is a soft delete: the row stays, with {@code deletedAt}, and its email
- * and external id become free for a new customer.
+ * A customer of an organization. Deleting one is a soft delete: the row stays, with
+ * {@code deletedAt}, and its email and external id become free for a new customer.
  */
 @Table("customer")
 public class Customer extends AbstractAggregateRoot<Customer> {
@@ -44,9 +44,8 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	private @Nullable Long version;
 
 	@PersistenceCreator
-	Customer(UUID id, UUID organizationId, String email, String name, @Nullable String externalId,
-			Instant createdAt, Instant modifiedAt, @Nullable Instant deletedAt, @Nullable UUID deletionEventId,
-			@Nullable Long version) {
+	Customer(UUID id, UUID organizationId, String email, String name, @Nullable String externalId, Instant createdAt,
+			Instant modifiedAt, @Nullable Instant deletedAt, @Nullable UUID deletionEventId, @Nullable Long version) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.email = email;
@@ -77,7 +76,10 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		this.modifiedAt = clock.instant();
 	}
 
-	/** Gives the customer a new email; uniqueness among live customers is the database's to enforce. */
+	/**
+	 * Gives the customer a new email; uniqueness among live customers is the database's
+	 * to enforce.
+	 */
 	public void changeEmail(String email, Clock clock) {
 		requireLive();
 		this.email = email.trim();
@@ -85,7 +87,8 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	}
 
 	/**
-	 * Sets the external id. It may be set once; setting the same value again changes nothing.
+	 * Sets the external id. It may be set once; setting the same value again changes
+	 * nothing.
 	 * @throws ExternalIdAlreadyAssigned when it is set to another value
 	 */
 	public void assignExternalId(String externalId, Clock clock) {
@@ -102,9 +105,10 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 	}
 
 	/**
-	 * Deletes the customer (soft delete) and records {@link CustomerEvent.Deleted}, keeping that event's id: the
-	 * revocation reports of other services name it, and the deletion receipt pairs them with this deletion by it.
-	 * Deleting a deleted customer changes nothing and records nothing.
+	 * Deletes the customer (soft delete) and records {@link CustomerEvent.Deleted},
+	 * keeping that event's id: the revocation reports of other services name it, and the
+	 * deletion receipt pairs them with this deletion by it. Deleting a deleted customer
+	 * changes nothing and records nothing.
 	 * @return whether this call deleted the customer
 	 */
 	public boolean delete(Clock clock) {
@@ -166,7 +170,10 @@ public class Customer extends AbstractAggregateRoot<Customer> {
 		return this.deletedAt;
 	}
 
-	/** The event id of the customer's {@code CustomerDeleted}; null while live, and for deletions before it was kept. */
+	/**
+	 * The event id of the customer's {@code CustomerDeleted}; null while live, and for
+	 * deletions before it was kept.
+	 */
 	public @Nullable UUID getDeletionEventId() {
 		return this.deletionEventId;
 	}

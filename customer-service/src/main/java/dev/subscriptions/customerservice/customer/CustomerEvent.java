@@ -6,11 +6,12 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happened to a customer, as the domain records it. The messaging edge turns these into the Avro contract.
+ * What happened to a customer, as the domain records it. The messaging edge turns these
+ * into the Avro contract.
  * <p>
- * Java 17 has no exhaustive {@code switch} over a sealed type, so each event hands itself to a {@link Visitor}: a new
- * event type adds a visitor method, and whatever maps events (the messaging edge) does not compile until it maps the
- * new one too.
+ * Java 17 has no exhaustive {@code switch} over a sealed type, so each event hands itself
+ * to a {@link Visitor}: a new event type adds a visitor method, and whatever maps events
+ * (the messaging edge) does not compile until it maps the new one too.
  */
 public sealed interface CustomerEvent {
 

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The use cases of customers. Each runs in one transaction, in which the customer's events reach the outbox.
+ * The use cases of customers. Each runs in one transaction, in which the customer's
+ * events reach the outbox.
  */
 @Service
 public class CustomerManagement {
@@ -26,7 +27,10 @@ public class CustomerManagement {
 		this.clock = clock;
 	}
 
-	/** Creates a customer; a live customer with the same email or external id makes the database refuse it. */
+	/**
+	 * Creates a customer; a live customer with the same email or external id makes the
+	 * database refuse it.
+	 */
 	@Transactional
 	public Customer create(UUID organizationId, String email, String name, @Nullable String externalId) {
 		return this.customers.save(Customer.create(organizationId, email, name, externalId, this.clock));
@@ -45,7 +49,10 @@ public class CustomerManagement {
 			.orElseThrow(() -> new CustomerNotFound("No customer with external id " + externalId));
 	}
 
-	/** Live customers of an organization, optionally with an email (any case) or an external id. */
+	/**
+	 * Live customers of an organization, optionally with an email (any case) or an
+	 * external id.
+	 */
 	@Transactional(readOnly = true)
 	public Page<Customer> findLive(UUID organizationId, @Nullable String email, @Nullable String externalId,
 			Pageable page) {
@@ -74,8 +81,9 @@ public class CustomerManagement {
 	}
 
 	/**
-	 * Deletes a customer. The row is locked first, so that of two concurrent deletes only one records
-	 * {@code CustomerDeleted}; deleting a deleted customer succeeds and records nothing.
+	 * Deletes a customer. The row is locked first, so that of two concurrent deletes only
+	 * one records {@code CustomerDeleted}; deleting a deleted customer succeeds and
+	 * records nothing.
 	 */
 	@Transactional
 	public void delete(UUID id) {

@@ -10,11 +10,15 @@ import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
 /**
- * All customers, live and deleted. Queries that return only live customers say so by name.
+ * All customers, live and deleted. Queries that return only live customers say so by
+ * name.
  */
 public interface Customers extends ListCrudRepository<Customer, UUID> {
 
-	/** A customer, live or deleted, locked until the transaction ends, so that changes to it are serialized. */
+	/**
+	 * A customer, live or deleted, locked until the transaction ends, so that changes to
+	 * it are serialized.
+	 */
 	@Query("select * from customer where id = :id for update")
 	Optional<Customer> findByIdForUpdate(UUID id);
 

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Proof that a customer's deletion reached every service that must act on it.
- * @param deletionEventId the event id of the customer's {@code CustomerDeleted}, which each counted report answers
+ *
+ * @param deletionEventId the event id of the customer's {@code CustomerDeleted}, which
+ * each counted report answers
  * @param services one entry per service that reported
  * @param pending required services that have not reported yet
  * @param complete whether every required service has reported

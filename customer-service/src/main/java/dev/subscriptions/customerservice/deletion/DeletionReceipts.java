@@ -13,10 +13,11 @@ import dev.subscriptions.customerservice.customer.Customer;
 import dev.subscriptions.customerservice.customer.CustomerManagement;
 
 /**
- * Builds deletion receipts from the reports, against the configured list of services that must report. A report counts
- * when it answers the customer's {@code CustomerDeleted} (its {@code customer_event_id} is that event's id); the clocks
- * of the reporting services play no part. A customer deleted before its deletion event id was kept has one deletion
- * only (ids are not reused), so every report of it counts.
+ * Builds deletion receipts from the reports, against the configured list of services that
+ * must report. A report counts when it answers the customer's {@code CustomerDeleted}
+ * (its {@code customer_event_id} is that event's id); the clocks of the reporting
+ * services play no part. A customer deleted before its deletion event id was kept has one
+ * deletion only (ids are not reused), so every report of it counts.
  */
 @Service
 public class DeletionReceipts {
@@ -50,8 +51,7 @@ public class DeletionReceipts {
 	}
 
 	private static boolean answers(DeletionReports.Report report, Customer customer) {
-		return customer.getDeletionEventId() == null
-				|| customer.getDeletionEventId().equals(report.customerEventId());
+		return customer.getDeletionEventId() == null || customer.getDeletionEventId().equals(report.customerEventId());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * A downstream service's report that it revoked what a deleted customer had with it.
+ *
  * @param reportId the id of the report (its event id), by which it is handled once
  * @param service the reporting service, e.g. {@code subscription}
  * @param revokedCount how many things the deletion revoked there

@@ -11,15 +11,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The reports downstream services sent after revoking what a deleted customer had with them.
+ * The reports downstream services sent after revoking what a deleted customer had with
+ * them.
  */
 @Repository
 public class DeletionReports {
 
 	/**
 	 * One service's report.
-	 * @param customerEventId the event id of the {@code CustomerDeleted} it answers; null on reports received before it
-	 * was kept
+	 *
+	 * @param customerEventId the event id of the {@code CustomerDeleted} it answers; null
+	 * on reports received before it was kept
 	 */
 	public record Report(String service, int revokedCount, Instant completedAt, @Nullable UUID customerEventId) {
 	}
@@ -31,19 +33,21 @@ public class DeletionReports {
 	}
 
 	/**
-	 * Records a report, one per customer and service. A report that answers the customer's deletion (its
-	 * {@code CustomerDeleted} event id) replaces one that does not; a report already answering it stays, whatever the
-	 * clocks of the reporting services say. No timestamps of different machines are compared.
+	 * Records a report, one per customer and service. A report that answers the
+	 * customer's deletion (its {@code CustomerDeleted} event id) replaces one that does
+	 * not; a report already answering it stays, whatever the clocks of the reporting
+	 * services say. No timestamps of different machines are compared.
 	 */
 	public void record(DeletionReport report) {
-		this.jdbc.sql("""
-				insert into deletion_report (customer_id, service, revoked_count, completed_at, event_id, customer_event_id)
-				values (?, ?, ?, ?, ?, ?)
-				on conflict (customer_id, service) do update
-				   set revoked_count = excluded.revoked_count, completed_at = excluded.completed_at,
-				       event_id = excluded.event_id, customer_event_id = excluded.customer_event_id
-				 where deletion_report.customer_event_id is distinct from
-				       (select deletion_event_id from customer where id = deletion_report.customer_id)""")
+		this.jdbc
+			.sql("""
+					insert into deletion_report (customer_id, service, revoked_count, completed_at, event_id, customer_event_id)
+					values (?, ?, ?, ?, ?, ?)
+					on conflict (customer_id, service) do update
+					   set revoked_count = excluded.revoked_count, completed_at = excluded.completed_at,
+					       event_id = excluded.event_id, customer_event_id = excluded.customer_event_id
+					 where deletion_report.customer_event_id is distinct from
+					       (select deletion_event_id from customer where id = deletion_report.customer_id)""")
 			.params(report.customerId(), report.service(), report.revokedCount(), Timestamp.from(report.completedAt()),
 					report.reportId(), report.customerEventId())
 			.update();

@@ -30,7 +30,8 @@ class CustomerTests {
 		assertThat(customer.delete(this.clock)).isFalse();
 
 		assertThat(customer.getDeletedAt()).isEqualTo(this.clock.instant());
-		assertThat(customer.recordedEvents()).hasSize(2).last()
+		assertThat(customer.recordedEvents()).hasSize(2)
+			.last()
 			.isInstanceOfSatisfying(CustomerEvent.Deleted.class, deleted -> {
 				assertThat(deleted.customerId()).isEqualTo(customer.getId());
 				assertThat(deleted.eventId()).isEqualTo(customer.getDeletionEventId());

@@ -41,8 +41,9 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * The deletion receipt completes as the required services report on customer.revocations. A report counts when it
- * answers the customer's CustomerDeleted, by that event's id as published on customer.events.
+ * The deletion receipt completes as the required services report on customer.revocations.
+ * A report counts when it answers the customer's CustomerDeleted, by that event's id as
+ * published on customer.events.
  */
 @CustomerServiceIntegrationTest
 class DeletionReceiptIntegrationTests {
@@ -100,8 +101,9 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	/**
-	 * The reporting service's clock is an hour behind customer-service's: its report says it completed before the
-	 * customer was deleted. It answers the deletion by event id, so it counts.
+	 * The reporting service's clock is an hour behind customer-service's: its report says
+	 * it completed before the customer was deleted. It answers the deletion by event id,
+	 * so it counts.
 	 */
 	@Test
 	void completesWithReportsWhoseCompletionTimeIsEarlierThanTheDeletion() {
@@ -119,8 +121,9 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	/**
-	 * A report that answers another CustomerDeleted (a stray or replayed one) is not counted, neither in place of a
-	 * missing report nor over one that answers this deletion.
+	 * A report that answers another CustomerDeleted (a stray or replayed one) is not
+	 * counted, neither in place of a missing report nor over one that answers this
+	 * deletion.
 	 */
 	@Test
 	void countsNoReportThatAnswersAnotherDeletionEvent() {
@@ -147,8 +150,8 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	/**
-	 * A record of a type the listener has no handler for (here a CustomerCreated where reports belong) is counted and
-	 * skipped; the reports behind it are still recorded.
+	 * A record of a type the listener has no handler for (here a CustomerCreated where
+	 * reports belong) is counted and skipped; the reports behind it are still recorded.
 	 */
 	@Test
 	void countsAndSkipsARecordOfAnotherTypeAndRecordsTheReportsBehindIt() {
@@ -200,7 +203,10 @@ class DeletionReceiptIntegrationTests {
 			.get("id");
 	}
 
-	/** The event id of the customer's CustomerDeleted, as customer-service published it to customer.events. */
+	/**
+	 * The event id of the customer's CustomerDeleted, as customer-service published it to
+	 * customer.events.
+	 */
 	private String publishedDeletionEventId(String customerId) {
 		String topic = Topic.CUSTOMER_EVENTS.topicName();
 		return await().atMost(Duration.ofSeconds(30))
@@ -224,8 +230,9 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private boolean handled(CustomerRevocationCompleted report) {
-		return this.jdbc.queryForObject("select count(*) from inbox where consumer = 'customer-service' and event_id = ?",
-				Integer.class, UUID.fromString(report.getEventId())) == 1;
+		return this.jdbc.queryForObject(
+				"select count(*) from inbox where consumer = 'customer-service' and event_id = ?", Integer.class,
+				UUID.fromString(report.getEventId())) == 1;
 	}
 
 	private static Instant now() {
@@ -246,7 +253,9 @@ class DeletionReceiptIntegrationTests {
 		this.producer.flush();
 	}
 
-	/** How many CustomerCreated the listener of customer.revocations has skipped so far. */
+	/**
+	 * How many CustomerCreated the listener of customer.revocations has skipped so far.
+	 */
 	private double unhandledCustomerCreated() {
 		Counter counter = this.meters.find(UnhandledRecords.METER)
 			.tags("group", "customer-service", "topic", Topic.CUSTOMER_REVOCATIONS.topicName(), "type",

@@ -30,16 +30,19 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Sends the records of a dead-letter topic back to the topics they came from: each with its original bytes, key and
- * headers (without the {@code kafka_dlt-*} and {@code dlt-*} headers of its failure), to the topic named by its
- * {@code kafka_dlt-original-topic} header or to a given one. Records keep their order per key.
+ * Sends the records of a dead-letter topic back to the topics they came from: each with
+ * its original bytes, key and headers (without the {@code kafka_dlt-*} and {@code dlt-*}
+ * headers of its failure), to the topic named by its {@code kafka_dlt-original-topic}
+ * header or to a given one. Records keep their order per key.
  * <p>
- * It reads the dead-letter topic up to its end at the time of the call, as consumer group {@code group}, and commits
- * that group's offsets after each batch the broker has acknowledged, so a second run replays only dead letters that
- * arrived since. It is at least once: a run that fails between sending and committing replays a batch again, which is
- * safe because consumers are idempotent (the inbox), as is replaying a dead letter whose record was handled since.
- * Use it once the cause is fixed: a handler failure deployed, or a producer's schema registered. Poison (bytes that do
- * not decode) comes straight back as a dead letter.
+ * It reads the dead-letter topic up to its end at the time of the call, as consumer group
+ * {@code group}, and commits that group's offsets after each batch the broker has
+ * acknowledged, so a second run replays only dead letters that arrived since. It is at
+ * least once: a run that fails between sending and committing replays a batch again,
+ * which is safe because consumers are idempotent (the inbox), as is replaying a dead
+ * letter whose record was handled since. Use it once the cause is fixed: a handler
+ * failure deployed, or a producer's schema registered. Poison (bytes that do not decode)
+ * comes straight back as a dead letter.
  */
 public final class DeadLetterReplayer {
 
@@ -52,7 +55,8 @@ public final class DeadLetterReplayer {
 	private final String group;
 
 	/**
-	 * @param kafka client settings for the consumer and the producer, {@code bootstrap.servers} at least
+	 * @param kafka client settings for the consumer and the producer,
+	 * {@code bootstrap.servers} at least
 	 * @param group the consumer group whose offsets record what was replayed
 	 */
 	public DeadLetterReplayer(Map<String, Object> kafka, String group) {
@@ -61,8 +65,10 @@ public final class DeadLetterReplayer {
 	}
 
 	/**
-	 * Replays the dead letters of {@code deadLetterTopic} not replayed before by this group.
-	 * @param target the topic to send them to, or {@code null} for each record's original topic
+	 * Replays the dead letters of {@code deadLetterTopic} not replayed before by this
+	 * group.
+	 * @param target the topic to send them to, or {@code null} for each record's original
+	 * topic
 	 * @return how many records were sent to each topic
 	 */
 	public Map<String, Integer> replay(String deadLetterTopic, @Nullable String target) {

@@ -5,10 +5,11 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes a dead letter's value: the original bytes, which {@link OriginalBytesRecoverer} finds for every record read
- * with {@code ConfluentAvroDeserializer}. Only a record decoded by another deserializer arrives here as an object; it is
- * written again in the wire format of the topic it came from (so its subject is the one its producers registered),
- * which loses the fields its consumer's schema does not have.
+ * Writes a dead letter's value: the original bytes, which {@link OriginalBytesRecoverer}
+ * finds for every record read with {@code ConfluentAvroDeserializer}. Only a record
+ * decoded by another deserializer arrives here as an object; it is written again in the
+ * wire format of the topic it came from (so its subject is the one its producers
+ * registered), which loses the fields its consumer's schema does not have.
  */
 class DeadLetterValueSerializer implements Serializer<Object> {
 
@@ -30,8 +31,7 @@ class DeadLetterValueSerializer implements Serializer<Object> {
 		if (data == null || data instanceof byte[]) {
 			return (byte[]) data;
 		}
-		String origin = topic.endsWith(this.suffix) ? topic.substring(0, topic.length() - this.suffix.length())
-				: topic;
+		String origin = topic.endsWith(this.suffix) ? topic.substring(0, topic.length() - this.suffix.length()) : topic;
 		return this.recordSerializer.serialize(origin, data);
 	}
 

@@ -17,15 +17,17 @@ import org.springframework.util.backoff.FixedBackOff;
 import dev.subscriptions.eventing.consumer.DeadLetters.Failure;
 
 /**
- * Spring's {@link DefaultErrorHandler} with the back-off chosen by the kind of failure ({@link DeadLetters#classify}):
- * none for poison, bounded for deterministic failures, unbounded (the handler's default) for outages. It tells
- * {@link InFlightRecords} of every failed attempt and every record it gives up on.
+ * Spring's {@link DefaultErrorHandler} with the back-off chosen by the kind of failure
+ * ({@link DeadLetters#classify}): none for poison, bounded for deterministic failures,
+ * unbounded (the handler's default) for outages. It tells {@link InFlightRecords} of
+ * every failed attempt and every record it gives up on.
  * <p>
- * Spring keeps the retry state of a record while its exceptions are of the same class, and starts afresh when the
- * class changes. A database outage and a statement timeout can surface as the same class, though, so the handler
- * passes on each exception wrapped in a class of its kind: an outage after two deterministic failures starts the
- * unbounded back-off, a deterministic failure after an outage starts the bounded count from one. The recoverer gets
- * the original exception, so dead letters name it.
+ * Spring keeps the retry state of a record while its exceptions are of the same class,
+ * and starts afresh when the class changes. A database outage and a statement timeout can
+ * surface as the same class, though, so the handler passes on each exception wrapped in a
+ * class of its kind: an outage after two deterministic failures starts the unbounded
+ * back-off, a deterministic failure after an outage starts the bounded count from one.
+ * The recoverer gets the original exception, so dead letters name it.
  */
 class DeadLetteringErrorHandler extends DefaultErrorHandler {
 
@@ -47,8 +49,8 @@ class DeadLetteringErrorHandler extends DefaultErrorHandler {
 	}
 
 	@Override
-	public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records,
-			Consumer<?, ?> consumer, MessageListenerContainer container) {
+	public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
+			MessageListenerContainer container) {
 		if (records.isEmpty()) {
 			super.handleRemaining(thrownException, records, consumer, container);
 			return;

@@ -6,10 +6,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
- * Tells {@link InFlightRecords} when a listener container polls, delivers a record and handles it. Spring Boot sets a
- * unique {@code RecordInterceptor} bean on its container factory; this one is declared only when a service has none
- * (a service with an interceptor of its own adds this one to a {@code CompositeRecordInterceptor}). Without it,
- * records that fail are tracked all the same, from the error handler.
+ * Tells {@link InFlightRecords} when a listener container polls, delivers a record and
+ * handles it. Spring Boot sets a unique {@code RecordInterceptor} bean on its container
+ * factory; this one is declared only when a service has none (a service with an
+ * interceptor of its own adds this one to a {@code CompositeRecordInterceptor}). Without
+ * it, records that fail are tracked all the same, from the error handler.
  */
 public class InFlightRecordInterceptor implements RecordInterceptor<Object, Object> {
 

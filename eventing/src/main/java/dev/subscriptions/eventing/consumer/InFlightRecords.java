@@ -28,18 +28,22 @@ import org.springframework.kafka.event.ConsumerStoppingEvent;
 import dev.subscriptions.eventing.consumer.DeadLetters.Failure;
 
 /**
- * The records that listener containers are handling or retrying now, so that a record stuck behind an outage, or in
- * a handler that does not return, is visible: the gauge {@value #AGE_GAUGE} (seconds, tag {@code group}) gives the age
- * of each consumer group's oldest such record, a WARN line names a record (topic, partition, offset, failed attempts)
- * once it has been in flight longer than {@code stuckWarning} and again past {@code stuckDown}, from when
- * {@link InFlightRecordsHealthIndicator} is DOWN. The counter {@value #FAILURES_COUNTER} (tags {@code group},
- * {@code failure}) counts failed deliveries by {@link Failure} kind.
+ * The records that listener containers are handling or retrying now, so that a record
+ * stuck behind an outage, or in a handler that does not return, is visible: the gauge
+ * {@value #AGE_GAUGE} (seconds, tag {@code group}) gives the age of each consumer group's
+ * oldest such record, a WARN line names a record (topic, partition, offset, failed
+ * attempts) once it has been in flight longer than {@code stuckWarning} and again past
+ * {@code stuckDown}, from when {@link InFlightRecordsHealthIndicator} is DOWN. The
+ * counter {@value #FAILURES_COUNTER} (tags {@code group}, {@code failure}) counts failed
+ * deliveries by {@link Failure} kind.
  * <p>
- * A record is in flight from its first delivery, or its first failure if it failed to decode, until the handler
- * returns or the error handler gives up on it (a dead letter). Records are tracked per Kafka consumer and partition:
- * entries of partitions a consumer no longer owns are dropped before its next poll, and those of a stopping consumer
- * with it. It hears from the containers' record interceptor ({@link InFlightRecordInterceptor}) and from
- * {@link DeadLetters#errorHandler the error handler}.
+ * A record is in flight from its first delivery, or its first failure if it failed to
+ * decode, until the handler returns or the error handler gives up on it (a dead letter).
+ * Records are tracked per Kafka consumer and partition: entries of partitions a consumer
+ * no longer owns are dropped before its next poll, and those of a stopping consumer with
+ * it. It hears from the containers' record interceptor
+ * ({@link InFlightRecordInterceptor}) and from {@link DeadLetters#errorHandler the error
+ * handler}.
  */
 public class InFlightRecords implements ApplicationListener<ConsumerStoppingEvent>, AutoCloseable {
 
@@ -75,7 +79,9 @@ public class InFlightRecords implements ApplicationListener<ConsumerStoppingEven
 		this.watcher.scheduleWithFixedDelay(this::warnOfStuckRecords, period, period, TimeUnit.MILLISECONDS);
 	}
 
-	/** Before {@code consumer} polls: forgets the records of partitions it no longer owns. */
+	/**
+	 * Before {@code consumer} polls: forgets the records of partitions it no longer owns.
+	 */
 	void polling(Consumer<?, ?> consumer) {
 		Set<TopicPartition> assigned = consumer.assignment();
 		tracked(consumer).records().keySet().retainAll(assigned);
@@ -94,13 +100,14 @@ public class InFlightRecords implements ApplicationListener<ConsumerStoppingEven
 		this.consumers.remove(event.getConsumer());
 	}
 
-	/** A delivery of {@code record} failed; it will be retried or become a dead letter. */
+	/**
+	 * A delivery of {@code record} failed; it will be retried or become a dead letter.
+	 */
 	void failed(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record, Failure failure, Exception exception) {
 		Tracked tracked = tracked(consumer);
 		InFlight now = tracked.records()
-			.compute(partition(record),
-					(partition, current) -> isFor(current, record) ? current.failedOnce()
-							: new InFlight(tracked.group(), partition, record.offset(), Instant.now(), 1, 0));
+			.compute(partition(record), (partition, current) -> isFor(current, record) ? current.failedOnce()
+					: new InFlight(tracked.group(), partition, record.offset(), Instant.now(), 1, 0));
 		Counter.builder(FAILURES_COUNTER)
 			.description("Failed deliveries of records to listeners")
 			.tag("group", tracked.group())
@@ -117,8 +124,8 @@ public class InFlightRecords implements ApplicationListener<ConsumerStoppingEven
 	void done(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record) {
 		Tracked tracked = this.consumers.get(consumer);
 		if (tracked != null) {
-			tracked.records().computeIfPresent(partition(record),
-					(partition, current) -> isFor(current, record) ? null : current);
+			tracked.records()
+				.computeIfPresent(partition(record), (partition, current) -> isFor(current, record) ? null : current);
 		}
 	}
 
@@ -207,12 +214,14 @@ public class InFlightRecords implements ApplicationListener<ConsumerStoppingEven
 
 	/**
 	 * A record being handled or retried.
+	 *
 	 * @param group the consumer group
 	 * @param partition its topic and partition
 	 * @param offset its offset
 	 * @param since when it was first delivered
 	 * @param failures how many deliveries failed so far
-	 * @param warned 0, or 1 or 2 once it was logged as past the warning or the DOWN threshold
+	 * @param warned 0, or 1 or 2 once it was logged as past the warning or the DOWN
+	 * threshold
 	 */
 	public record InFlight(String group, TopicPartition partition, long offset, Instant since, int failures,
 			int warned) {

@@ -11,9 +11,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import dev.subscriptions.eventing.consumer.InFlightRecords.InFlight;
 
 /**
- * DOWN while a listener has been handling or retrying a record for longer than {@code eventing.consumer.stuck-down}:
- * an outage the consumer cannot wait out on its own, or a handler that does not return. The details name each such
- * record.
+ * DOWN while a listener has been handling or retrying a record for longer than
+ * {@code eventing.consumer.stuck-down}: an outage the consumer cannot wait out on its
+ * own, or a handler that does not return. The details name each such record.
  */
 public class InFlightRecordsHealthIndicator implements HealthIndicator {
 
@@ -35,7 +35,8 @@ public class InFlightRecordsHealthIndicator implements HealthIndicator {
 			records.put(record.partition() + "@" + record.offset(), Map.of("group", record.group(), "ageSeconds",
 					record.age(now).toSeconds(), "failedAttempts", record.failures()));
 		}
-		return Health.down().withDetail("stuckLongerThan", this.inFlight.stuckDown().toString())
+		return Health.down()
+			.withDetail("stuckLongerThan", this.inFlight.stuckDown().toString())
 			.withDetail("records", records)
 			.build();
 	}

@@ -39,12 +39,14 @@ import org.springframework.util.ClassUtils;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Fails start-up unless every bean with a class-level {@code @KafkaListener} has a {@code @KafkaHandler} whose
- * payload parameter is the event class of each schema of each {@link Topic} it listens to, and a default handler
- * ({@code @KafkaHandler(isDefault = true)}) for anything else. A type a listener does not care about is ignored
- * explicitly, by a handler that does nothing (with a Javadoc line saying why); a forgotten one would otherwise fall
- * through to the default handler unnoticed. Topics that are no {@code Topic} (named by pattern, or a test's own) are
- * not checked, apart from the default handler.
+ * Fails start-up unless every bean with a class-level {@code @KafkaListener} has a
+ * {@code @KafkaHandler} whose payload parameter is the event class of each schema of each
+ * {@link Topic} it listens to, and a default handler
+ * ({@code @KafkaHandler(isDefault = true)}) for anything else. A type a listener does not
+ * care about is ignored explicitly, by a handler that does nothing (with a Javadoc line
+ * saying why); a forgotten one would otherwise fall through to the default handler
+ * unnoticed. Topics that are no {@code Topic} (named by pattern, or a test's own) are not
+ * checked, apart from the default handler.
  */
 public class ListenerCoverage implements SmartInitializingSingleton, BeanFactoryAware {
 
@@ -75,8 +77,10 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	}
 
 	/**
-	 * What a class misses, one line each: nothing unless it has a class-level {@code @KafkaListener}.
-	 * @param topics the topic names an entry of {@code topics} (or a {@code @TopicPartition}'s topic) resolves to
+	 * What a class misses, one line each: nothing unless it has a class-level
+	 * {@code @KafkaListener}.
+	 * @param topics the topic names an entry of {@code topics} (or a
+	 * {@code @TopicPartition}'s topic) resolves to
 	 */
 	public static List<String> gaps(Class<?> listener, Function<String, Collection<String>> topics) {
 		Set<KafkaListener> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(listener,
@@ -143,8 +147,9 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	}
 
 	/**
-	 * The parameter Spring Kafka converts the record's value into: the one marked {@code @Payload}, else the first
-	 * that is neither a header nor one of the listener's helpers.
+	 * The parameter Spring Kafka converts the record's value into: the one marked
+	 * {@code @Payload}, else the first that is neither a header nor one of the listener's
+	 * helpers.
 	 */
 	static @Nullable Class<?> payloadType(Method method) {
 		Parameter[] parameters = method.getParameters();
@@ -170,7 +175,10 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 		return ClassUtils.getUserClass(type);
 	}
 
-	/** Placeholders and SpEL, as Spring Kafka resolves them: to one name, or an array or collection of names. */
+	/**
+	 * Placeholders and SpEL, as Spring Kafka resolves them: to one name, or an array or
+	 * collection of names.
+	 */
 	private Collection<String> resolveTopics(String value) {
 		if (this.beanFactory == null) {
 			return List.of(value);

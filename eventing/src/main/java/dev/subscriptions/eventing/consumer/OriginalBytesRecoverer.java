@@ -16,11 +16,14 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import dev.subscriptions.eventing.serde.WireFormat;
 
 /**
- * Publishes a dead letter to {@code <topic><suffix>} with the bytes the record had on its topic: for a record that
- * did not decode, those Spring kept with the decoding failure; for a record that decoded, those the deserializer kept
- * in {@link WireFormat#ORIGINAL_VALUE_HEADER} (the header itself is not published). The dead letter adds the headers
- * naming the innermost cause ({@link DeadLetters#ROOT_CAUSE_CLASS_HEADER}, {@link DeadLetters#ROOT_CAUSE_MESSAGE_HEADER})
- * to Spring's {@code kafka_dlt-*} headers, which name the outermost ones.
+ * Publishes a dead letter to {@code <topic><suffix>} with the bytes the record had on its
+ * topic: for a record that did not decode, those Spring kept with the decoding failure;
+ * for a record that decoded, those the deserializer kept in
+ * {@link WireFormat#ORIGINAL_VALUE_HEADER} (the header itself is not published). The dead
+ * letter adds the headers naming the innermost cause
+ * ({@link DeadLetters#ROOT_CAUSE_CLASS_HEADER},
+ * {@link DeadLetters#ROOT_CAUSE_MESSAGE_HEADER}) to Spring's {@code kafka_dlt-*} headers,
+ * which name the outermost ones.
  */
 class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
 

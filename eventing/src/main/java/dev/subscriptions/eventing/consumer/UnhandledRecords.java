@@ -8,10 +8,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the default handler of a class-level {@code @KafkaListener} hands the records it has no handler for: an event
- * type added to the topic later, or one of another service's. Each is logged at debug and counted as
- * {@value #METER}{@code {group,topic,type}}, then skipped (its offset is committed like any other).
- * <pre class="code">
+ * Where the default handler of a class-level {@code @KafkaListener} hands the records it
+ * has no handler for: an event type added to the topic later, or one of another
+ * service's. Each is logged at debug and counted as
+ * {@value #METER}{@code {group,topic,type}}, then skipped (its offset is committed like
+ * any other). <pre class="code">
  * &#64;KafkaHandler(isDefault = true)
  * public void unhandled(Object value, &#64;Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
  * 	this.unhandled.skip(GROUP, topic, value);
@@ -33,8 +34,8 @@ public class UnhandledRecords {
 
 	/**
 	 * Skips a record that {@code group}'s listener of {@code topic} has no handler for.
-	 * @param value the record's value: an Avro record is counted by its schema's full name, anything else by its
-	 * class
+	 * @param value the record's value: an Avro record is counted by its schema's full
+	 * name, anything else by its class
 	 */
 	public void skip(String group, String topic, @Nullable Object value) {
 		String type = type(value);

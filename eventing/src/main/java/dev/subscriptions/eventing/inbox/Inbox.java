@@ -8,8 +8,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The inbox of idempotent consumers: which events each consumer has already handled.
  * <p>
- * A handler calls {@link #markProcessed(String, UUID)} in the same transaction as its work and does the work only when
- * it answers {@code true}; a duplicate delivery then has no second effect, and a rollback forgets both.
+ * A handler calls {@link #markProcessed(String, UUID)} in the same transaction as its
+ * work and does the work only when it answers {@code true}; a duplicate delivery then has
+ * no second effect, and a rollback forgets both.
  */
 public class Inbox {
 
@@ -28,8 +29,8 @@ public class Inbox {
 			throw new IllegalStateException(
 					"Inbox.markProcessed must run inside the transaction of the handler's work; none is active");
 		}
-		return this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing",
-				consumer, eventId) == 1;
+		return this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing", consumer,
+				eventId) == 1;
 	}
 
 }

@@ -19,21 +19,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Deletes inbox rows older than the retention, so that the inbox does not grow forever.
  * <p>
  * <ul>
- * <li>It runs on a scheduler thread of its own, at a fixed delay; the first run comes a minute after start-up (or one
- * interval, if shorter), so that frequent restarts neither skip it nor burden start-up.</li>
- * <li>Rows go in batches, each in a short transaction of its own, so that no long transaction holds back vacuum.</li>
- * <li>Only one instance per database deletes at a time: each batch runs under a PostgreSQL advisory lock of its own
- * ({@link #LOCK_KEY}); an instance that does not get it skips that run.</li>
- * <li>Age is measured by the database's clock ({@code processed_at} is written by it), never this machine's.</li>
+ * <li>It runs on a scheduler thread of its own, at a fixed delay; the first run comes a
+ * minute after start-up (or one interval, if shorter), so that frequent restarts neither
+ * skip it nor burden start-up.</li>
+ * <li>Rows go in batches, each in a short transaction of its own, so that no long
+ * transaction holds back vacuum.</li>
+ * <li>Only one instance per database deletes at a time: each batch runs under a
+ * PostgreSQL advisory lock of its own ({@link #LOCK_KEY}); an instance that does not get
+ * it skips that run.</li>
+ * <li>Age is measured by the database's clock ({@code processed_at} is written by it),
+ * never this machine's.</li>
  * </ul>
- * A duplicate of an event older than the retention is no longer recognized: the retention must exceed the longest time
- * a record can be redelivered (consumer-group offsets reset, dead letters replayed, a producer's retries).
+ * A duplicate of an event older than the retention is no longer recognized: the retention
+ * must exceed the longest time a record can be redelivered (consumer-group offsets reset,
+ * dead letters replayed, a producer's retries).
  * <p>
  * Metric: {@code inbox.retention.deleted}, the rows deleted.
  */
 public class InboxRetention implements SmartLifecycle {
 
-	/** The advisory lock key of the retention job: "inbox" in ASCII (the outbox relay's is "outbox"). */
+	/**
+	 * The advisory lock key of the retention job: "inbox" in ASCII (the outbox relay's is
+	 * "outbox").
+	 */
 	static final long LOCK_KEY = 0x696e626f78L;
 
 	private static final Duration LONGEST_FIRST_DELAY = Duration.ofMinutes(1);
@@ -64,6 +72,7 @@ public class InboxRetention implements SmartLifecycle {
 
 	/**
 	 * How the job works.
+	 *
 	 * @param retention how long an inbox row is kept after its event was handled
 	 * @param batchSize rows deleted per transaction
 	 * @param interval the wait between the end of one run and the start of the next
@@ -73,7 +82,9 @@ public class InboxRetention implements SmartLifecycle {
 
 	/**
 	 * What one run did.
-	 * @param ran whether this instance got the lock (another instance was deleting otherwise)
+	 *
+	 * @param ran whether this instance got the lock (another instance was deleting
+	 * otherwise)
 	 * @param deleted rows deleted
 	 * @param batches transactions that deleted rows
 	 */
@@ -117,8 +128,8 @@ public class InboxRetention implements SmartLifecycle {
 	}
 
 	/**
-	 * A failed run is logged and the next one comes at the next interval; an exception thrown out of a periodic task
-	 * would cancel every later run.
+	 * A failed run is logged and the next one comes at the next interval; an exception
+	 * thrown out of a periodic task would cancel every later run.
 	 */
 	private void run() {
 		try {
@@ -136,8 +147,9 @@ public class InboxRetention implements SmartLifecycle {
 	}
 
 	/**
-	 * Deletes every inbox row older than the retention, batch after batch, while this instance gets the lock (another
-	 * instance may take it between two batches and go on) and until its thread is interrupted.
+	 * Deletes every inbox row older than the retention, batch after batch, while this
+	 * instance gets the lock (another instance may take it between two batches and go on)
+	 * and until its thread is interrupted.
 	 */
 	public Purge purge() {
 		long total = 0;
@@ -164,7 +176,9 @@ public class InboxRetention implements SmartLifecycle {
 		return new Purge(ran, total, batches);
 	}
 
-	/** One batch, in the caller's transaction; null when another instance holds the lock. */
+	/**
+	 * One batch, in the caller's transaction; null when another instance holds the lock.
+	 */
 	private @Nullable Integer deleteBatch() {
 		Boolean locked = this.jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK_KEY);
 		if (!Boolean.TRUE.equals(locked)) {

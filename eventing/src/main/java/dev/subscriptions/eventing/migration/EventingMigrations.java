@@ -11,17 +11,19 @@ import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Migrates the eventing tables (outbox, inbox, parked rows) with a Flyway history of their own, after the service's
- * own schema.
+ * Migrates the eventing tables (outbox, inbox, parked rows) with a Flyway history of
+ * their own, after the service's own schema.
  * <p>
- * A history of its own lets eventing add migrations whatever versions a service uses: in one shared history an
- * eventing {@code V2} would sort below a service's {@code V7} and Flyway would refuse to start. The eventing history is
- * table {@value #HISTORY_TABLE}; its scripts live in {@code classpath:db/eventing}.
+ * A history of its own lets eventing add migrations whatever versions a service uses: in
+ * one shared history an eventing {@code V2} would sort below a service's {@code V7} and
+ * Flyway would refuse to start. The eventing history is table {@value #HISTORY_TABLE};
+ * its scripts live in {@code classpath:db/eventing}.
  * <p>
- * Databases created before this split have the first eventing script ({@value #LEGACY_SCRIPT}) in the service's own
- * history. Such a database is baselined at eventing version 1 and the stale row is removed from the service's history,
- * once, before either history is validated. The eventing history starts at version 0 ("no eventing table yet")
- * in a schema the service's tables already fill.
+ * Databases created before this split have the first eventing script
+ * ({@value #LEGACY_SCRIPT}) in the service's own history. Such a database is baselined at
+ * eventing version 1 and the stale row is removed from the service's history, once,
+ * before either history is validated. The eventing history starts at version 0 ("no
+ * eventing table yet") in a schema the service's tables already fill.
  */
 public class EventingMigrations implements FlywayMigrationStrategy {
 
@@ -42,7 +44,8 @@ public class EventingMigrations implements FlywayMigrationStrategy {
 	}
 
 	/**
-	 * Migrates the service's schema, then the eventing tables (neither depends on the other).
+	 * Migrates the service's schema, then the eventing tables (neither depends on the
+	 * other).
 	 */
 	@Override
 	public void migrate(Flyway service) {

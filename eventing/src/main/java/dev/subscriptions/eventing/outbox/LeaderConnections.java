@@ -9,8 +9,8 @@ import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens the relay's leader connection: a JDBC connection of its own, outside the pool, whose session holds the
- * relay's advisory lock for as long as it lives.
+ * Opens the relay's leader connection: a JDBC connection of its own, outside the pool,
+ * whose session holds the relay's advisory lock for as long as it lives.
  */
 @FunctionalInterface
 public interface LeaderConnections {
@@ -19,8 +19,9 @@ public interface LeaderConnections {
 	Connection open() throws SQLException;
 
 	/**
-	 * Connections to the database at a JDBC URL, with pgjdbc's {@code socketTimeout} (so that no read on it waits
-	 * longer, whatever the server or the network do) and {@code tcpKeepAlive}. Settings in the URL win.
+	 * Connections to the database at a JDBC URL, with pgjdbc's {@code socketTimeout} (so
+	 * that no read on it waits longer, whatever the server or the network do) and
+	 * {@code tcpKeepAlive}. Settings in the URL win.
 	 */
 	static LeaderConnections to(String url, @Nullable String username, @Nullable String password,
 			Duration socketTimeout, Duration connectTimeout) {

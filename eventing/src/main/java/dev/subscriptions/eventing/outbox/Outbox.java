@@ -12,15 +12,19 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The transactional outbox: an event appended here is written to the {@code outbox} table in the caller's database
- * transaction, so it is published if and only if that transaction commits. The {@link OutboxRelay} publishes it.
+ * The transactional outbox: an event appended here is written to the {@code outbox} table
+ * in the caller's database transaction, so it is published if and only if that
+ * transaction commits. The {@link OutboxRelay} publishes it.
  * <p>
- * The record is serialized at once (Confluent's wire format by default), so the row holds the exact bytes that reach
- * Kafka. The columns {@code id, aggregatetype, aggregateid, type, payload} follow Debezium's outbox event router, which
- * can replace the relay: route by the {@code topic} column and publish {@code payload} with the byte-array converter.
+ * The record is serialized at once (Confluent's wire format by default), so the row holds
+ * the exact bytes that reach Kafka. The columns
+ * {@code id, aggregatetype, aggregateid, type, payload} follow Debezium's outbox event
+ * router, which can replace the relay: route by the {@code topic} column and publish
+ * {@code payload} with the byte-array converter.
  * <p>
- * Events of one key are published in the order they were appended, provided that the transactions appending them are
- * ordered too, which holds when each of them changes the aggregate the key names (its row lock or version orders them).
+ * Events of one key are published in the order they were appended, provided that the
+ * transactions appending them are ordered too, which holds when each of them changes the
+ * aggregate the key names (its row lock or version orders them).
  */
 public class Outbox {
 
@@ -43,9 +47,10 @@ public class Outbox {
 	}
 
 	/**
-	 * Appends an event to be published to {@code topic} with {@code key}. Must run inside the transaction that
-	 * changes the state the event tells of.
-	 * @return the event id: the record's {@code event_id} field, or a new one when it has none
+	 * Appends an event to be published to {@code topic} with {@code key}. Must run inside
+	 * the transaction that changes the state the event tells of.
+	 * @return the event id: the record's {@code event_id} field, or a new one when it has
+	 * none
 	 */
 	public UUID append(String topic, String key, SpecificRecord event) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()) {

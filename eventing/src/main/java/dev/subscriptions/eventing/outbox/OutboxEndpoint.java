@@ -16,8 +16,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * Actuator endpoint {@code outbox}, for operators of parked rows:
  * <ul>
  * <li>{@code GET /actuator/outbox}: the parked rows, oldest first;</li>
- * <li>{@code POST /actuator/outbox} with {@code {}} (all), {@code {"key": "…"}} or {@code {"id": "…"}}: requeue, in
- * the original order (by id: that row and the rows of its key parked behind it);</li>
+ * <li>{@code POST /actuator/outbox} with {@code {}} (all), {@code {"key": "…"}} or
+ * {@code {"id": "…"}}: requeue, in the original order (by id: that row and the rows of
+ * its key parked behind it);</li>
  * <li>{@code DELETE /actuator/outbox?id=…} or {@code ?key=…}: discard for good.</li>
  * </ul>
  */

@@ -16,16 +16,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The outbox as operators see it:
  * <ul>
  * <li>{@code outbox.pending}: rows not yet acknowledged by Kafka;</li>
- * <li>{@code outbox.oldest.age}: seconds since the oldest of them was committed (0 when none);</li>
+ * <li>{@code outbox.oldest.age}: seconds since the oldest of them was committed (0 when
+ * none);</li>
  * <li>{@code outbox.published}: events acknowledged by Kafka, by topic;</li>
  * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement;</li>
- * <li>{@code outbox.parked.rows}: rows parked because Kafka refused them or a row of their key before them;</li>
- * <li>{@code outbox.parked}: rows parked, by topic and cause ({@code outbox_parked_total} in Prometheus; the gauge
- * cannot be called {@code outbox.parked} too, as Prometheus refuses a gauge and a counter of one base name);</li>
- * <li>{@code outbox.relay.leader}: 1 while this instance's relay holds the leadership, else 0;</li>
- * <li>{@code outbox.relay.restarts}: relay threads that died of an uncaught error and were started again.</li>
+ * <li>{@code outbox.parked.rows}: rows parked because Kafka refused them or a row of
+ * their key before them;</li>
+ * <li>{@code outbox.parked}: rows parked, by topic and cause ({@code outbox_parked_total}
+ * in Prometheus; the gauge cannot be called {@code outbox.parked} too, as Prometheus
+ * refuses a gauge and a counter of one base name);</li>
+ * <li>{@code outbox.relay.leader}: 1 while this instance's relay holds the leadership,
+ * else 0;</li>
+ * <li>{@code outbox.relay.restarts}: relay threads that died of an uncaught error and
+ * were started again.</li>
  * </ul>
- * The backlog gauges share one query, run at most once a second however often they are scraped.
+ * The backlog gauges share one query, run at most once a second however often they are
+ * scraped.
  */
 public class OutboxMetrics {
 
@@ -76,11 +82,12 @@ public class OutboxMetrics {
 
 	void parked(String topic, String cause, long rows) {
 		this.parked
-			.computeIfAbsent(topic + '\u0000' + cause, name -> Counter.builder("outbox.parked")
-				.description("Outbox rows parked, by topic and cause")
-				.tag("topic", topic)
-				.tag("cause", cause)
-				.register(this.registry))
+			.computeIfAbsent(topic + '\u0000' + cause,
+					name -> Counter.builder("outbox.parked")
+						.description("Outbox rows parked, by topic and cause")
+						.tag("topic", topic)
+						.tag("cause", cause)
+						.register(this.registry))
 			.increment(rows);
 	}
 
@@ -90,15 +97,19 @@ public class OutboxMetrics {
 
 	void published(String topic, Duration latency) {
 		this.published
-			.computeIfAbsent(topic, name -> Counter.builder("outbox.published")
-				.description("Outbox events acknowledged by Kafka")
-				.tag("topic", name)
-				.register(this.registry))
+			.computeIfAbsent(topic,
+					name -> Counter.builder("outbox.published")
+						.description("Outbox events acknowledged by Kafka")
+						.tag("topic", name)
+						.register(this.registry))
 			.increment();
 		this.latency.record(latency.isNegative() ? Duration.ZERO : latency);
 	}
 
-	/** Rows waiting, the age of the oldest and rows parked, from a snapshot at most a second old. */
+	/**
+	 * Rows waiting, the age of the oldest and rows parked, from a snapshot at most a
+	 * second old.
+	 */
 	public Backlog backlog() {
 		Backlog current = this.backlog;
 		long now = System.currentTimeMillis();
@@ -106,8 +117,8 @@ public class OutboxMetrics {
 			current = this.jdbc.queryForObject("""
 					select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0),
 						(select count(*) from outbox_parked)
-					from outbox""", (rs, row) -> new Backlog(rs.getLong(1), Math.max(0, rs.getDouble(2)), rs.getLong(3),
-					now));
+					from outbox""",
+					(rs, row) -> new Backlog(rs.getLong(1), Math.max(0, rs.getDouble(2)), rs.getLong(3), now));
 			this.backlog = current;
 		}
 		return current;
@@ -115,6 +126,7 @@ public class OutboxMetrics {
 
 	/**
 	 * A snapshot of the outbox.
+	 *
 	 * @param pending rows not yet acknowledged
 	 * @param oldestAgeSeconds age of the oldest of them, 0 when none
 	 * @param parked rows parked

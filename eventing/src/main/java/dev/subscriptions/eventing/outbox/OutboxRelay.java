@@ -41,28 +41,36 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Publishes the outbox to Kafka, oldest row first, and deletes each row once Kafka has acknowledged it.
+ * Publishes the outbox to Kafka, oldest row first, and deletes each row once Kafka has
+ * acknowledged it.
  * <p>
  * <ul>
- * <li>It wakes right after a local commit ({@link OutboxSignal}) and polls as a fallback for rows left by a crash or
- * written by another instance.</li>
- * <li>Only one relay per database publishes at a time: the leader holds a session-level PostgreSQL advisory lock on a
- * connection of its own ({@link RelayLeadership}), confirmed before each batch, so the per-key order holds with any
- * number of instances. Rows are read and deleted in short statements through the pool; no transaction is open while
- * Kafka is waited for. A leader that dies or stalls loses the lock within the session's timeouts; a leader that finds
- * its lock session gone stops publishing, drops its producer and tries to lead again.</li>
- * <li>The producer is idempotent with {@code acks=all}, so its own retries neither duplicate nor reorder. A batch waits
- * for every acknowledgement; the rows acknowledged are deleted, for each key only up to its first failure. A send that
- * fails at once for a reason that can heal (no metadata, buffer full) ends the batch, so nothing is sent behind it.</li>
- * <li>While Kafka is unavailable it retries with exponential back-off; nothing is deleted that Kafka did not
- * acknowledge, so nothing is lost. An outage shorter than the producer's {@code delivery.timeout.ms} is bridged by
- * the producer itself, without duplicates; after a longer one a row may be sent twice. Delivery is at least once:
+ * <li>It wakes right after a local commit ({@link OutboxSignal}) and polls as a fallback
+ * for rows left by a crash or written by another instance.</li>
+ * <li>Only one relay per database publishes at a time: the leader holds a session-level
+ * PostgreSQL advisory lock on a connection of its own ({@link RelayLeadership}),
+ * confirmed before each batch, so the per-key order holds with any number of instances.
+ * Rows are read and deleted in short statements through the pool; no transaction is open
+ * while Kafka is waited for. A leader that dies or stalls loses the lock within the
+ * session's timeouts; a leader that finds its lock session gone stops publishing, drops
+ * its producer and tries to lead again.</li>
+ * <li>The producer is idempotent with {@code acks=all}, so its own retries neither
+ * duplicate nor reorder. A batch waits for every acknowledgement; the rows acknowledged
+ * are deleted, for each key only up to its first failure. A send that fails at once for a
+ * reason that can heal (no metadata, buffer full) ends the batch, so nothing is sent
+ * behind it.</li>
+ * <li>While Kafka is unavailable it retries with exponential back-off; nothing is deleted
+ * that Kafka did not acknowledge, so nothing is lost. An outage shorter than the
+ * producer's {@code delivery.timeout.ms} is bridged by the producer itself, without
+ * duplicates; after a longer one a row may be sent twice. Delivery is at least once:
  * consumers deduplicate by {@code event_id}.</li>
- * <li>A row Kafka refuses for good (too large, invalid or unauthorized topic, unreadable headers, a topic still unknown
- * after a grace) is parked with the rows of its key behind it ({@link ParkedOutbox}); every other key keeps flowing.
- * Rows of a topic the cluster says does not exist are held back, unsent, during the grace.</li>
- * <li>If its thread dies of an uncaught error, it is counted, logged and started again after a back-off. On
- * {@link #stop()} it first publishes what the outbox holds, for at most the drain timeout.</li>
+ * <li>A row Kafka refuses for good (too large, invalid or unauthorized topic, unreadable
+ * headers, a topic still unknown after a grace) is parked with the rows of its key behind
+ * it ({@link ParkedOutbox}); every other key keeps flowing. Rows of a topic the cluster
+ * says does not exist are held back, unsent, during the grace.</li>
+ * <li>If its thread dies of an uncaught error, it is counted, logged and started again
+ * after a back-off. On {@link #stop()} it first publishes what the outbox holds, for at
+ * most the drain timeout.</li>
  * </ul>
  */
 public class OutboxRelay implements SmartLifecycle {
@@ -108,7 +116,10 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final BackOff backOff;
 
-	/** The waits between restarts of a thread that died {@link #deathsInARow} times in a row. */
+	/**
+	 * The waits between restarts of a thread that died {@link #deathsInARow} times in a
+	 * row.
+	 */
 	private volatile BackOffExecution restartBackOff;
 
 	private CountDownLatch stopRequested = new CountDownLatch(0);
@@ -135,12 +146,15 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/**
 	 * How the relay works.
+	 *
 	 * @param batchSize rows read and published per batch
 	 * @param pollInterval how often it looks for rows it was not told about
 	 * @param initialBackOff the first wait after a failure
 	 * @param maxBackOff the longest wait after repeated failures
-	 * @param unknownTopicGrace how long a topic the cluster says does not exist may stay so before its rows are parked
-	 * @param drainTimeout how long {@link #stop()} goes on publishing what the outbox holds
+	 * @param unknownTopicGrace how long a topic the cluster says does not exist may stay
+	 * so before its rows are parked
+	 * @param drainTimeout how long {@link #stop()} goes on publishing what the outbox
+	 * holds
 	 * @param leadership the leader's lock session
 	 */
 	public record Settings(int batchSize, Duration pollInterval, Duration initialBackOff, Duration maxBackOff,
@@ -148,19 +162,26 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * The leader's lock session: its PostgreSQL session settings bound how long a dead or stalled leader keeps the
-	 * lock; the leader runs a statement on it at least every {@code heartbeatInterval}, which must be well below
-	 * {@code idleSessionTimeout}.
-	 * @param idleSessionTimeout ends the session of a leader that stopped working (stalled, or its host gone)
-	 * @param idleInTransactionSessionTimeout ends it if it ever idles inside a transaction
+	 * The leader's lock session: its PostgreSQL session settings bound how long a dead or
+	 * stalled leader keeps the lock; the leader runs a statement on it at least every
+	 * {@code heartbeatInterval}, which must be well below {@code idleSessionTimeout}.
+	 *
+	 * @param idleSessionTimeout ends the session of a leader that stopped working
+	 * (stalled, or its host gone)
+	 * @param idleInTransactionSessionTimeout ends it if it ever idles inside a
+	 * transaction
 	 * @param lockTimeout bounds any lock wait of the session
 	 * @param statementTimeout bounds any statement of the session
-	 * @param tcpKeepalivesIdle server-side TCP keepalive: idle time before the first probe
+	 * @param tcpKeepalivesIdle server-side TCP keepalive: idle time before the first
+	 * probe
 	 * @param tcpKeepalivesInterval server-side TCP keepalive: time between probes
-	 * @param tcpKeepalivesCount server-side TCP keepalive: probes lost before the peer counts as gone
-	 * @param socketTimeout pgjdbc {@code socketTimeout}: the longest the leader waits for an answer on the session
+	 * @param tcpKeepalivesCount server-side TCP keepalive: probes lost before the peer
+	 * counts as gone
+	 * @param socketTimeout pgjdbc {@code socketTimeout}: the longest the leader waits for
+	 * an answer on the session
 	 * @param connectTimeout pgjdbc {@code connectTimeout}
-	 * @param heartbeatInterval the longest the leader leaves its session idle while it works
+	 * @param heartbeatInterval the longest the leader leaves its session idle while it
+	 * works
 	 */
 	public record Leadership(Duration idleSessionTimeout, Duration idleInTransactionSessionTimeout,
 			Duration lockTimeout, Duration statementTimeout, Duration tcpKeepalivesIdle, Duration tcpKeepalivesInterval,
@@ -185,7 +206,8 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Publishes what the outbox holds (for at most the drain timeout, and only while this relay leads), then stops.
+	 * Publishes what the outbox holds (for at most the drain timeout, and only while this
+	 * relay leads), then stops.
 	 */
 	@Override
 	public void stop() {
@@ -225,9 +247,10 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops after the Kafka listeners ({@code MAX_VALUE - 100}), the web server ({@code MAX_VALUE - 1024}) and its
-	 * graceful shutdown ({@code MAX_VALUE - 2048}), so that events committed by requests and records still being
-	 * handled during shutdown are published before the process exits rather than at its next start.
+	 * Stops after the Kafka listeners ({@code MAX_VALUE - 100}), the web server
+	 * ({@code MAX_VALUE - 1024}) and its graceful shutdown ({@code MAX_VALUE - 2048}), so
+	 * that events committed by requests and records still being handled during shutdown
+	 * are published before the process exits rather than at its next start.
 	 */
 	@Override
 	public int getPhase() {
@@ -250,8 +273,10 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/**
 	 * What the health indicator shows.
+	 *
 	 * @param running whether the relay was started and not stopped
-	 * @param threadAlive whether its thread is working (not dead, not waiting to be started again)
+	 * @param threadAlive whether its thread is working (not dead, not waiting to be
+	 * started again)
 	 * @param leader whether it holds the leadership
 	 * @param restarts how often its thread died and was started again
 	 * @param lastError the error its thread last died of, if any
@@ -278,7 +303,10 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
-	/** Logs and counts the death of the relay's thread, frees what it held, and starts a new thread after a back-off. */
+	/**
+	 * Logs and counts the death of the relay's thread, frees what it held, and starts a
+	 * new thread after a back-off.
+	 */
 	private void died(Throwable ex) {
 		this.lastDeath = ex;
 		try {
@@ -375,14 +403,18 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
-	/** The next wait; the relay's back-off never gives up, so it is never {@link BackOffExecution#STOP}. */
+	/**
+	 * The next wait; the relay's back-off never gives up, so it is never
+	 * {@link BackOffExecution#STOP}.
+	 */
 	private static Duration next(BackOffExecution execution) {
 		return Duration.ofMillis(execution.nextBackOff());
 	}
 
 	/**
-	 * The waits after failures in a row, and between restarts of a thread that keeps dying: {@code initialBackOff},
-	 * doubled each time up to {@code maxBackOff}, without end.
+	 * The waits after failures in a row, and between restarts of a thread that keeps
+	 * dying: {@code initialBackOff}, doubled each time up to {@code maxBackOff}, without
+	 * end.
 	 */
 	private static BackOff backOff(Settings settings) {
 		ExponentialBackOff backOff = new ExponentialBackOff(settings.initialBackOff().toMillis(), 2.0);
@@ -418,9 +450,10 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Sends the rows and deletes those Kafka acknowledged. A record that fails on its way to the broker closes the
-	 * producer at once (from its callback), which fails every record not sent yet: otherwise a later producer batch of
-	 * the same partition could still be delivered after an earlier one expired, ahead of it.
+	 * Sends the rows and deletes those Kafka acknowledged. A record that fails on its way
+	 * to the broker closes the producer at once (from its callback), which fails every
+	 * record not sent yet: otherwise a later producer batch of the same partition could
+	 * still be delivered after an earlier one expired, ahead of it.
 	 */
 	private Batch publish(List<Row> rows, int read, int parkedBefore) {
 		Producer<String, byte[]> producer = producer();
@@ -513,20 +546,25 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Since when a topic is unknown, if that is longer than the grace: asked once per batch afresh, so that rows
-	 * requeued once the topic was created are sent, not parked again.
+	 * Since when a topic is unknown, if that is longer than the grace: asked once per
+	 * batch afresh, so that rows requeued once the topic was created are sent, not parked
+	 * again.
 	 */
 	private @Nullable Instant stillUnknown(String topic, Map<String, Optional<Instant>> reconfirmed) {
 		if (this.unknownTopics.expiredSince(topic) == null) {
 			return null;
 		}
 		return reconfirmed
-			.computeIfAbsent(topic, name -> Optional.ofNullable(this.unknownTopics.confirm(name))
-				.filter(since -> this.unknownTopics.expiredSince(name) != null))
+			.computeIfAbsent(topic,
+					name -> Optional.ofNullable(this.unknownTopics.confirm(name))
+						.filter(since -> this.unknownTopics.expiredSince(name) != null))
 			.orElse(null);
 	}
 
-	/** Decides what a failed send means for its row: parked, held back with its unknown topic, or retried. */
+	/**
+	 * Decides what a failed send means for its row: parked, held back with its unknown
+	 * topic, or retried.
+	 */
 	private Outcome failed(Row row, Throwable failure, boolean atOnce) {
 		this.leadership.beatIfDue();
 		SendFailure kind = SendFailure.of(failure, atOnce);
@@ -549,7 +587,10 @@ public class OutboxRelay implements SmartLifecycle {
 		return Outcome.RETRY;
 	}
 
-	/** Parks a row that was not sent (its topic stayed unknown, or its headers are unreadable). */
+	/**
+	 * Parks a row that was not sent (its topic stayed unknown, or its headers are
+	 * unreadable).
+	 */
 	private int parkUnsent(Row row, SendFailure kind, @Nullable Instant firstFailedAt) {
 		Instant now = Instant.now();
 		Attempts attempts = this.failures.merge(row.position(), Attempts.first(now), Attempts::again);
@@ -564,8 +605,9 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Waits for Kafka's answers without {@code flush()}, so that the lock session gets its heartbeat meanwhile; a
-	 * relay that stalls here for good stops beating and loses the lock.
+	 * Waits for Kafka's answers without {@code flush()}, so that the lock session gets
+	 * its heartbeat meanwhile; a relay that stalls here for good stops beating and loses
+	 * the lock.
 	 */
 	private void awaitAcknowledgements(List<Sent> sent) {
 		long slice = this.settings.leadership().heartbeatInterval().toMillis();
@@ -629,7 +671,9 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * What one batch did. {@link #NOT_LEADER} (another instance leads) and {@link #EMPTY} (nothing to publish) differ.
+	 * What one batch did. {@link #NOT_LEADER} (another instance leads) and {@link #EMPTY}
+	 * (nothing to publish) differ.
+	 *
 	 * @param leader whether this relay led for the batch
 	 * @param read rows read
 	 * @param published rows acknowledged by Kafka and deleted
@@ -646,6 +690,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/**
 	 * What a failed send means for its row.
+	 *
 	 * @param kind parked, held back with its unknown topic, or retried
 	 * @param parked rows parked (the row and those of its key behind it)
 	 */
@@ -689,7 +734,10 @@ public class OutboxRelay implements SmartLifecycle {
 			return this.topic + '\u0000' + this.key;
 		}
 
-		/** The record to send, or {@code null} if the headers are not a JSON object of scalar values. */
+		/**
+		 * The record to send, or {@code null} if the headers are not a JSON object of
+		 * scalar values.
+		 */
 		@Nullable ProducerRecord<String, byte[]> toRecord() {
 			RecordHeaders kafkaHeaders = new RecordHeaders();
 			try {

@@ -4,8 +4,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Health {@code outboxRelay}: DOWN while the relay is not running or its thread is dead (waiting to be started again
- * after an uncaught error); shows whether this instance leads. Not leading is healthy: another instance publishes.
+ * Health {@code outboxRelay}: DOWN while the relay is not running or its thread is dead
+ * (waiting to be started again after an uncaught error); shows whether this instance
+ * leads. Not leading is healthy: another instance publishes.
  */
 public class OutboxRelayHealthIndicator implements HealthIndicator {
 

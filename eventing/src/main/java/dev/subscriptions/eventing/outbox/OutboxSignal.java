@@ -6,8 +6,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wakes the relay right after a transaction that appended to the outbox commits, so that events leave without waiting
- * for the next poll. Commits in other processes are found by the relay's poll.
+ * Wakes the relay right after a transaction that appended to the outbox commits, so that
+ * events leave without waiting for the next poll. Commits in other processes are found by
+ * the relay's poll.
  */
 public class OutboxSignal {
 

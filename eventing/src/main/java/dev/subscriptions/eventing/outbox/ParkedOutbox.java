@@ -15,16 +15,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Outbox rows that Kafka refused for good, in table {@code outbox_parked}, and the operators' commands on them.
+ * Outbox rows that Kafka refused for good, in table {@code outbox_parked}, and the
+ * operators' commands on them.
  * <p>
- * A parked row keeps every outbox column, its position included. Parking a row parks the rows of its
- * {@code (topic, key)} behind it, and the relay parks every later row of a key that has parked rows, so that the key's
- * order holds while every other key keeps flowing (as Axon's sequenced dead letters do). A requeue moves rows back to
- * the outbox, in the order of their original positions, together with the rows of their keys still waiting there; so
- * the key's order holds after the requeue too.
+ * A parked row keeps every outbox column, its position included. Parking a row parks the
+ * rows of its {@code (topic, key)} behind it, and the relay parks every later row of a
+ * key that has parked rows, so that the key's order holds while every other key keeps
+ * flowing (as Axon's sequenced dead letters do). A requeue moves rows back to the outbox,
+ * in the order of their original positions, together with the rows of their keys still
+ * waiting there; so the key's order holds after the requeue too.
  * <p>
- * Parking and requeueing take one transaction-scoped advisory lock, so that a requeue never interleaves with the
- * relay moving rows of the same key.
+ * Parking and requeueing take one transaction-scoped advisory lock, so that a requeue
+ * never interleaves with the relay moving rows of the same key.
  */
 public class ParkedOutbox {
 
@@ -52,7 +54,8 @@ public class ParkedOutbox {
 	}
 
 	/**
-	 * Moves an outbox row to the parked rows, with the rows of its key that follow it in the outbox.
+	 * Moves an outbox row to the parked rows, with the rows of its key that follow it in
+	 * the outbox.
 	 * @return how many rows were parked (0 if the row is no longer in the outbox)
 	 */
 	int park(long position, String cause, int attempts, Instant firstFailedAt, Instant lastFailedAt) {
@@ -86,7 +89,8 @@ public class ParkedOutbox {
 	}
 
 	/**
-	 * Parks those of the given outbox rows whose key has parked rows (still, when this runs).
+	 * Parks those of the given outbox rows whose key has parked rows (still, when this
+	 * runs).
 	 * @return how many rows were parked
 	 */
 	int parkBehind(List<Long> positions) {
@@ -123,9 +127,11 @@ public class ParkedOutbox {
 
 	/** The parked rows, oldest first, at most {@code limit} of them. */
 	public List<ParkedRow> list(int limit) {
-		return this.jdbc.query("""
-				select position, id, topic, aggregateid, type, cause, attempts, first_failed_at, last_failed_at, parked_at
-				from outbox_parked order by position limit ?""", ParkedOutbox::parkedRow, limit);
+		return this.jdbc.query(
+				"""
+						select position, id, topic, aggregateid, type, cause, attempts, first_failed_at, last_failed_at, parked_at
+						from outbox_parked order by position limit ?""",
+				ParkedOutbox::parkedRow, limit);
 	}
 
 	/** Requeues every parked row. */
@@ -139,8 +145,9 @@ public class ParkedOutbox {
 	}
 
 	/**
-	 * Requeues a parked row and the rows of its key parked behind it; nothing if a row of its key is parked before it
-	 * (requeued alone, it would be parked again behind that one).
+	 * Requeues a parked row and the rows of its key parked behind it; nothing if a row of
+	 * its key is parked before it (requeued alone, it would be parked again behind that
+	 * one).
 	 */
 	public int requeueId(UUID id) {
 		return requeue("""
@@ -162,15 +169,16 @@ public class ParkedOutbox {
 	}
 
 	/**
-	 * Moves parked rows back to the outbox with the rows of their keys waiting there, inserting them one by one in the
-	 * order of their positions, so that their new positions keep that order.
+	 * Moves parked rows back to the outbox with the rows of their keys waiting there,
+	 * inserting them one by one in the order of their positions, so that their new
+	 * positions keep that order.
 	 */
 	private int requeue(String condition, Object... arguments) {
 		Integer requeued = this.transactions.execute(status -> {
 			lock();
-			List<OutboxRow> rows = new ArrayList<>(this.jdbc.query(
-					"delete from outbox_parked where " + condition + " returning " + COLUMNS, ParkedOutbox::outboxRow,
-					arguments));
+			List<OutboxRow> rows = new ArrayList<>(
+					this.jdbc.query("delete from outbox_parked where " + condition + " returning " + COLUMNS,
+							ParkedOutbox::outboxRow, arguments));
 			if (rows.isEmpty()) {
 				return 0;
 			}
@@ -219,12 +227,14 @@ public class ParkedOutbox {
 
 	/**
 	 * A parked row as operators see it.
+	 *
 	 * @param position its position in the outbox when it was parked
 	 * @param id the event id
 	 * @param topic the topic
 	 * @param key the record key ({@code aggregateid})
 	 * @param type the event type
-	 * @param cause why it was parked ({@code behind_parked} for a row parked behind another of its key)
+	 * @param cause why it was parked ({@code behind_parked} for a row parked behind
+	 * another of its key)
 	 * @param attempts how often Kafka refused it (0 for a row parked behind another)
 	 * @param firstFailedAt the first refusal
 	 * @param lastFailedAt the last refusal

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's leadership: a session-level advisory lock held by a connection of its own, outside the pool, and never
- * inside a transaction. The session's timeouts bound how long a dead or stalled leader keeps the lock: its session
- * sits idle (no heartbeat) and the server ends it after {@code idle_session_timeout}, or TCP keepalives find the peer
+ * The relay's leadership: a session-level advisory lock held by a connection of its own,
+ * outside the pool, and never inside a transaction. The session's timeouts bound how long
+ * a dead or stalled leader keeps the lock: its session sits idle (no heartbeat) and the
+ * server ends it after {@code idle_session_timeout}, or TCP keepalives find the peer
  * gone; either way the lock is free again and another instance takes it at its next poll.
  */
 class RelayLeadership {
@@ -45,8 +46,8 @@ class RelayLeadership {
 	}
 
 	/**
-	 * Confirms the leadership, or tries to take it. Runs one statement on the leader connection either way, so it is
-	 * also a heartbeat.
+	 * Confirms the leadership, or tries to take it. Runs one statement on the leader
+	 * connection either way, so it is also a heartbeat.
 	 * @return whether this relay leads now
 	 */
 	synchronized boolean hold() {
@@ -60,8 +61,8 @@ class RelayLeadership {
 	}
 
 	/**
-	 * Keeps the lock session busy while the relay waits (for Kafka, or between retries), if the last statement on it
-	 * was longer than the heartbeat interval ago.
+	 * Keeps the lock session busy while the relay waits (for Kafka, or between retries),
+	 * if the last statement on it was longer than the heartbeat interval ago.
 	 * @return whether this relay still leads
 	 */
 	synchronized boolean beatIfDue() {
@@ -83,10 +84,9 @@ class RelayLeadership {
 	}
 
 	private boolean confirm() {
-		try (Statement statement = this.connection.createStatement();
-				ResultSet result = statement.executeQuery("""
-						select count(*) from pg_locks
-						where locktype = 'advisory' and pid = pg_backend_pid() and granted""")) {
+		try (Statement statement = this.connection.createStatement(); ResultSet result = statement.executeQuery("""
+				select count(*) from pg_locks
+				where locktype = 'advisory' and pid = pg_backend_pid() and granted""")) {
 			this.lastBeatNanos = System.nanoTime();
 			return result.next() && result.getLong(1) > 0;
 		}

@@ -11,17 +11,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Why Kafka did not take an outbox row, and whether waiting can help. The names of the causes that do not heal are the
- * {@code cause} of a parked row.
+ * Why Kafka did not take an outbox row, and whether waiting can help. The names of the
+ * causes that do not heal are the {@code cause} of a parked row.
  */
 enum SendFailure {
 
-	/** Broker or leader unavailable, timeouts, not enough replicas: retried with back-off. */
+	/**
+	 * Broker or leader unavailable, timeouts, not enough replicas: retried with back-off.
+	 */
 	RETRIABLE(null),
 
 	/**
-	 * The topic is not in the metadata (or the broker said it does not exist): an outage or a topic not created yet,
-	 * until the relay's admin client confirms it is unknown for longer than the grace.
+	 * The topic is not in the metadata (or the broker said it does not exist): an outage
+	 * or a topic not created yet, until the relay's admin client confirms it is unknown
+	 * for longer than the grace.
 	 */
 	UNKNOWN_TOPIC("unknown_topic"),
 
@@ -33,7 +36,9 @@ enum SendFailure {
 
 	SERIALIZATION("serialization"),
 
-	/** The broker refused the record itself, e.g. one without a key on a compacted topic. */
+	/**
+	 * The broker refused the record itself, e.g. one without a key on a compacted topic.
+	 */
 	INVALID_RECORD("invalid_record"),
 
 	UNREADABLE_HEADERS("unreadable_headers");
@@ -60,7 +65,8 @@ enum SendFailure {
 	/**
 	 * Classifies a send failure.
 	 * @param failure what the producer threw or failed the future with
-	 * @param atOnce whether it failed inside {@code send()} (a metadata wait), not later on the way to the broker
+	 * @param atOnce whether it failed inside {@code send()} (a metadata wait), not later
+	 * on the way to the broker
 	 */
 	static SendFailure of(Throwable failure, boolean atOnce) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

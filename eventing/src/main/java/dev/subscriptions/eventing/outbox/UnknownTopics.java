@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Topics that Kafka confirmed do not exist, and since when. A producer cannot tell a missing topic from an unreachable
- * broker (both end in a metadata timeout), so the relay asks an admin client: only a topic the cluster itself calls
- * unknown counts, and only once it stayed unknown for longer than the grace are its rows parked. Until then its rows
- * are held back (not sent, so no send waits for its metadata), and every other topic keeps flowing.
+ * Topics that Kafka confirmed do not exist, and since when. A producer cannot tell a
+ * missing topic from an unreachable broker (both end in a metadata timeout), so the relay
+ * asks an admin client: only a topic the cluster itself calls unknown counts, and only
+ * once it stayed unknown for longer than the grace are its rows parked. Until then its
+ * rows are held back (not sent, so no send waits for its metadata), and every other topic
+ * keeps flowing.
  */
 class UnknownTopics {
 
@@ -51,8 +53,8 @@ class UnknownTopics {
 
 	/**
 	 * Asks the cluster about a topic a send could not find.
-	 * @return since when the topic is known to be unknown, or {@code null} if it exists or the cluster did not answer
-	 * (an outage, retried as such)
+	 * @return since when the topic is known to be unknown, or {@code null} if it exists
+	 * or the cluster did not answer (an outage, retried as such)
 	 */
 	Instant confirm(String topic) {
 		Boolean exists = exists(topic);
@@ -71,7 +73,8 @@ class UnknownTopics {
 	}
 
 	/**
-	 * Asks again about each topic last checked over a second ago; forgets those that exist now.
+	 * Asks again about each topic last checked over a second ago; forgets those that
+	 * exist now.
 	 */
 	void recheck() {
 		Instant now = this.clock.instant();
@@ -99,7 +102,9 @@ class UnknownTopics {
 			.collect(Collectors.toSet());
 	}
 
-	/** Since when a topic is unknown if that is longer than the grace, else {@code null}. */
+	/**
+	 * Since when a topic is unknown if that is longer than the grace, else {@code null}.
+	 */
 	Instant expiredSince(String topic) {
 		Unknown unknown = this.topics.get(topic);
 		return (unknown != null && expired(unknown, this.clock.instant())) ? unknown.since() : null;
@@ -111,8 +116,8 @@ class UnknownTopics {
 
 	private @Nullable Boolean exists(String topic) {
 		try {
-			admin().describeTopics(List.of(topic),
-					new DescribeTopicsOptions().timeoutMs((int) ADMIN_TIMEOUT.toMillis()))
+			admin()
+				.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) ADMIN_TIMEOUT.toMillis()))
 				.allTopicNames()
 				.get(ADMIN_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
 			return true;

@@ -5,8 +5,9 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * The event types a service publishes to one topic. Declared as beans; their schemas are registered (or looked up) at
- * start-up, before the first record is written.
+ * The event types a service publishes to one topic. Declared as beans; their schemas are
+ * registered (or looked up) at start-up, before the first record is written.
+ *
  * @param topic the topic
  * @param schemas the current schema of each event type on it
  */

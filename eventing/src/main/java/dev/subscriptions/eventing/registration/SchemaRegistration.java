@@ -18,20 +18,26 @@ import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
 import dev.subscriptions.eventing.serde.WireFormat;
 
 /**
- * Registers the schemas of the events a service publishes when it starts, and sets each subject's compatibility
- * level, so that the registry refuses an incompatible version from anyone. With {@code auto-register} off (a registry
- * managed by a pipeline) it only looks the schemas up, and the service does not start when one is missing.
+ * Registers the schemas of the events a service publishes when it starts, and sets each
+ * subject's compatibility level, so that the registry refuses an incompatible version
+ * from anyone. With {@code auto-register} off (a registry managed by a pipeline) it only
+ * looks the schemas up, and the service does not start when one is missing.
  * <p>
- * Either way the ids are cached before the first request, in the client that the outbox's serializer shares, so no
- * registry call is made on the request path: the serializer refuses an event type not declared here (see
- * {@code eventing.serializer.registered-only}). While the registry cannot answer (unreachable, too slow, a 5xx,
- * refused credentials, an answer that is not the registry's) it retries, up to a time limit.
+ * Either way the ids are cached before the first request, in the client that the outbox's
+ * serializer shares, so no registry call is made on the request path: the serializer
+ * refuses an event type not declared here (see
+ * {@code eventing.serializer.registered-only}). While the registry cannot answer
+ * (unreachable, too slow, a 5xx, refused credentials, an answer that is not the
+ * registry's) it retries, up to a time limit.
  */
 public class SchemaRegistration implements SmartInitializingSingleton {
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaRegistration.class);
 
-	/** Waits between attempts at an unavailable registry: 200 ms, doubled up to 5 s, until the start-up timeout. */
+	/**
+	 * Waits between attempts at an unavailable registry: 200 ms, doubled up to 5 s, until
+	 * the start-up timeout.
+	 */
 	private static final BackOff RETRIES;
 
 	static {

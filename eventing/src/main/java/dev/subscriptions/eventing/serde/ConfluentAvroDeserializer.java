@@ -18,22 +18,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads records in Confluent's wire format ({@link WireFormat}).
  * <p>
- * The writer schema is fetched by id (once, then cached); the record is read into the generated class of the same
- * full name with Avro schema resolution, so records written with an older or a newer compatible version read alike.
- * A record type with no generated class on the classpath is returned as a {@code GenericRecord}.
+ * The writer schema is fetched by id (once, then cached); the record is read into the
+ * generated class of the same full name with Avro schema resolution, so records written
+ * with an older or a newer compatible version read alike. A record type with no generated
+ * class on the classpath is returned as a {@code GenericRecord}.
  * <p>
- * Failures are told apart, because a consumer must treat them differently: {@link UndecodableRecordException} for
- * poison (no magic byte, a schema id the registry answers with error code 40403, a body that does not decode),
- * {@link SchemaRegistryUnavailableException} for every other registry failure, even a 4xx: a registry that cannot
- * answer now must not turn good records into dead letters.
+ * Failures are told apart, because a consumer must treat them differently:
+ * {@link UndecodableRecordException} for poison (no magic byte, a schema id the registry
+ * answers with error code 40403, a body that does not decode),
+ * {@link SchemaRegistryUnavailableException} for every other registry failure, even a
+ * 4xx: a registry that cannot answer now must not turn good records into dead letters.
  * <p>
- * A record decoded with its headers at hand (as Kafka's consumer and Spring's {@code ErrorHandlingDeserializer} call
- * it) keeps its bytes in the header {@link WireFormat#ORIGINAL_VALUE_HEADER}, so that a dead letter can carry exactly
- * what was produced, even when it was written with a newer schema than the consumer's. The header shares the array
- * the consumer allocated for the value; nothing is copied.
+ * A record decoded with its headers at hand (as Kafka's consumer and Spring's
+ * {@code ErrorHandlingDeserializer} call it) keeps its bytes in the header
+ * {@link WireFormat#ORIGINAL_VALUE_HEADER}, so that a dead letter can carry exactly what
+ * was produced, even when it was written with a newer schema than the consumer's. The
+ * header shares the array the consumer allocated for the value; nothing is copied.
  * <p>
- * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroDeserializer} with {@code specific.avro.reader=true},
- * configured by the same settings, registry credentials and timeouts included ({@link SchemaRegistryClient.Settings}).
+ * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroDeserializer} with
+ * {@code specific.avro.reader=true}, configured by the same settings, registry
+ * credentials and timeouts included ({@link SchemaRegistryClient.Settings}).
  */
 public class ConfluentAvroDeserializer implements Deserializer<Object> {
 

@@ -19,19 +19,22 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes Avro records in Confluent's wire format ({@link WireFormat}) with subjects named by
- * {@code TopicRecordNameStrategy}, so several event types can share one topic.
+ * Writes Avro records in Confluent's wire format ({@link WireFormat}) with subjects named
+ * by {@code TopicRecordNameStrategy}, so several event types can share one topic.
  * <p>
- * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroSerializer} configured with
- * {@code value.subject.name.strategy=io.confluent.kafka.serializers.subject.TopicRecordNameStrategy}: it reads the same
- * settings ({@code schema.registry.url}, {@code auto.register.schemas}, the registry's credentials and timeouts) and
- * writes the same bytes.
+ * A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroSerializer} configured
+ * with
+ * {@code value.subject.name.strategy=io.confluent.kafka.serializers.subject.TopicRecordNameStrategy}:
+ * it reads the same settings ({@code schema.registry.url}, {@code auto.register.schemas},
+ * the registry's credentials and timeouts) and writes the same bytes.
  * <p>
- * With {@code registeredOnly} (setting {@link WireFormat#REGISTERED_ONLY}) it makes no registry call at all: it writes
- * the records whose subject and schema were registered or looked up before, as {@code SchemaRegistration} does at
- * start-up, and refuses every other record at once with a {@link SerializationException} that names the subject. That
- * is how the outbox serializes: inside the caller's database transaction, where waiting for a registry would hold the
- * transaction open and a registry outage would fail the user's request.
+ * With {@code registeredOnly} (setting {@link WireFormat#REGISTERED_ONLY}) it makes no
+ * registry call at all: it writes the records whose subject and schema were registered or
+ * looked up before, as {@code SchemaRegistration} does at start-up, and refuses every
+ * other record at once with a {@link SerializationException} that names the subject. That
+ * is how the outbox serializes: inside the caller's database transaction, where waiting
+ * for a registry would hold the transaction open and a registry outage would fail the
+ * user's request.
  */
 public class ConfluentAvroSerializer implements Serializer<Object> {
 
@@ -55,7 +58,8 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
 	 * A serializer for code that does not configure it through Kafka properties.
 	 * @param registry the registry client
 	 * @param autoRegister register a schema that the subject does not have yet
-	 * @param registeredOnly write only schemas already cached by {@code registry}, with no registry call
+	 * @param registeredOnly write only schemas already cached by {@code registry}, with
+	 * no registry call
 	 */
 	public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean autoRegister, boolean registeredOnly) {
 		this.registry = registry;

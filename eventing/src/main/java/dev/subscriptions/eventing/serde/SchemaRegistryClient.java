@@ -23,20 +23,22 @@ import org.apache.avro.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small client of Confluent's Schema Registry REST API (served by Confluent Schema Registry, Apicurio's
- * {@code /apis/ccompat/v7}, Redpanda and Karapace alike).
+ * A small client of Confluent's Schema Registry REST API (served by Confluent Schema
+ * Registry, Apicurio's {@code /apis/ccompat/v7}, Redpanda and Karapace alike).
  * <p>
- * Ids are cached by subject and schema, schemas by id: once a schema is known, serializing and deserializing make no
- * registry call. One instance per registry URL and {@link Settings} is shared by the whole JVM
- * ({@link #forUrl(String, Settings)}), so the schemas registered at start-up are already cached when the first record
- * is written.
+ * Ids are cached by subject and schema, schemas by id: once a schema is known,
+ * serializing and deserializing make no registry call. One instance per registry URL and
+ * {@link Settings} is shared by the whole JVM ({@link #forUrl(String, Settings)}), so the
+ * schemas registered at start-up are already cached when the first record is written.
  * <p>
- * Answers are told apart as a consumer must tell them apart: a refusal in the registry's own words (a JSON body with a
- * Confluent error code such as 40403, "schema not found") is a {@link SchemaRegistryException}; everything that says
- * the registry cannot answer now is a {@link SchemaRegistryUnavailableException}: no connection, a timeout, a 5xx, 408
- * or 429, refused credentials (401, 403; fixing them heals the consumer without losing records), a 404 without a
- * Confluent error code (a wrong path or a proxy in the way) and any answer that is not JSON, such as an HTML page of a
- * proxy or load balancer, whatever its status.
+ * Answers are told apart as a consumer must tell them apart: a refusal in the registry's
+ * own words (a JSON body with a Confluent error code such as 40403, "schema not found")
+ * is a {@link SchemaRegistryException}; everything that says the registry cannot answer
+ * now is a {@link SchemaRegistryUnavailableException}: no connection, a timeout, a 5xx,
+ * 408 or 429, refused credentials (401, 403; fixing them heals the consumer without
+ * losing records), a 404 without a Confluent error code (a wrong path or a proxy in the
+ * way) and any answer that is not JSON, such as an HTML page of a proxy or load balancer,
+ * whatever its status.
  */
 public final class SchemaRegistryClient {
 
@@ -68,12 +70,18 @@ public final class SchemaRegistryClient {
 		this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
 	}
 
-	/** The client of the registry at {@code baseUrl} without credentials and with default timeouts, shared by the JVM. */
+	/**
+	 * The client of the registry at {@code baseUrl} without credentials and with default
+	 * timeouts, shared by the JVM.
+	 */
 	public static SchemaRegistryClient forUrl(String baseUrl) {
 		return forUrl(baseUrl, Settings.DEFAULT);
 	}
 
-	/** The client of the registry at {@code baseUrl} with {@code settings}, shared by the JVM. */
+	/**
+	 * The client of the registry at {@code baseUrl} with {@code settings}, shared by the
+	 * JVM.
+	 */
 	public static SchemaRegistryClient forUrl(String baseUrl, Settings settings) {
 		if (baseUrl == null || baseUrl.isBlank()) {
 			throw new IllegalArgumentException(WireFormat.SCHEMA_REGISTRY_URL + " is not set");
@@ -83,24 +91,26 @@ public final class SchemaRegistryClient {
 	}
 
 	/**
-	 * The client configured by Confluent's setting names in a serializer's or deserializer's configuration:
-	 * {@code schema.registry.url} and those read by {@link Settings#fromConfigs(Map)}.
+	 * The client configured by Confluent's setting names in a serializer's or
+	 * deserializer's configuration: {@code schema.registry.url} and those read by
+	 * {@link Settings#fromConfigs(Map)}.
 	 */
 	public static SchemaRegistryClient forConfigs(Map<String, ?> configs) {
-		return forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null), Settings.fromConfigs(configs));
+		return forUrl(Objects.toString(configs.get(WireFormat.SCHEMA_REGISTRY_URL), null),
+				Settings.fromConfigs(configs));
 	}
 
 	/**
-	 * The id of {@code schema} under {@code subject} when it was registered or looked up before, without a registry
-	 * call; {@code null} otherwise.
+	 * The id of {@code schema} under {@code subject} when it was registered or looked up
+	 * before, without a registry call; {@code null} otherwise.
 	 */
 	public Integer cachedIdFor(String subject, Schema schema) {
 		return this.idsBySubjectAndSchema.get(new SubjectSchema(subject, schema));
 	}
 
 	/**
-	 * The id of {@code schema} under {@code subject}, registering it first when {@code autoRegister} is set; from the
-	 * cache after the first call.
+	 * The id of {@code schema} under {@code subject}, registering it first when
+	 * {@code autoRegister} is set; from the cache after the first call.
 	 */
 	public int idFor(String subject, Schema schema, boolean autoRegister) {
 		SubjectSchema key = new SubjectSchema(subject, schema);
@@ -111,19 +121,28 @@ public final class SchemaRegistryClient {
 		return id;
 	}
 
-	/** Registers a schema under a subject ({@code POST /subjects/{subject}/versions}) and returns its id. */
+	/**
+	 * Registers a schema under a subject ({@code POST /subjects/{subject}/versions}) and
+	 * returns its id.
+	 */
 	public int register(String subject, Schema schema) {
 		JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
 		return remember(subject, schema, field(answer, "id", "POST /subjects/" + subject + "/versions").asInt());
 	}
 
-	/** The id of a schema already registered under a subject ({@code POST /subjects/{subject}}). */
+	/**
+	 * The id of a schema already registered under a subject ({@code POST
+	 * /subjects/{subject}}).
+	 */
 	public int lookUp(String subject, Schema schema) {
 		JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
 		return remember(subject, schema, field(answer, "id", "POST /subjects/" + subject).asInt());
 	}
 
-	/** The schema with the given id ({@code GET /schemas/ids/{id}}); from the cache after the first call. */
+	/**
+	 * The schema with the given id ({@code GET /schemas/ids/{id}}); from the cache after
+	 * the first call.
+	 */
 	public Schema schemaById(int id) {
 		Schema schema = this.schemasById.get(id);
 		if (schema == null) {
@@ -134,12 +153,18 @@ public final class SchemaRegistryClient {
 		return schema;
 	}
 
-	/** Sets a subject's compatibility level ({@code PUT /config/{subject}}), e.g. {@code FULL_TRANSITIVE}. */
+	/**
+	 * Sets a subject's compatibility level ({@code PUT /config/{subject}}), e.g.
+	 * {@code FULL_TRANSITIVE}.
+	 */
 	public void setCompatibility(String subject, String level) {
 		send("PUT", "/config/" + encode(subject), this.json.createObjectNode().put("compatibility", level).toString());
 	}
 
-	/** How many HTTP requests this client has sent; lets tests prove that records are served from the cache. */
+	/**
+	 * How many HTTP requests this client has sent; lets tests prove that records are
+	 * served from the cache.
+	 */
 	public long requestCount() {
 		return this.requests.get();
 	}
@@ -201,9 +226,10 @@ public final class SchemaRegistryClient {
 			throw new SchemaRegistryUnavailableException(answered + ": " + abbreviate(response.body()), null);
 		}
 		if (status == 401 || status == 403) {
-			throw new SchemaRegistryUnavailableException(answered + " (credentials missing or refused; see "
-					+ WireFormat.BASIC_AUTH_USER_INFO + " and " + WireFormat.BEARER_AUTH_TOKEN + "): "
-					+ abbreviate(response.body()), null);
+			throw new SchemaRegistryUnavailableException(
+					answered + " (credentials missing or refused; see " + WireFormat.BASIC_AUTH_USER_INFO + " and "
+							+ WireFormat.BEARER_AUTH_TOKEN + "): " + abbreviate(response.body()),
+					null);
 		}
 		if (status >= 400) {
 			int errorCode = answer.path("error_code").asInt();
@@ -217,7 +243,10 @@ public final class SchemaRegistryClient {
 		return answer;
 	}
 
-	/** The JSON of a body, {@code {}} for an empty one, {@code null} for one that is not JSON. */
+	/**
+	 * The JSON of a body, {@code {}} for an empty one, {@code null} for one that is not
+	 * JSON.
+	 */
 	private @Nullable JsonNode parse(String body) {
 		if (body.isBlank()) {
 			return this.json.createObjectNode();
@@ -257,7 +286,9 @@ public final class SchemaRegistryClient {
 
 	/**
 	 * How to reach the registry: credentials and timeouts.
-	 * @param userInfo {@code user:password} for HTTP basic authentication, or {@code null}
+	 *
+	 * @param userInfo {@code user:password} for HTTP basic authentication, or
+	 * {@code null}
 	 * @param bearerToken a token sent as {@code Authorization: Bearer}, or {@code null}
 	 * @param connectTimeout how long to wait for a connection
 	 * @param readTimeout how long to wait for an answer
@@ -281,10 +312,12 @@ public final class SchemaRegistryClient {
 		}
 
 		/**
-		 * Settings from Confluent's setting names: {@code basic.auth.credentials.source} ({@code USER_INFO}, the
-		 * default here when {@code basic.auth.user.info} is set, or {@code URL} for {@code http://user:pass@host}),
-		 * {@code basic.auth.user.info}, {@code bearer.auth.token}, {@code http.connect.timeout.ms} and
-		 * {@code http.read.timeout.ms} (milliseconds, or a duration such as {@code 5s}). Blank values count as unset.
+		 * Settings from Confluent's setting names: {@code basic.auth.credentials.source}
+		 * ({@code USER_INFO}, the default here when {@code basic.auth.user.info} is set,
+		 * or {@code URL} for {@code http://user:pass@host}),
+		 * {@code basic.auth.user.info}, {@code bearer.auth.token},
+		 * {@code http.connect.timeout.ms} and {@code http.read.timeout.ms} (milliseconds,
+		 * or a duration such as {@code 5s}). Blank values count as unset.
 		 */
 		public static Settings fromConfigs(Map<String, ?> configs) {
 			String source = string(configs, WireFormat.BASIC_AUTH_CREDENTIALS_SOURCE);
@@ -301,7 +334,10 @@ public final class SchemaRegistryClient {
 					duration(configs, WireFormat.HTTP_READ_TIMEOUT_MS, DEFAULT.readTimeout()));
 		}
 
-		/** The same settings as Confluent's setting names, the inverse of {@link #fromConfigs(Map)}. */
+		/**
+		 * The same settings as Confluent's setting names, the inverse of
+		 * {@link #fromConfigs(Map)}.
+		 */
 		public Map<String, String> toConfigs() {
 			Map<String, String> configs = new LinkedHashMap<>();
 			if (this.userInfo != null) {

@@ -3,7 +3,8 @@ package dev.subscriptions.eventing.serde;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * The schema registry refused a request (a 4xx answer): retrying the same request cannot succeed.
+ * The schema registry refused a request (a 4xx answer): retrying the same request cannot
+ * succeed.
  */
 public class SchemaRegistryException extends SerializationException {
 

@@ -56,11 +56,12 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * A consumer of the test service gets poison, failing and duplicate records, a registry that cannot answer and a
- * database outage.
+ * A consumer of the test service gets poison, failing and duplicate records, a registry
+ * that cannot answer and a database outage.
  * <p>
- * A deterministically failing record is tried {@value #ATTEMPTS} times, with waits that add up to more than 10 s
- * (200 ms doubling to 1.5 s), so a dead letter written within a few seconds of its record was not retried.
+ * A deterministically failing record is tried {@value #ATTEMPTS} times, with waits that
+ * add up to more than 10 s (200 ms doubling to 1.5 s), so a dead letter written within a
+ * few seconds of its record was not retried.
  */
 @SpringBootTest(properties = { "eventing.consumer.attempts=" + ConsumerErrorHandlingIntegrationTests.ATTEMPTS,
 		"eventing.consumer.initial-interval=200ms", "eventing.consumer.max-interval=1500ms",
@@ -132,7 +133,8 @@ class ConsumerErrorHandlingIntegrationTests {
 		assertThat(header(deadLetter, "kafka_dlt-exception-stacktrace")).contains("not in Confluent's wire format");
 		assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(TOPIC);
 		await().atMost(Duration.ofSeconds(20)).until(() -> received(nextCustomer) == 1);
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> failures("poison") == poisonBefore + 1);
 	}
 
@@ -147,7 +149,8 @@ class ConsumerErrorHandlingIntegrationTests {
 		assertThat(Duration.ofMillis(deadLetter.timestamp() - sent.timestamp())).isLessThan(AT_ONCE);
 		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_MESSAGE_HEADER)).contains("HTTP 404", "40403");
 		assertThat(header(deadLetter, "kafka_dlt-exception-stacktrace")).contains("Schema id 2139062142 is unknown");
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> failures("poison") == poisonBefore + 1);
 	}
 
@@ -160,24 +163,28 @@ class ConsumerErrorHandlingIntegrationTests {
 		send(next, this.serializer.serialize(TOPIC, TestEvents.customerCreated(next, "Next")));
 
 		ConsumerRecord<String, byte[]> deadLetter = deadLetter(TOPIC, failing);
-		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_CLASS_HEADER)).isEqualTo("java.lang.IllegalStateException");
+		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_CLASS_HEADER))
+			.isEqualTo("java.lang.IllegalStateException");
 		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_MESSAGE_HEADER)).isEqualTo("Refusing customer " + failing);
 		assertThat(this.receivedCustomers.attempts(failing)).isEqualTo(ATTEMPTS);
 		await().atMost(Duration.ofSeconds(20)).until(() -> received(next) == 1);
 	}
 
 	/**
-	 * A statement timeout (SQLSTATE 57014) is a {@code QueryTimeoutException}, a transient data access exception to
-	 * Spring; it repeats all the same, so it is dead-lettered after the bounded attempts, and the next record of the
-	 * key is handled.
+	 * A statement timeout (SQLSTATE 57014) is a {@code QueryTimeoutException}, a
+	 * transient data access exception to Spring; it repeats all the same, so it is
+	 * dead-lettered after the bounded attempts, and the next record of the key is
+	 * handled.
 	 */
 	@Test
 	void deadLettersAStatementTimeoutAfterTheBoundedAttemptsAndHandlesTheNextRecordOfTheKey() throws Exception {
 		String key = UUID.randomUUID().toString();
 		String next = UUID.randomUUID().toString();
 
-		RecordMetadata failing = send(key, this.serializer.serialize(TOPIC, TestEvents.customerCreated(key, "fail-sql")));
-		RecordMetadata following = send(key, this.serializer.serialize(TOPIC, TestEvents.customerCreated(next, "Next")));
+		RecordMetadata failing = send(key,
+				this.serializer.serialize(TOPIC, TestEvents.customerCreated(key, "fail-sql")));
+		RecordMetadata following = send(key,
+				this.serializer.serialize(TOPIC, TestEvents.customerCreated(next, "Next")));
 
 		assertThat(following.partition()).isEqualTo(failing.partition());
 		ConsumerRecord<String, byte[]> deadLetter = deadLetter(TOPIC, key);
@@ -205,9 +212,10 @@ class ConsumerErrorHandlingIntegrationTests {
 	}
 
 	/**
-	 * The registry does not give the writer's schema of a new version: it wants credentials, is down, answers a 404
-	 * that is not "schema not found", or something in front of it answers with an HTML page. The consumer keeps
-	 * asking, dead-letters nothing, and handles the record once the registry answers.
+	 * The registry does not give the writer's schema of a new version: it wants
+	 * credentials, is down, answers a 404 that is not "schema not found", or something in
+	 * front of it answers with an HTML page. The consumer keeps asking, dead-letters
+	 * nothing, and handles the record once the registry answers.
 	 */
 	@ParameterizedTest
 	@EnumSource(value = Answer.class, names = "FORWARD", mode = EnumSource.Mode.EXCLUDE)
@@ -228,9 +236,10 @@ class ConsumerErrorHandlingIntegrationTests {
 	}
 
 	/**
-	 * The database goes away under the consumer: connections refused (its login loses CONNECT) and the open ones
-	 * killed. The record waits, shows in the gauge, the log and the health, is handled once the database is back, and
-	 * never becomes a dead letter; gauge and health recover.
+	 * The database goes away under the consumer: connections refused (its login loses
+	 * CONNECT) and the open ones killed. The record waits, shows in the gauge, the log
+	 * and the health, is handled once the database is back, and never becomes a dead
+	 * letter; gauge and health recover.
 	 */
 	@Test
 	void waitsOutADatabaseOutageWithoutDeadLetteringAndShowsTheStuckRecordMeanwhile(CapturedOutput output)
@@ -238,8 +247,9 @@ class ConsumerErrorHandlingIntegrationTests {
 		String customer = UUID.randomUUID().toString();
 		String database = this.environment.getRequiredProperty("spring.datasource.username");
 		RecordMetadata sent;
-		try (Connection admin = DriverManager.getConnection(this.environment.getRequiredProperty("spring.datasource.url"),
-				database, this.environment.getRequiredProperty("spring.datasource.password"));
+		try (Connection admin = DriverManager.getConnection(
+				this.environment.getRequiredProperty("spring.datasource.url"), database,
+				this.environment.getRequiredProperty("spring.datasource.password"));
 				Statement statement = admin.createStatement()) {
 			statement.execute("revoke connect on database " + database + " from public, " + database);
 			statement.execute("select pg_terminate_backend(pid) from pg_stat_activity "
@@ -275,10 +285,12 @@ class ConsumerErrorHandlingIntegrationTests {
 	}
 
 	/**
-	 * A record written with a newer schema than the consumer's (one more field) fails in its handler. Its dead letter
-	 * holds the bytes as they were produced, not the record encoded again with the consumer's schema. Once the handler
-	 * is fixed, replaying the dead-letter topic handles it once; replaying again with the same group sends nothing,
-	 * and with another group (someone replays twice) it is delivered again and has no second effect.
+	 * A record written with a newer schema than the consumer's (one more field) fails in
+	 * its handler. Its dead letter holds the bytes as they were produced, not the record
+	 * encoded again with the consumer's schema. Once the handler is fixed, replaying the
+	 * dead-letter topic handles it once; replaying again with the same group sends
+	 * nothing, and with another group (someone replays twice) it is delivered again and
+	 * has no second effect.
 	 */
 	@Test
 	void keepsTheOriginalBytesOfAFailedRecordAndReplaysItWithOneEffect() throws Exception {
@@ -292,7 +304,8 @@ class ConsumerErrorHandlingIntegrationTests {
 
 		ConsumerRecord<String, byte[]> deadLetter = deadLetter(topic, customer);
 		assertThat(deadLetter.value()).isEqualTo(written);
-		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_MESSAGE_HEADER)).isEqualTo("Refusing customer " + customer);
+		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_MESSAGE_HEADER))
+			.isEqualTo("Refusing customer " + customer);
 		assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(topic);
 		assertThat(deadLetter.headers().lastHeader(WireFormat.ORIGINAL_VALUE_HEADER)).isNull();
 		assertThat(this.receivedCustomers.attempts(customer)).isEqualTo(ATTEMPTS);
@@ -310,7 +323,10 @@ class ConsumerErrorHandlingIntegrationTests {
 		assertDeadLetterCount(topic, customer, 1);
 	}
 
-	/** A record whose schema id the consumer has never seen: a newer, compatible version of CustomerCreated. */
+	/**
+	 * A record whose schema id the consumer has never seen: a newer, compatible version
+	 * of CustomerCreated.
+	 */
 	private byte[] writtenWithANewSchemaVersion(String topic, String customer) {
 		Schema current = CustomerCreated.getClassSchema();
 		List<Schema.Field> fields = new ArrayList<>();
@@ -359,8 +375,10 @@ class ConsumerErrorHandlingIntegrationTests {
 
 	private static ConsumerRecord<String, byte[]> deadLetter(String topic, String key) {
 		return await().atMost(Duration.ofSeconds(30))
-			.until(() -> deadLetters(topic).stream().filter(record -> key.equals(record.key())).findFirst().orElse(null),
-					record -> record != null);
+			.until(() -> deadLetters(topic).stream()
+				.filter(record -> key.equals(record.key()))
+				.findFirst()
+				.orElse(null), record -> record != null);
 	}
 
 	private static void assertNoDeadLetter(String topic, String key) {

@@ -25,8 +25,8 @@ import dev.subscriptions.eventing.serde.SchemaRegistryUnavailableException;
 import dev.subscriptions.eventing.serde.UndecodableRecordException;
 
 /**
- * Which failures are poison, which repeat and which are outages, for exceptions as Spring's PostgreSQL translation
- * and the listener container wrap them.
+ * Which failures are poison, which repeat and which are outages, for exceptions as
+ * Spring's PostgreSQL translation and the listener container wrap them.
  */
 class ConsumerFailureClassificationTests {
 
@@ -48,7 +48,8 @@ class ConsumerFailureClassificationTests {
 		DataAccessException translated = translated(
 				new SQLException("canceling statement due to statement timeout", "57014"));
 
-		assertThat(translated).isInstanceOf(QueryTimeoutException.class).isInstanceOf(TransientDataAccessException.class);
+		assertThat(translated).isInstanceOf(QueryTimeoutException.class)
+			.isInstanceOf(TransientDataAccessException.class);
 		assertThat(DeadLetters.classify(inListener(translated))).isEqualTo(Failure.DETERMINISTIC);
 		assertThat(DeadLetters.classify(new QueryTimeoutException("no SQLSTATE"))).isEqualTo(Failure.DETERMINISTIC);
 	}
@@ -84,15 +85,18 @@ class ConsumerFailureClassificationTests {
 
 	@Test
 	void boundsTheHandlersOwnExceptions() {
-		assertThat(DeadLetters.classify(inListener(new IllegalStateException("refused")))).isEqualTo(Failure.DETERMINISTIC);
+		assertThat(DeadLetters.classify(inListener(new IllegalStateException("refused"))))
+			.isEqualTo(Failure.DETERMINISTIC);
 		assertThat(DeadLetters.classify(inListener(new org.apache.kafka.common.errors.SerializationException(
-				"an event type the handler appends was not registered")))).isEqualTo(Failure.DETERMINISTIC);
+				"an event type the handler appends was not registered"))))
+			.isEqualTo(Failure.DETERMINISTIC);
 	}
 
 	/** As {@code JdbcTemplate} translates it. */
 	private DataAccessException translated(SQLException exception) {
 		DataAccessException translated = this.postgresql.translate("handling a record", "select 1", exception);
-		return (translated != null) ? translated : new UncategorizedSQLException("handling a record", "select 1", exception);
+		return (translated != null) ? translated
+				: new UncategorizedSQLException("handling a record", "select 1", exception);
 	}
 
 	private static ListenerExecutionFailedException inListener(Exception exception) {

@@ -30,7 +30,8 @@ import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.events.subscription.SubscriptionResumed;
 
 /**
- * Listener classes of every shape against the topics they name; no broker: only the classes are read.
+ * Listener classes of every shape against the topics they name; no broker: only the
+ * classes are read.
  */
 class ListenerCoverageTests {
 
@@ -53,15 +54,14 @@ class ListenerCoverageTests {
 						+ " (customer.events): no @KafkaHandler for dev.subscriptions.events.customer.CustomerDeleted",
 				ForgetfulListener.class.getName() + " (subscription.events): no @KafkaHandler for "
 						+ "dev.subscriptions.events.subscription.SubscriptionUncanceled",
-				ForgetfulListener.class.getName()
-						+ " (customer.revocations): no @KafkaHandler for "
+				ForgetfulListener.class.getName() + " (customer.revocations): no @KafkaHandler for "
 						+ "dev.subscriptions.events.revocation.CustomerRevocationCompleted");
 	}
 
 	@Test
 	void requiresADefaultHandler() {
-		assertThat(ListenerCoverage.gaps(NoDefaultListener.class, AS_WRITTEN))
-			.containsExactly(NoDefaultListener.class.getName() + ": no default handler, @KafkaHandler(isDefault = true)");
+		assertThat(ListenerCoverage.gaps(NoDefaultListener.class, AS_WRITTEN)).containsExactly(
+				NoDefaultListener.class.getName() + ": no default handler, @KafkaHandler(isDefault = true)");
 	}
 
 	@Test

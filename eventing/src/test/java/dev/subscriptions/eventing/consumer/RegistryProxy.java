@@ -16,8 +16,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Stands between a consumer and the real registry, and can answer in the ways a registry, or what stands in front of
- * it, answers when it is not well.
+ * Stands between a consumer and the real registry, and can answer in the ways a registry,
+ * or what stands in front of it, answers when it is not well.
  */
 final class RegistryProxy {
 
@@ -86,8 +86,7 @@ final class RegistryProxy {
 		}
 	}
 
-	private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
-			throws IOException {
+	private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
 		exchange.getResponseHeaders().add("Content-Type", contentType);
 		exchange.sendResponseHeaders(status, (body.length == 0) ? -1 : body.length);
 		if (body.length > 0) {
@@ -109,7 +108,10 @@ final class RegistryProxy {
 		/** The registry is down for a while. */
 		UNAVAILABLE(503, REGISTRY_JSON, "{\"error_code\":50301,\"message\":\"down for a test\"}"),
 
-		/** A 404 as a router answers a path it does not know, with a generic error code but not 40403. */
+		/**
+		 * A 404 as a router answers a path it does not know, with a generic error code
+		 * but not 40403.
+		 */
 		NOT_FOUND_WITHOUT_40403(404, REGISTRY_JSON, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}"),
 
 		/** A 404 with no body at all. */

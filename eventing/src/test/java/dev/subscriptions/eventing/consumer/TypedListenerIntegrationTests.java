@@ -35,9 +35,10 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * A class-level listener of a {@link Topic}, started with eventing's consumer defaults only (the test service sets
- * no deserializer), after {@link ListenerCoverage} found it complete: each record reaches the handler of its
- * generated class; a type it has no handler for is counted and skipped.
+ * A class-level listener of a {@link Topic}, started with eventing's consumer defaults
+ * only (the test service sets no deserializer), after {@link ListenerCoverage} found it
+ * complete: each record reaches the handler of its generated class; a type it has no
+ * handler for is counted and skipped.
  */
 @SpringBootTest
 @Import(EmbeddedInfrastructure.class)
@@ -91,8 +92,7 @@ class TypedListenerIntegrationTests {
 		send("unknown-1", unknown);
 		send(customer.customerId().toString(), next);
 
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(this.listener.handled()).contains(next));
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.listener.handled()).contains(next));
 		assertThat(unhandled("dev.subscriptions.eventing.test.NotACustomerEvent")).isEqualTo(1);
 	}
 

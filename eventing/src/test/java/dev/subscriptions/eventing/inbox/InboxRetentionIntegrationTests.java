@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
- * The inbox retention job against real PostgreSQL. The context's own job is off; each test runs its own instances.
+ * The inbox retention job against real PostgreSQL. The context's own job is off; each
+ * test runs its own instances.
  */
 @SpringBootTest(properties = "eventing.inbox.retention-enabled=false")
 @Import(EmbeddedInfrastructure.class)
@@ -68,8 +69,9 @@ class InboxRetentionIntegrationTests {
 	}
 
 	/**
-	 * The first instance is stopped in the middle of a batch (a row it must delete is locked by another transaction);
-	 * the second, run meanwhile, does not get the lock and deletes nothing. Once the row is free, the first finishes.
+	 * The first instance is stopped in the middle of a batch (a row it must delete is
+	 * locked by another transaction); the second, run meanwhile, does not get the lock
+	 * and deletes nothing. Once the row is free, the first finishes.
 	 */
 	@Test
 	void letsOnlyOneInstanceDeleteAtATime() throws Exception {

@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * The eventing tables keep a Flyway history of their own, so eventing and the services version their migrations
- * independently.
+ * The eventing tables keep a Flyway history of their own, so eventing and the services
+ * version their migrations independently.
  */
 class EventingMigrationsIntegrationTests {
 
@@ -29,7 +29,8 @@ class EventingMigrationsIntegrationTests {
 		Flyway service = service(database, "classpath:db/test", "classpath:db/migration-test/service-v7");
 		new EventingMigrations().migrate(service);
 
-		new EventingMigrations(EventingMigrations.LOCATION, "classpath:db/migration-test/eventing-later").migrate(service);
+		new EventingMigrations(EventingMigrations.LOCATION, "classpath:db/migration-test/eventing-later")
+			.migrate(service);
 
 		JdbcTemplate jdbc = new JdbcTemplate(database);
 		List<String> eventing = new ArrayList<>(eventingVersions());
@@ -53,8 +54,9 @@ class EventingMigrationsIntegrationTests {
 	}
 
 	/**
-	 * A database migrated before eventing had a history of its own has eventing's first script in the service's
-	 * history; it starts again without being migrated twice, and Flyway's validation passes.
+	 * A database migrated before eventing had a history of its own has eventing's first
+	 * script in the service's history; it starts again without being migrated twice, and
+	 * Flyway's validation passes.
 	 */
 	@Test
 	void takesOverADatabaseWhoseServiceHistoryHoldsTheEventingScript() {
@@ -70,18 +72,15 @@ class EventingMigrationsIntegrationTests {
 		assertThat(versions(jdbc, SERVICE_HISTORY)).containsExactly("1");
 		assertThat(versions(jdbc, EventingMigrations.HISTORY_TABLE)).containsExactlyElementsOf(eventingVersions());
 		assertThat(jdbc.queryForObject("select type from " + EventingMigrations.HISTORY_TABLE + " where version = '1'",
-				String.class)).isEqualTo("BASELINE");
+				String.class))
+			.isEqualTo("BASELINE");
 		assertThat(jdbc.queryForObject("select count(*) from outbox", Integer.class)).isOne();
 	}
 
 	/** The versions of the eventing scripts this build ships, oldest first. */
 	private static List<String> eventingVersions() {
-		return Arrays.stream(Flyway.configure()
-			.dataSource(newDatabase())
-			.locations(EventingMigrations.LOCATION)
-			.load()
-			.info()
-			.all())
+		return Arrays.stream(
+				Flyway.configure().dataSource(newDatabase()).locations(EventingMigrations.LOCATION).load().info().all())
 			.map(migration -> migration.getVersion().getVersion())
 			.toList();
 	}
@@ -95,8 +94,10 @@ class EventingMigrationsIntegrationTests {
 	}
 
 	private static List<String> versions(JdbcTemplate jdbc, String history) {
-		return jdbc.queryForList("select version from " + history
-				+ " where success and version is not null and version <> '0' order by installed_rank", String.class);
+		return jdbc.queryForList(
+				"select version from " + history
+						+ " where success and version is not null and version <> '0' order by installed_rank",
+				String.class);
 	}
 
 	private static boolean exists(JdbcTemplate jdbc, String table) {

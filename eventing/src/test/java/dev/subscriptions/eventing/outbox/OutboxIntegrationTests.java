@@ -87,8 +87,8 @@ class OutboxIntegrationTests {
 	}
 
 	/**
-	 * An idle relay publishes right after the commit (it is woken, not polled): the measured commit-to-consumer time
-	 * stays far below the poll interval of one second.
+	 * An idle relay publishes right after the commit (it is woken, not polled): the
+	 * measured commit-to-consumer time stays far below the poll interval of one second.
 	 */
 	@Test
 	void publishesRightAfterTheCommitWhenIdle(TestReporter reporter) throws Exception {
@@ -134,8 +134,8 @@ class OutboxIntegrationTests {
 		List<Long> sorted = latencies.stream().sorted().toList();
 		double p50 = sorted.get(sorted.size() / 2) / 1e6;
 		double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
-		reporter.publishEntry(String.format("Idle commit-to-consumer latency over %d events: p50 %.1f ms, p99 %.1f ms", sorted.size(),
-				p50, p99));
+		reporter.publishEntry(String.format("Idle commit-to-consumer latency over %d events: p50 %.1f ms, p99 %.1f ms",
+				sorted.size(), p50, p99));
 		assertThat(p50).isLessThan(250);
 	}
 

@@ -43,14 +43,18 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * Rows Kafka refuses for good (a topic that does not exist, a record larger than the broker takes) are parked with
- * the rows of their key behind them, while every other key keeps flowing; operators requeue or discard them.
+ * Rows Kafka refuses for good (a topic that does not exist, a record larger than the
+ * broker takes) are parked with the rows of their key behind them, while every other key
+ * keeps flowing; operators requeue or discard them.
  */
 @SpringBootTest(properties = "eventing.relay.enabled=false")
 @Import(EmbeddedInfrastructure.class)
 class OutboxParkingIntegrationTests {
 
-	/** Larger than the producer's max.request.size and the broker's max.message.bytes (about 1 MB each). */
+	/**
+	 * Larger than the producer's max.request.size and the broker's max.message.bytes
+	 * (about 1 MB each).
+	 */
 	private static final int TOO_LARGE = 2 * 1024 * 1024;
 
 	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
@@ -117,7 +121,8 @@ class OutboxParkingIntegrationTests {
 
 		try (TopicContents.Follower reader = follow(this.topic)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> eventIds(reader.poll()).contains(flowing));
-			reporter.publishEntry(String.format("Another key's row was published %.1f s after the relay started, past two refused rows",
+			reporter.publishEntry(String.format(
+					"Another key's row was published %.1f s after the relay started, past two refused rows",
 					(System.nanoTime() - started) / 1e9));
 			await().atMost(Duration.ofSeconds(20)).until(() -> parked().size() == 4 && outboxRows() == 0);
 			Map<String, ParkedRow> parked = parked();
@@ -126,8 +131,8 @@ class OutboxParkingIntegrationTests {
 				assertThat(row.topic()).isEqualTo(this.missingTopic);
 				assertThat(row.key()).isEqualTo(missingKey);
 				assertThat(row.attempts()).isPositive();
-				assertThat(Duration.between(row.firstFailedAt(), row.lastFailedAt())).isGreaterThanOrEqualTo(
-						Duration.ofSeconds(3));
+				assertThat(Duration.between(row.firstFailedAt(), row.lastFailedAt()))
+					.isGreaterThanOrEqualTo(Duration.ofSeconds(3));
 			});
 			assertThat(parked.get(tooLarge)).satisfies(row -> {
 				assertThat(row.cause()).isEqualTo("record_too_large");
@@ -149,8 +154,7 @@ class OutboxParkingIntegrationTests {
 		assertThat(parkedCounter(this.missingTopic, "behind_parked")).isEqualTo(1);
 		assertThat(parkedCounter(this.topic, "record_too_large")).isEqualTo(1);
 		assertThat(parkedCounter(this.topic, "behind_parked")).isEqualTo(2);
-		await().atMost(Duration.ofSeconds(3))
-			.until(() -> this.registry.get("outbox.parked.rows").gauge().value() == 5);
+		await().atMost(Duration.ofSeconds(3)).until(() -> this.registry.get("outbox.parked.rows").gauge().value() == 5);
 	}
 
 	@Test
@@ -194,8 +198,9 @@ class OutboxParkingIntegrationTests {
 	}
 
 	/**
-	 * Prometheus refuses a gauge and a counter of one base name ({@code outbox_parked} and {@code outbox_parked_total}):
-	 * the gauge is {@code outbox.parked.rows}, the counter {@code outbox.parked}.
+	 * Prometheus refuses a gauge and a counter of one base name ({@code outbox_parked}
+	 * and {@code outbox_parked_total}): the gauge is {@code outbox.parked.rows}, the
+	 * counter {@code outbox.parked}.
 	 */
 	@Test
 	void exposesParkedRowsAndParkedTotalByTopicAndCauseToPrometheus() {
@@ -237,7 +242,8 @@ class OutboxParkingIntegrationTests {
 
 	private List<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
 		return records.stream()
-			.map(record -> ((CustomerCreated) this.deserializer.deserialize(record.topic(), record.value())).getEventId())
+			.map(record -> ((CustomerCreated) this.deserializer.deserialize(record.topic(), record.value()))
+				.getEventId())
 			.toList();
 	}
 

@@ -55,8 +55,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
- * The relay against a real broker that goes away and comes back. The context's own relay is off; each test runs its
- * own.
+ * The relay against a real broker that goes away and comes back. The context's own relay
+ * is off; each test runs its own.
  */
 @SpringBootTest(properties = "eventing.relay.enabled=false")
 @Import(EmbeddedInfrastructure.class)
@@ -94,7 +94,9 @@ class OutboxRelayIntegrationTests {
 	void createTopic() throws Exception {
 		this.topic = "relay-" + UUID.randomUUID();
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
-			admin.createTopics(List.of(new NewTopic(this.topic, 6, (short) 1), new NewTopic(this.topic + "-raw", 6, (short) 1)))
+			admin
+				.createTopics(List.of(new NewTopic(this.topic, 6, (short) 1),
+						new NewTopic(this.topic + "-raw", 6, (short) 1)))
 				.all()
 				.get(30, TimeUnit.SECONDS);
 		}
@@ -125,7 +127,8 @@ class OutboxRelayIntegrationTests {
 
 		Map<String, List<String>> published = readUntil(10_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
-		reporter.publishEntry(String.format("Relayed 10,000 events over 100 keys through a 3 s Kafka outage in %.1f s", seconds));
+		reporter.publishEntry(
+				String.format("Relayed 10,000 events over 100 keys through a 3 s Kafka outage in %.1f s", seconds));
 		assertThat(published).isEqualTo(appended);
 		assertThat(count()).isZero();
 	}
@@ -133,7 +136,8 @@ class OutboxRelayIntegrationTests {
 	@Test
 	void relaysAtThroughputAndReportsIt(TestReporter reporter) {
 		append(10_000, 100);
-		List<Map<String, Object>> rows = this.jdbc.queryForList("select aggregateid, payload from outbox order by position");
+		List<Map<String, Object>> rows = this.jdbc
+			.queryForList("select aggregateid, payload from outbox order by position");
 
 		long started = System.nanoTime();
 		startRelay(Map.of());
@@ -142,8 +146,9 @@ class OutboxRelayIntegrationTests {
 
 		Map<String, List<String>> published = readUntil(10_000);
 		double raw = rawProducerSeconds(rows);
-		reporter.publishEntry(String.format("Relay: 10,000 events in %.2f s = %.0f events/s; raw KafkaProducer: %.0f events/s",
-				seconds, 10_000 / seconds, 10_000 / raw));
+		reporter.publishEntry(
+				String.format("Relay: 10,000 events in %.2f s = %.0f events/s; raw KafkaProducer: %.0f events/s",
+						seconds, 10_000 / seconds, 10_000 / raw));
 		assertThat(published.values().stream().mapToInt(List::size).sum()).isEqualTo(10_000);
 	}
 
@@ -152,8 +157,8 @@ class OutboxRelayIntegrationTests {
 		Map<String, List<String>> appended = append(1_000, 20);
 		SharedInfrastructure.kafka().interrupt();
 		try {
-			startRelay(Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 1_500, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-					1_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000));
+			startRelay(Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 1_500,
+					ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000));
 			await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
 			assertThat(count()).isEqualTo(1_000);
 		}
@@ -167,20 +172,19 @@ class OutboxRelayIntegrationTests {
 	}
 
 	/**
-	 * Two relays run side by side in small batches; the leader is stopped halfway, so the leadership changes hands
-	 * while they publish. Sampled throughout, by their gauges and by the database's own lock table, never do two lead.
+	 * Two relays run side by side in small batches; the leader is stopped halfway, so the
+	 * leadership changes hands while they publish. Sampled throughout, by their gauges
+	 * and by the database's own lock table, never do two lead.
 	 */
 	@Test
 	void neverLetsTwoRelaysLeadAtOnceAndKeepsEachKeysOrderAcrossAHandover() {
 		Map<String, List<String>> appended = append(6_000, 30);
 		List<MeterRegistry> registries = List.of(new SimpleMeterRegistry(), new SimpleMeterRegistry());
 		List<OutboxRelay> relays = registries.stream()
-			.map(registry -> this.relays.relay(new OutboxMetrics(this.jdbc, registry))
-				.settings(settings -> {
-					settings.setBatchSize(20);
-					settings.setDrainTimeout(Duration.ZERO);
-				})
-				.start())
+			.map(registry -> this.relays.relay(new OutboxMetrics(this.jdbc, registry)).settings(settings -> {
+				settings.setBatchSize(20);
+				settings.setDrainTimeout(Duration.ZERO);
+			}).start())
 			.toList();
 		List<Integer> leadersSampled = new ArrayList<>();
 		List<Integer> lockHoldersSampled = new ArrayList<>();
@@ -211,9 +215,10 @@ class OutboxRelayIntegrationTests {
 	}
 
 	/**
-	 * The leader's producer blocks inside {@code send} halfway through its first batch, as a leader does whose process
-	 * is stopped or whose thread hangs: its lock session sits idle, the server ends it after the idle session timeout
-	 * (2 s here), and the second relay takes over and publishes everything, within the bound.
+	 * The leader's producer blocks inside {@code send} halfway through its first batch,
+	 * as a leader does whose process is stopped or whose thread hangs: its lock session
+	 * sits idle, the server ends it after the idle session timeout (2 s here), and the
+	 * second relay takes over and publishes everything, within the bound.
 	 */
 	@Test
 	void handsOverToAnotherRelayWhenTheLeaderStallsMidBatch(TestReporter reporter) {
@@ -221,7 +226,8 @@ class OutboxRelayIntegrationTests {
 		CountDownLatch stalled = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger sends = new AtomicInteger();
-		Map<String, Object> producerProperties = EventingAutoConfiguration.relayProducerProperties(this.kafkaProperties);
+		Map<String, Object> producerProperties = EventingAutoConfiguration
+			.relayProducerProperties(this.kafkaProperties);
 		OutboxRelay leader = this.relays.relay(this.metrics)
 			.settings(this::shortIdleSession)
 			.producers(producers -> () -> new KafkaProducer<>(producerProperties, new StringSerializer(),
@@ -245,7 +251,8 @@ class OutboxRelayIntegrationTests {
 		try {
 			await().atMost(Duration.ofSeconds(20)).until(() -> count() == 0);
 			double handOverSeconds = (System.nanoTime() - stalledAt) / 1e9;
-			reporter.publishEntry(String.format("A stalled leader handed over and the outbox was drained in %.1f s", handOverSeconds));
+			reporter.publishEntry(String.format("A stalled leader handed over and the outbox was drained in %.1f s",
+					handOverSeconds));
 			assertThat(successor.isLeader()).isTrue();
 		}
 		finally {
@@ -262,8 +269,9 @@ class OutboxRelayIntegrationTests {
 	}
 
 	/**
-	 * An {@code Error} escaping the relay's thread (here from the producer supplier, three times) kills it: the health
-	 * goes DOWN, the thread is started again after a back-off and counted, and it publishes everything in the end.
+	 * An {@code Error} escaping the relay's thread (here from the producer supplier,
+	 * three times) kills it: the health goes DOWN, the thread is started again after a
+	 * back-off and counted, and it publishes everything in the end.
 	 */
 	@Test
 	void restartsItsThreadAfterAnErrorKilledItAndShowsThatInItsHealth() {
@@ -284,7 +292,8 @@ class OutboxRelayIntegrationTests {
 
 		relay.start();
 
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(5))
 			.until(() -> Status.DOWN.equals(health.health().getStatus()) && relay.isRunning());
 		assertThat(health.health().getDetails()).containsEntry("threadAlive", false)
 			.hasEntrySatisfying("lastError", error -> assertThat(error.toString()).contains("injected by the test"));
@@ -331,8 +340,8 @@ class OutboxRelayIntegrationTests {
 	}
 
 	/**
-	 * A row committed by another instance (or left by a crash) sends this relay no signal: its poll (every 200 ms here)
-	 * finds it.
+	 * A row committed by another instance (or left by a crash) sends this relay no
+	 * signal: its poll (every 200 ms here) finds it.
 	 */
 	@Test
 	void publishesARowItWasNotToldAboutAtItsNextPoll() {
@@ -381,7 +390,10 @@ class OutboxRelayIntegrationTests {
 		});
 	}
 
-	/** Appends {@code count} events round-robin over {@code keys} keys; returns each key's event ids in order. */
+	/**
+	 * Appends {@code count} events round-robin over {@code keys} keys; returns each key's
+	 * event ids in order.
+	 */
 	private Map<String, List<String>> append(int count, int keys) {
 		TransactionTemplate transactions = new TransactionTemplate(this.transactionManager);
 		Map<String, List<String>> appended = new LinkedHashMap<>();
@@ -454,7 +466,10 @@ class OutboxRelayIntegrationTests {
 		return this.relays.relay(this.metrics).producer(producerOverrides).build();
 	}
 
-	/** How long a plain idempotent KafkaProducer takes to send the same serialized records to the same broker. */
+	/**
+	 * How long a plain idempotent KafkaProducer takes to send the same serialized records
+	 * to the same broker.
+	 */
 	private double rawProducerSeconds(List<Map<String, Object>> rows) {
 		Map<String, Object> properties = EventingAutoConfiguration.relayProducerProperties(this.kafkaProperties);
 		long started = System.nanoTime();

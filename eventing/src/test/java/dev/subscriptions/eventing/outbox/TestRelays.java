@@ -24,8 +24,8 @@ import dev.subscriptions.eventing.EventingAutoConfiguration;
 import dev.subscriptions.eventing.EventingProperties;
 
 /**
- * Relays built as the auto-configuration builds them (same producer settings, same leader connection), with the
- * settings and producers a test needs; stopped after each test.
+ * Relays built as the auto-configuration builds them (same producer settings, same leader
+ * connection), with the settings and producers a test needs; stopped after each test.
  */
 final class TestRelays {
 
@@ -104,9 +104,9 @@ final class TestRelays {
 					this.producers.apply(
 							() -> new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())),
 					() -> Admin.create(admin),
-					LeaderConnections.to(dataSource.determineUrl(), dataSource.determineUsername(),
-							dataSource.determinePassword(), leadership.getSocketTimeout(),
-							leadership.getConnectTimeout()),
+					LeaderConnections.to(
+							dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword(),
+							leadership.getSocketTimeout(), leadership.getConnectTimeout()),
 					TestRelays.this.signal, this.metrics,
 					new ParkedOutbox(TestRelays.this.jdbc, new TransactionTemplate(TestRelays.this.transactionManager),
 							TestRelays.this.signal, this.metrics),

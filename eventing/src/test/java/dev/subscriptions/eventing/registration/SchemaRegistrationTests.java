@@ -19,7 +19,8 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 
 /**
- * Start-up against a registry that never answers: retried with growing waits, then given up after the timeout.
+ * Start-up against a registry that never answers: retried with growing waits, then given
+ * up after the timeout.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SchemaRegistrationTests {

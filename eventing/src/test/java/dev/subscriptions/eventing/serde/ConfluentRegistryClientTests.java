@@ -34,8 +34,9 @@ import dev.subscriptions.eventing.TestEvents;
 import dev.subscriptions.events.customer.CustomerCreated;
 
 /**
- * How the registry client and the serde read the registry's answers, against a stand-in registry whose answers a test
- * chooses: what is poison, what is an outage, credentials and timeouts.
+ * How the registry client and the serde read the registry's answers, against a stand-in
+ * registry whose answers a test chooses: what is poison, what is an outage, credentials
+ * and timeouts.
  */
 class ConfluentRegistryClientTests {
 
@@ -131,14 +132,14 @@ class ConfluentRegistryClientTests {
 		SchemaRegistryClient.Settings reader = new SchemaRegistryClient.Settings("reader:a", null,
 				Duration.ofSeconds(1), Duration.ofSeconds(2));
 
-		assertThat(SchemaRegistryClient.forUrl(url)).isSameAs(SchemaRegistryClient.forUrl(url,
-				SchemaRegistryClient.Settings.DEFAULT));
-		assertThat(SchemaRegistryClient.forUrl(url, reader)).isSameAs(SchemaRegistryClient.forConfigs(Map.of(
-				"schema.registry.url", url, "basic.auth.user.info", "reader:a", "http.connect.timeout.ms", "1000",
-				"http.read.timeout.ms", "2s")));
+		assertThat(SchemaRegistryClient.forUrl(url))
+			.isSameAs(SchemaRegistryClient.forUrl(url, SchemaRegistryClient.Settings.DEFAULT));
+		assertThat(SchemaRegistryClient.forUrl(url, reader))
+			.isSameAs(SchemaRegistryClient.forConfigs(Map.of("schema.registry.url", url, "basic.auth.user.info",
+					"reader:a", "http.connect.timeout.ms", "1000", "http.read.timeout.ms", "2s")));
 		assertThat(SchemaRegistryClient.forUrl(url, reader)).isNotSameAs(SchemaRegistryClient.forUrl(url))
-			.isNotSameAs(SchemaRegistryClient.forUrl(url, new SchemaRegistryClient.Settings("reader:b", null,
-					Duration.ofSeconds(1), Duration.ofSeconds(2))));
+			.isNotSameAs(SchemaRegistryClient.forUrl(url,
+					new SchemaRegistryClient.Settings("reader:b", null, Duration.ofSeconds(1), Duration.ofSeconds(2))));
 	}
 
 	@Test
@@ -147,8 +148,9 @@ class ConfluentRegistryClientTests {
 				Duration.ofSeconds(3), Duration.ofSeconds(4));
 
 		assertThat(SchemaRegistryClient.Settings.fromConfigs(settings.toConfigs())).isEqualTo(settings);
-		assertThat(SchemaRegistryClient.Settings.fromConfigs(Map.of("basic.auth.user.info", " ", "bearer.auth.token",
-				""))).isEqualTo(SchemaRegistryClient.Settings.DEFAULT);
+		assertThat(
+				SchemaRegistryClient.Settings.fromConfigs(Map.of("basic.auth.user.info", " ", "bearer.auth.token", "")))
+			.isEqualTo(SchemaRegistryClient.Settings.DEFAULT);
 		assertThat(settings.toString()).doesNotContain("pa55");
 	}
 
@@ -163,7 +165,9 @@ class ConfluentRegistryClientTests {
 	}
 
 	private static String schemaAnswer() {
-		return new ObjectMapper().createObjectNode().put("schema", CustomerCreated.getClassSchema().toString()).toString();
+		return new ObjectMapper().createObjectNode()
+			.put("schema", CustomerCreated.getClassSchema().toString())
+			.toString();
 	}
 
 	private static byte[] framed(CustomerCreated event) throws IOException {
@@ -175,7 +179,10 @@ class ConfluentRegistryClientTests {
 		return out.toByteArray();
 	}
 
-	/** Answers every request with the status, content type and body a test chose, after a delay it chose. */
+	/**
+	 * Answers every request with the status, content type and body a test chose, after a
+	 * delay it chose.
+	 */
 	private static final class StandInRegistry implements AutoCloseable {
 
 		private final HttpServer server;

@@ -22,9 +22,10 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
- * The outbox serializes inside the caller's transaction, so it makes no registry call: it writes what was declared
- * and registered at start-up, and refuses anything else at once. (The other tests of this module turn it off, because
- * they publish to topics they make up.)
+ * The outbox serializes inside the caller's transaction, so it makes no registry call: it
+ * writes what was declared and registered at start-up, and refuses anything else at once.
+ * (The other tests of this module turn it off, because they publish to topics they make
+ * up.)
  */
 @SpringBootTest(properties = { "eventing.serializer.registered-only=true", "eventing.relay.enabled=false" })
 @Import(EmbeddedInfrastructure.class)
@@ -81,9 +82,10 @@ class ConfluentSerializerRegisteredOnlyIntegrationTests {
 		long requests = this.registry.requestCount();
 
 		assertThatExceptionOfType(SerializationException.class)
-			.isThrownBy(() -> this.transactions.executeWithoutResult(status -> this.outbox
-				.append(EventingTestApplication.PUBLISHED_TOPIC, customer, undeclared)))
-			.withMessageContaining(EventingTestApplication.PUBLISHED_TOPIC + "-" + undeclared.getSchema().getFullName());
+			.isThrownBy(() -> this.transactions.executeWithoutResult(
+					status -> this.outbox.append(EventingTestApplication.PUBLISHED_TOPIC, customer, undeclared)))
+			.withMessageContaining(
+					EventingTestApplication.PUBLISHED_TOPIC + "-" + undeclared.getSchema().getFullName());
 		assertThat(this.registry.requestCount()).isEqualTo(requests);
 		assertThat(outboxRows(customer)).isZero();
 	}

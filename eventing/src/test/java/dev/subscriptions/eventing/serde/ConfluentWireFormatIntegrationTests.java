@@ -26,8 +26,8 @@ import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
- * Our bytes are Confluent's bytes: checked against the layout Confluent documents and a real registry (Apicurio's
- * Confluent-compatible API).
+ * Our bytes are Confluent's bytes: checked against the layout Confluent documents and a
+ * real registry (Apicurio's Confluent-compatible API).
  */
 class ConfluentWireFormatIntegrationTests {
 
@@ -65,8 +65,8 @@ class ConfluentWireFormatIntegrationTests {
 				CustomerCreated.getClassSchema());
 		assertThat(bytes[0]).isZero();
 		assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registeredId);
-		GenericRecord body = new GenericDatumReader<GenericRecord>(CustomerCreated.getClassSchema())
-			.read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+		GenericRecord body = new GenericDatumReader<GenericRecord>(CustomerCreated.getClassSchema()).read(null,
+				DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
 		assertThat(body.get("customer_id")).hasToString(event.getCustomerId());
 		assertThat(body.get("name")).hasToString("Grace Hopper");
 	}
@@ -75,10 +75,8 @@ class ConfluentWireFormatIntegrationTests {
 	void readsRecordsWrittenWithAnOlderAndANewerVersionIntoTheCurrentClass() throws IOException {
 		String topic = uniqueTopic();
 		Schema current = CustomerCreated.getClassSchema();
-		Schema older = withFields(current, current.getFields()
-			.stream()
-			.filter(field -> !field.name().equals("external_id"))
-			.toList());
+		Schema older = withFields(current,
+				current.getFields().stream().filter(field -> !field.name().equals("external_id")).toList());
 		List<Schema.Field> newerFields = new ArrayList<>(current.getFields());
 		newerFields.add(new Schema.Field("locale", Schema.create(Schema.Type.STRING), null, "en"));
 		Schema newer = withFields(current, newerFields);
@@ -125,7 +123,8 @@ class ConfluentWireFormatIntegrationTests {
 		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(counted);
 
 		for (int i = 0; i < 1_000; i++) {
-			byte[] bytes = serializer.serialize(topic, TestEvents.customerCreated(UUID.randomUUID().toString(), "n" + i));
+			byte[] bytes = serializer.serialize(topic,
+					TestEvents.customerCreated(UUID.randomUUID().toString(), "n" + i));
 			deserializer.deserialize(topic, bytes);
 		}
 

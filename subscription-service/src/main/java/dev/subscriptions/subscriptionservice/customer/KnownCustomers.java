@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * This service's replica of customers, kept from {@code customer.events}. Deleted customers stay as tombstones.
+ * This service's replica of customers, kept from {@code customer.events}. Deleted
+ * customers stay as tombstones.
  */
 @Repository
 public class KnownCustomers {
@@ -38,7 +39,10 @@ public class KnownCustomers {
 	public record Deleted(UUID id, UUID organizationId, Instant deletedAt) {
 	}
 
-	/** Records a created customer; a customer already known (possibly as a tombstone) stays as it is. */
+	/**
+	 * Records a created customer; a customer already known (possibly as a tombstone)
+	 * stays as it is.
+	 */
 	public void recordCreated(Created created) {
 		this.jdbc.sql("""
 				insert into customer (id, organization_id, created_at) values (?, ?, ?)
@@ -48,8 +52,9 @@ public class KnownCustomers {
 	}
 
 	/**
-	 * Records the deletion, also of a customer not known yet, and locks the row until the transaction ends: a
-	 * subscription being created for the customer meanwhile waits, then sees the tombstone.
+	 * Records the deletion, also of a customer not known yet, and locks the row until the
+	 * transaction ends: a subscription being created for the customer meanwhile waits,
+	 * then sees the tombstone.
 	 */
 	public void recordDeleted(Deleted deleted) {
 		this.jdbc.sql("""
@@ -61,8 +66,8 @@ public class KnownCustomers {
 	}
 
 	/**
-	 * The customer, locked against deletion until the transaction ends (a shared lock: creations for one customer do
-	 * not wait for each other).
+	 * The customer, locked against deletion until the transaction ends (a shared lock:
+	 * creations for one customer do not wait for each other).
 	 */
 	public Optional<KnownCustomer> findByIdForShare(UUID id) {
 		return this.jdbc.sql("select id, organization_id, deleted_at from customer where id = ? for share")

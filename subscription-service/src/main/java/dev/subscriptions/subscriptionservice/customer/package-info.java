@@ -1,5 +1,6 @@
 /**
- * This service's replica of customers, from customer.events (a module that depends on no other).
+ * This service's replica of customers, from customer.events (a module that depends on no
+ * other).
  */
 @NullMarked
 package dev.subscriptions.subscriptionservice.customer;

@@ -7,10 +7,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.relational.core.mapping.Column;
 
 /**
- * How a subscription was canceled: when, why ({@code reason}, a short code) and in the customer's words, and whether
- * at the end of its period ({@code endsAt}) or immediately. Embedded in the subscription's row; none while it is not
- * canceled (or the cancellation was taken back).
- * @param atPeriodEnd canceled at period end rather than immediately; it stays so once the subscription has ended
+ * How a subscription was canceled: when, why ({@code reason}, a short code) and in the
+ * customer's words, and whether at the end of its period ({@code endsAt}) or immediately.
+ * Embedded in the subscription's row; none while it is not canceled (or the cancellation
+ * was taken back).
+ *
+ * @param atPeriodEnd canceled at period end rather than immediately; it stays so once the
+ * subscription has ended
  * @param endsAt when a cancellation at period end takes effect; none for an immediate one
  */
 public record Cancellation(@Column("canceled_at") Instant at, @Column("cancellation_reason") @Nullable String reason,

@@ -12,8 +12,8 @@ import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * An invoice of a subscription's period. An unpaid one stays open whatever happens to the subscription: cancelling
- * an overdue subscription does not forgive the debt.
+ * An invoice of a subscription's period. An unpaid one stays open whatever happens to the
+ * subscription: cancelling an overdue subscription does not forgive the debt.
  */
 @Table("invoice")
 public class Invoice {

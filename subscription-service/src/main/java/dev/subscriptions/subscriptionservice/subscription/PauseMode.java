@@ -14,7 +14,10 @@ public enum PauseMode {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
-	/** The mode named {@code value} ({@code void} or {@code VOID}); how request bodies bind it. */
+	/**
+	 * The mode named {@code value} ({@code void} or {@code VOID}); how request bodies
+	 * bind it.
+	 */
 	@JsonCreator
 	public static PauseMode of(String value) {
 		return Arrays.stream(values())

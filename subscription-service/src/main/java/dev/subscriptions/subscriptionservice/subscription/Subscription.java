@@ -17,10 +17,11 @@ import org.springframework.data.relational.core.mapping.Embedded;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A customer's subscription to a product. Each transition is one package-private method, called by
- * {@link SubscriptionManagement}, that checks the status (rules in {@link SubscriptionStatus}), changes the state and
- * records a past-tense {@link SubscriptionEvent}, numbered in sequence. What a cancellation and a pause say is kept
- * as one value each ({@link Cancellation}, {@link Pause}), embedded in the row.
+ * A customer's subscription to a product. Each transition is one package-private method,
+ * called by {@link SubscriptionManagement}, that checks the status (rules in
+ * {@link SubscriptionStatus}), changes the state and records a past-tense
+ * {@link SubscriptionEvent}, numbered in sequence. What a cancellation and a pause say is
+ * kept as one value each ({@link Cancellation}, {@link Pause}), embedded in the row.
  */
 @Table("subscription")
 public class Subscription extends AbstractAggregateRoot<Subscription> {
@@ -94,7 +95,10 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.modifiedAt = modifiedAt;
 	}
 
-	/** A new subscription over the API (no billing provider), not canceled, paused or ended. */
+	/**
+	 * A new subscription over the API (no billing provider), not canceled, paused or
+	 * ended.
+	 */
 	private Subscription(UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
 			String currency, Instant periodStart, Instant periodEnd) {
 		this.id = UUID.randomUUID();
@@ -113,8 +117,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for a first monthly period. Its
-	 * currency is kept as the upper-case ISO 4217 code ({@code USD}).
+	 * A new subscription, trialing for {@code trialDays} when given, otherwise active for
+	 * a first monthly period. Its currency is kept as the upper-case ISO 4217 code
+	 * ({@code USD}).
 	 */
 	static Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount, Currency currency,
 			int trialDays, Clock clock) {
@@ -123,19 +128,22 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		Instant periodEnd = (trialDays > 0) ? now.plusSeconds(trialDays * 86_400L)
 				: now.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
 		Subscription subscription = new Subscription(organizationId, customerId, productId,
-				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now, periodEnd);
+				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now,
+				periodEnd);
 		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, code,
 				subscription.currentPeriodStart, subscription.currentPeriodEnd), now);
 		return subscription;
 	}
 
 	/**
-	 * Cancels at the end of the period, keeping why ({@code reason}, a short code) and the customer's
-	 * {@code comment}; both may be null. The subscription stays live until {@code current_period_end}, then the
-	 * period-end job ends it. This needs a period that is still running: once {@code current_period_end} is not after
-	 * now there is no "end of the period" left to wait for, and ending it later with an end date in the past would
-	 * misstate when access stopped, so the cancellation is refused and the client is told to cancel immediately.
-	 * Asking again while already canceled at period end changes nothing (the first reason and comment stay).
+	 * Cancels at the end of the period, keeping why ({@code reason}, a short code) and
+	 * the customer's {@code comment}; both may be null. The subscription stays live until
+	 * {@code current_period_end}, then the period-end job ends it. This needs a period
+	 * that is still running: once {@code current_period_end} is not after now there is no
+	 * "end of the period" left to wait for, and ending it later with an end date in the
+	 * past would misstate when access stopped, so the cancellation is refused and the
+	 * client is told to cancel immediately. Asking again while already canceled at period
+	 * end changes nothing (the first reason and comment stay).
 	 * @throws SubscriptionAlreadyEnded when it has ended
 	 * @throws SubscriptionPeriodAlreadyEnded when the period has ended
 	 * @throws TransitionRefused when its status does not allow it (paused)
@@ -158,8 +166,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * Cancels now, keeping why ({@code reason}, a short code) and the customer's {@code comment}; both may be null.
-	 * The subscription ends at once; a cancellation at period end it had is replaced.
+	 * Cancels now, keeping why ({@code reason}, a short code) and the customer's
+	 * {@code comment}; both may be null. The subscription ends at once; a cancellation at
+	 * period end it had is replaced.
 	 * @throws SubscriptionAlreadyEnded when it has ended
 	 * @throws IllegalArgumentException when the reason or comment is longer than kept
 	 */
@@ -174,9 +183,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * Takes back a cancellation at period end, with its reason and comment, while the period still runs. Once
-	 * {@code ends_at} is not after now the subscription is due to end (the period-end job only runs every few seconds)
-	 * and is not brought back.
+	 * Takes back a cancellation at period end, with its reason and comment, while the
+	 * period still runs. Once {@code ends_at} is not after now the subscription is due to
+	 * end (the period-end job only runs every few seconds) and is not brought back.
 	 * @throws SubscriptionAlreadyEnded when it has ended
 	 * @throws SubscriptionPeriodAlreadyEnded when its cancellation has come due
 	 * @throws TransitionRefused when it is not canceled at period end
@@ -196,7 +205,10 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		record(SubscriptionEvent.Uncanceled::new, now);
 	}
 
-	/** Pauses; with {@code void} access is suspended meanwhile, with {@code free} it is kept. */
+	/**
+	 * Pauses; with {@code void} access is suspended meanwhile, with {@code free} it is
+	 * kept.
+	 */
 	void pause(PauseMode mode, Clock clock) {
 		requireLive("pause");
 		require(this.status.canPause(), "pause");
@@ -249,7 +261,8 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * Ends the subscription at once, by the system: an administrator or the deletion of its customer.
+	 * Ends the subscription at once, by the system: an administrator or the deletion of
+	 * its customer.
 	 * @return false when it had ended already (nothing changes; revoking is idempotent)
 	 */
 	boolean revoke(EndReason reason, Clock clock) {
@@ -343,7 +356,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		return this.currentPeriodEnd;
 	}
 
-	/** Whether it is live and canceled at the end of its period, which it has not reached. */
+	/**
+	 * Whether it is live and canceled at the end of its period, which it has not reached.
+	 */
 	public boolean isCancelAtPeriodEnd() {
 		return !this.status.hasEnded() && this.cancellation != null && this.cancellation.atPeriodEnd();
 	}

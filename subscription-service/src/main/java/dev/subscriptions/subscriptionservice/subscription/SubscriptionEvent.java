@@ -6,8 +6,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happened to a subscription, in past tense. Each carries the subscription's sequence number, so that consumers
- * can ignore an event older than one they already applied.
+ * What happened to a subscription, in past tense. Each carries the subscription's
+ * sequence number, so that consumers can ignore an event older than one they already
+ * applied.
  */
 public sealed interface SubscriptionEvent {
 
@@ -15,6 +16,7 @@ public sealed interface SubscriptionEvent {
 
 	/**
 	 * What every event says.
+	 *
 	 * @param sequence the subscription's n-th event, from 1
 	 */
 	record Header(UUID eventId, Instant occurredAt, UUID organizationId, UUID customerId, UUID subscriptionId,

@@ -15,8 +15,9 @@ import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers.KnownCustomer;
 
 /**
- * The use cases of subscriptions. Each runs in one transaction, in which the subscription's events reach the outbox,
- * and locks the subscription first so that its transitions (and event sequence numbers) never interleave.
+ * The use cases of subscriptions. Each runs in one transaction, in which the
+ * subscription's events reach the outbox, and locks the subscription first so that its
+ * transitions (and event sequence numbers) never interleave.
  */
 @Service
 public class SubscriptionManagement {
@@ -37,9 +38,10 @@ public class SubscriptionManagement {
 	}
 
 	/**
-	 * Creates a subscription for a known, live customer. The customer's row is share-locked meanwhile, so a
-	 * {@code CustomerDeleted} handled concurrently either waits and then revokes the new subscription, or commits
-	 * first and makes this creation fail.
+	 * Creates a subscription for a known, live customer. The customer's row is
+	 * share-locked meanwhile, so a {@code CustomerDeleted} handled concurrently either
+	 * waits and then revokes the new subscription, or commits first and makes this
+	 * creation fail.
 	 */
 	@Transactional
 	public Subscription create(UUID customerId, UUID productId, long amount, Currency currency, int trialDays) {
@@ -69,13 +71,19 @@ public class SubscriptionManagement {
 		return this.invoices.findBySubscriptionId(id);
 	}
 
-	/** Cancels at the end of the period, keeping the reason and the customer's comment (both optional). */
+	/**
+	 * Cancels at the end of the period, keeping the reason and the customer's comment
+	 * (both optional).
+	 */
 	@Transactional
 	public Subscription cancelAtPeriodEnd(UUID id, @Nullable String reason, @Nullable String comment) {
 		return change(id, subscription -> subscription.cancelAtPeriodEnd(reason, comment, this.clock));
 	}
 
-	/** Cancels now: the subscription ends. Keeps the reason and the customer's comment (both optional). */
+	/**
+	 * Cancels now: the subscription ends. Keeps the reason and the customer's comment
+	 * (both optional).
+	 */
 	@Transactional
 	public Subscription cancelImmediately(UUID id, @Nullable String reason, @Nullable String comment) {
 		return change(id, subscription -> subscription.cancelImmediately(reason, comment, this.clock));
@@ -96,7 +104,10 @@ public class SubscriptionManagement {
 		return change(id, subscription -> subscription.resume(this.clock));
 	}
 
-	/** A payment failed: the subscription becomes past due with an open invoice (once, however often it is told). */
+	/**
+	 * A payment failed: the subscription becomes past due with an open invoice (once,
+	 * however often it is told).
+	 */
 	@Transactional
 	public Subscription paymentFailed(UUID id) {
 		return change(id, subscription -> {
@@ -119,15 +130,18 @@ public class SubscriptionManagement {
 		});
 	}
 
-	/** An administrator ends the subscription now. Revoking an ended subscription changes nothing. */
+	/**
+	 * An administrator ends the subscription now. Revoking an ended subscription changes
+	 * nothing.
+	 */
 	@Transactional
 	public Subscription revoke(UUID id) {
 		return change(id, subscription -> subscription.revoke(EndReason.REVOKED, this.clock));
 	}
 
 	/**
-	 * Revokes every live subscription of a deleted customer; ended ones stay as they are. Runs in the caller's
-	 * transaction (the handling of {@code CustomerDeleted}).
+	 * Revokes every live subscription of a deleted customer; ended ones stay as they are.
+	 * Runs in the caller's transaction (the handling of {@code CustomerDeleted}).
 	 * @return how many were revoked
 	 */
 	@Transactional
@@ -143,7 +157,8 @@ public class SubscriptionManagement {
 	}
 
 	/**
-	 * Ends up to {@code limit} subscriptions whose cancellation at period end has come due.
+	 * Ends up to {@code limit} subscriptions whose cancellation at period end has come
+	 * due.
 	 * @return how many ended
 	 */
 	@Transactional

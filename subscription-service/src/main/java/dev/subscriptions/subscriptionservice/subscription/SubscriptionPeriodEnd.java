@@ -14,8 +14,9 @@ import dev.subscriptions.subscriptionservice.SubscriptionServiceSettings;
 
 /**
  * Ends subscriptions whose cancellation at period end has come due, every
- * {@code subscription-service.period-end.interval}. Runs on every instance; rows are taken with
- * {@code FOR UPDATE SKIP LOCKED}, so instances share the work and never end one subscription twice.
+ * {@code subscription-service.period-end.interval}. Runs on every instance; rows are
+ * taken with {@code FOR UPDATE SKIP LOCKED}, so instances share the work and never end
+ * one subscription twice.
  */
 @Component
 class SubscriptionPeriodEnd implements SchedulingConfigurer {

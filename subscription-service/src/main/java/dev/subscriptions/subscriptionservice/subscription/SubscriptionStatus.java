@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Where a subscription is in its life, and which actions each status allows. Every rule is here, at a glance; the
- * aggregate asks, and {@code SubscriptionTransitionsTests} walks every (status, action) pair. Rules that depend on
- * time rather than status (a period that has already ended) are in {@link Subscription}.
+ * Where a subscription is in its life, and which actions each status allows. Every rule
+ * is here, at a glance; the aggregate asks, and {@code SubscriptionTransitionsTests}
+ * walks every (status, action) pair. Rules that depend on time rather than status (a
+ * period that has already ended) are in {@link Subscription}.
  */
 public enum SubscriptionStatus {
 
@@ -17,7 +18,10 @@ public enum SubscriptionStatus {
 		return this == CANCELED || this == REVOKED;
 	}
 
-	/** Overdue subscriptions may be canceled like any live one: their unpaid invoice stays open. */
+	/**
+	 * Overdue subscriptions may be canceled like any live one: their unpaid invoice stays
+	 * open.
+	 */
 	boolean canCancelAtPeriodEnd() {
 		return this == TRIALING || this == ACTIVE || this == PAST_DUE;
 	}

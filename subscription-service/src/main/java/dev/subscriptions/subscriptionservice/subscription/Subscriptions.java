@@ -12,7 +12,10 @@ import org.springframework.data.repository.ListCrudRepository;
  */
 public interface Subscriptions extends ListCrudRepository<Subscription, UUID> {
 
-	/** A subscription locked until the transaction ends, so that transitions of one subscription are serialized. */
+	/**
+	 * A subscription locked until the transaction ends, so that transitions of one
+	 * subscription are serialized.
+	 */
 	@Query("select * from subscription where id = :id for update")
 	Optional<Subscription> findByIdForUpdate(UUID id);
 
@@ -30,7 +33,10 @@ public interface Subscriptions extends ListCrudRepository<Subscription, UUID> {
 			for update""")
 	List<Subscription> findLiveByCustomerIdForUpdate(UUID customerId);
 
-	/** Live subscriptions canceled at period end whose end has passed, locked, skipping those locked elsewhere. */
+	/**
+	 * Live subscriptions canceled at period end whose end has passed, locked, skipping
+	 * those locked elsewhere.
+	 */
 	@Query("""
 			select * from subscription
 			where cancel_at_period_end and status not in ('CANCELED', 'REVOKED') and ends_at <= now()

@@ -10,8 +10,8 @@ public class TransitionRefused extends RuntimeException {
 	private final SubscriptionStatus status;
 
 	public TransitionRefused(UUID id, String action, SubscriptionStatus status) {
-		this(id, action, status, "Subscription " + id + " cannot " + action.replace('_', ' ') + " while "
-				+ status.value());
+		this(id, action, status,
+				"Subscription " + id + " cannot " + action.replace('_', ' ') + " while " + status.value());
 	}
 
 	protected TransitionRefused(UUID id, String action, SubscriptionStatus status, String message) {

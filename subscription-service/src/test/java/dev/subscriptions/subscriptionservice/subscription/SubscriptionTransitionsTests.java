@@ -36,7 +36,8 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Resu
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Uncanceled;
 
 /**
- * Every (status, action) pair: what the subscription becomes and which events it records, or that it is refused.
+ * Every (status, action) pair: what the subscription becomes and which events it records,
+ * or that it is refused.
  */
 class SubscriptionTransitionsTests {
 
@@ -66,8 +67,9 @@ class SubscriptionTransitionsTests {
 	}
 
 	/**
-	 * What an action does in a status: refused; allowed but changing nothing (it finds the subscription where it
-	 * would bring it); or bringing it to a status, recording the action's events.
+	 * What an action does in a status: refused; allowed but changing nothing (it finds
+	 * the subscription where it would bring it); or bringing it to a status, recording
+	 * the action's events.
 	 */
 	record Outcome(String name, SubscriptionStatus status) {
 
@@ -89,13 +91,13 @@ class SubscriptionTransitionsTests {
 	private static final Map<SubscriptionStatus, Map<Action, Outcome>> MATRIX = new EnumMap<>(SubscriptionStatus.class);
 
 	static {
-		// from      cancel at end  cancel now    uncancel pause       resume      pay failed    pay ok      revoke
-		row(TRIALING, to(TRIALING),  to(CANCELED), REFUSED, to(PAUSED), REFUSED,    to(PAST_DUE), to(ACTIVE), to(REVOKED));
-		row(ACTIVE,   to(ACTIVE),    to(CANCELED), REFUSED, to(PAUSED), REFUSED,    to(PAST_DUE), UNCHANGED,  to(REVOKED));
-		row(PAST_DUE, to(PAST_DUE),  to(CANCELED), REFUSED, REFUSED,    REFUSED,    UNCHANGED,    to(ACTIVE), to(REVOKED));
-		row(PAUSED,   REFUSED,       to(CANCELED), REFUSED, REFUSED,    to(ACTIVE), REFUSED,      REFUSED,    to(REVOKED));
-		row(CANCELED, REFUSED,       REFUSED,      REFUSED, REFUSED,    REFUSED,    REFUSED,      REFUSED,    UNCHANGED);
-		row(REVOKED,  REFUSED,       REFUSED,      REFUSED, REFUSED,    REFUSED,    REFUSED,      REFUSED,    UNCHANGED);
+		// from cancel at end cancel now uncancel pause resume pay failed pay ok revoke
+		row(TRIALING, to(TRIALING), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), to(ACTIVE), to(REVOKED));
+		row(ACTIVE, to(ACTIVE), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), UNCHANGED, to(REVOKED));
+		row(PAST_DUE, to(PAST_DUE), to(CANCELED), REFUSED, REFUSED, REFUSED, UNCHANGED, to(ACTIVE), to(REVOKED));
+		row(PAUSED, REFUSED, to(CANCELED), REFUSED, REFUSED, to(ACTIVE), REFUSED, REFUSED, to(REVOKED));
+		row(CANCELED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED);
+		row(REVOKED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED);
 	}
 
 	private static void row(SubscriptionStatus from, Outcome... outcomes) {
@@ -123,7 +125,8 @@ class SubscriptionTransitionsTests {
 		int recorded = subscription.recordedEvents().size();
 
 		if (REFUSED.equals(outcome)) {
-			assertThatExceptionOfType(TransitionRefused.class).isThrownBy(() -> action.apply.accept(subscription, CLOCK))
+			assertThatExceptionOfType(TransitionRefused.class)
+				.isThrownBy(() -> action.apply.accept(subscription, CLOCK))
 				.satisfies(refusal -> assertThat(refusal.status()).isEqualTo(from))
 				.withMessageContaining(from.value());
 			assertThat(subscription.getStatus()).isEqualTo(from);
@@ -230,8 +233,8 @@ class SubscriptionTransitionsTests {
 
 		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
 		assertThat(subscription.getEndedAt()).isEqualTo(endsAt);
-		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "too_expensive",
-				"maybe later", true, endsAt));
+		assertThat(subscription.getCancellation())
+			.isEqualTo(new Cancellation(CLOCK.instant(), "too_expensive", "maybe later", true, endsAt));
 	}
 
 	@Test
@@ -241,7 +244,8 @@ class SubscriptionTransitionsTests {
 
 		subscription.cancelImmediately("unused", null, CLOCK);
 
-		assertThat(subscription.getCancellation()).isEqualTo(new Cancellation(CLOCK.instant(), "unused", null, false, null));
+		assertThat(subscription.getCancellation())
+			.isEqualTo(new Cancellation(CLOCK.instant(), "unused", null, false, null));
 		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
 		assertThat(subscription.getEndsAt()).isNull();
 	}

@@ -46,8 +46,7 @@ class BenefitController {
 		this.json = json;
 	}
 
-	record CreateBenefit(@NotNull UUID organizationId,
-			@NotNull BenefitType type,
+	record CreateBenefit(@NotNull UUID organizationId, @NotNull BenefitType type,
 			@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]*",
 					message = "letters, digits and . _ : - only") String key,
 			@Size(max = 1000) @Nullable String description, @Nullable Map<String, Object> properties) {

@@ -11,9 +11,10 @@ import dev.subscriptions.benefitservice.benefit.BenefitNotFound;
 import dev.subscriptions.benefitservice.benefit.BenefitsOfSeveralOrganizations;
 
 /**
- * The domain errors of benefits as RFC 9457 problems: unknown id 404, a product mapped to benefits of several
- * organizations 422. Asked before the shared advice of the {@code web} module, which answers everything every service
- * answers alike (bad input 400 naming the field, a live benefit with the same key 409 through
+ * The domain errors of benefits as RFC 9457 problems: unknown id 404, a product mapped to
+ * benefits of several organizations 422. Asked before the shared advice of the
+ * {@code web} module, which answers everything every service answers alike (bad input 400
+ * naming the field, a live benefit with the same key 409 through
  * {@link BenefitWebConfiguration#benefitKey()}, database failures).
  */
 @RestControllerAdvice

@@ -19,8 +19,8 @@ import dev.subscriptions.schemas.RevocationReport;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * A deleted customer loses every grant, and nothing is granted to it again: tombstone, revocations, inbox entry and
- * the revocation report commit in one transaction.
+ * A deleted customer loses every grant, and nothing is granted to it again: tombstone,
+ * revocations, inbox entry and the revocation report commit in one transaction.
  */
 @Component
 @KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = SubscriptionEventsListener.GROUP)
@@ -59,12 +59,18 @@ class CustomerEventsListener {
 				RevocationReport.completed(deleted, SERVICE, revoked, this.clock.instant()));
 	}
 
-	/** benefit-service keeps no list of customers: a grant is made for a subscription, whoever its customer is. */
+	/**
+	 * benefit-service keeps no list of customers: a grant is made for a subscription,
+	 * whoever its customer is.
+	 */
 	@KafkaHandler
 	public void on(CustomerCreated created) {
 	}
 
-	/** A record of a type this listener does not know (a newer publisher's): counted and skipped. */
+	/**
+	 * A record of a type this listener does not know (a newer publisher's): counted and
+	 * skipped.
+	 */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(SubscriptionEventsListener.GROUP, topic, value);

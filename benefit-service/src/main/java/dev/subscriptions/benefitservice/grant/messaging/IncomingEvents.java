@@ -16,12 +16,16 @@ import dev.subscriptions.events.subscription.SubscriptionResumed;
 import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 
 /**
- * benefit-service's one Avro → domain mapper: each subscription record becomes the {@link SubscriptionChanged} it
- * stands for, a deleted customer its id. What a change then does to grants is {@link SubscriptionChange}'s business.
+ * benefit-service's one Avro → domain mapper: each subscription record becomes the
+ * {@link SubscriptionChanged} it stands for, a deleted customer its id. What a change
+ * then does to grants is {@link SubscriptionChange}'s business.
  */
 final class IncomingEvents {
 
-	/** The {@code SubscriptionEnded.reason} of a subscription that its customer's deletion ended. */
+	/**
+	 * The {@code SubscriptionEnded.reason} of a subscription that its customer's deletion
+	 * ended.
+	 */
 	static final String CUSTOMER_DELETED = "customer_deleted";
 
 	/** The {@code SubscriptionPaused.mode} that keeps access. */
@@ -72,7 +76,10 @@ final class IncomingEvents {
 				paused.getProductId(), paused.getSequence(), paused.getOccurredAt());
 	}
 
-	/** Ended by the customer's deletion, or for any other reason of the subscription's own. */
+	/**
+	 * Ended by the customer's deletion, or for any other reason of the subscription's
+	 * own.
+	 */
 	static SubscriptionChanged changed(SubscriptionEnded ended) {
 		SubscriptionChange change = CUSTOMER_DELETED.equals(ended.getReason())
 				? SubscriptionChange.ENDED_BY_CUSTOMER_DELETION : SubscriptionChange.ENDED;

@@ -22,9 +22,9 @@ import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Grants follow {@code subscription.events}: each record is mapped to the {@link SubscriptionChanged} it stands for
- * and applied in one transaction with its inbox entry; changes older than the last applied for their subscription are
- * ignored.
+ * Grants follow {@code subscription.events}: each record is mapped to the
+ * {@link SubscriptionChanged} it stands for and applied in one transaction with its inbox
+ * entry; changes older than the last applied for their subscription are ignored.
  */
 @Component
 @KafkaListener(topics = Topic.Names.SUBSCRIPTION_EVENTS, groupId = SubscriptionEventsListener.GROUP)
@@ -92,7 +92,10 @@ class SubscriptionEventsListener {
 		apply(ended.getEventId(), IncomingEvents.changed(ended));
 	}
 
-	/** A record of a type this listener does not know (a newer publisher's): counted and skipped. */
+	/**
+	 * A record of a type this listener does not know (a newer publisher's): counted and
+	 * skipped.
+	 */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(GROUP, topic, value);

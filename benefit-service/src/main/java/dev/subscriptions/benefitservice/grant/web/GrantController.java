@@ -43,15 +43,18 @@ class GrantController {
 
 	}
 
-	/** The live, unsuspended grants of a customer, with benefit key and type: what the customer may use now. */
+	/**
+	 * The live, unsuspended grants of a customer, with benefit key and type: what the
+	 * customer may use now.
+	 */
 	@GetMapping("/customers/{customerId}/entitlements")
 	List<Entitlement> entitlements(@PathVariable UUID customerId) {
 		return this.grants.entitlements(customerId);
 	}
 
 	/**
-	 * The grants of a customer and/or a subscription, in a state ({@code ?state=}, bound by
-	 * {@link GrantStateConverter}) or any.
+	 * The grants of a customer and/or a subscription, in a state ({@code ?state=}, bound
+	 * by {@link GrantStateConverter}) or any.
 	 */
 	@GetMapping("/grants")
 	List<GrantView> find(@RequestParam(required = false) @Nullable UUID customerId,

@@ -9,7 +9,10 @@ import org.springframework.web.ErrorResponseException;
 import dev.subscriptions.web.InvalidField;
 import dev.subscriptions.web.SharedProblems;
 
-/** Grants were asked for without saying whose: a customer, a subscription or both. 400 naming both parameters. */
+/**
+ * Grants were asked for without saying whose: a customer, a subscription or both. 400
+ * naming both parameters.
+ */
 class GrantFilterMissing extends ErrorResponseException {
 
 	private static final String MESSAGE = "customerId or subscriptionId is required";

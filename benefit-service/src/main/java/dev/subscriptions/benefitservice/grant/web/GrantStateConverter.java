@@ -5,7 +5,10 @@ import org.springframework.stereotype.Component;
 
 import dev.subscriptions.benefitservice.grant.GrantState;
 
-/** Binds a {@link GrantState} request value ({@code ?state=active}, in any case) through {@link GrantState#of}. */
+/**
+ * Binds a {@link GrantState} request value ({@code ?state=active}, in any case) through
+ * {@link GrantState#of}.
+ */
 @Component
 class GrantStateConverter implements Converter<String, GrantState> {
 

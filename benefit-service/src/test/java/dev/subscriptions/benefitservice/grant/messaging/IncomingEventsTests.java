@@ -13,8 +13,8 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 
 /**
- * Every subscription record, as subscription-service writes it, becomes the change it stands for, with its
- * subscription's ids, its sequence and its time.
+ * Every subscription record, as subscription-service writes it, becomes the change it
+ * stands for, with its subscription's ids, its sequence and its time.
  */
 class IncomingEventsTests {
 
@@ -25,8 +25,8 @@ class IncomingEventsTests {
 		SubscriptionCreated created = this.subscription.created().build();
 
 		assertThat(IncomingEvents.changed(created)).isEqualTo(new SubscriptionChanged(SubscriptionChange.CREATED,
-				this.subscription.organizationId(), this.subscription.customerId(),
-				this.subscription.subscriptionId(), this.subscription.productId(), 1, created.getOccurredAt()));
+				this.subscription.organizationId(), this.subscription.customerId(), this.subscription.subscriptionId(),
+				this.subscription.productId(), 1, created.getOccurredAt()));
 	}
 
 	@Test
@@ -43,8 +43,8 @@ class IncomingEventsTests {
 			.isEqualTo(SubscriptionChange.PAST_DUE);
 		assertThat(change(IncomingEvents.changed(this.subscription.canceled().build())))
 			.isEqualTo(SubscriptionChange.CANCELED_AT_PERIOD_END);
-		assertThat(change(IncomingEvents
-			.changed(this.subscription.canceled().setAtPeriodEnd(false).setEndsAt(null).build())))
+		assertThat(change(
+				IncomingEvents.changed(this.subscription.canceled().setAtPeriodEnd(false).setEndsAt(null).build())))
 			.isEqualTo(SubscriptionChange.CANCELED_IMMEDIATELY);
 		assertThat(change(IncomingEvents.changed(this.subscription.paused().build())))
 			.isEqualTo(SubscriptionChange.PAUSED_VOID);

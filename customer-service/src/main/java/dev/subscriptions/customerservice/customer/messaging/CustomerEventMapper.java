@@ -9,11 +9,12 @@ import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 
 /**
- * The one place that turns the domain's customer events into the Avro contract of {@code customer.events}. Each
- * visitor method names the Avro type it returns, so that {@code CustomerEventContractTests} can check that each one is
- * a schema of the topic. The header fields (event id, time, organization, customer) are four setters per type: the
- * generated builders share no type to write them through once, and with two event types a helper would be longer than
- * what it replaces.
+ * The one place that turns the domain's customer events into the Avro contract of
+ * {@code customer.events}. Each visitor method names the Avro type it returns, so that
+ * {@code CustomerEventContractTests} can check that each one is a schema of the topic.
+ * The header fields (event id, time, organization, customer) are four setters per type:
+ * the generated builders share no type to write them through once, and with two event
+ * types a helper would be longer than what it replaces.
  */
 @Component
 class CustomerEventMapper implements CustomerEvent.Visitor<SpecificRecord> {

@@ -8,9 +8,9 @@ import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Appends the domain's customer events, in their Avro form, to the outbox, keyed by the customer id. Spring Data
- * publishes the events when the customer is saved, inside the use case's transaction, so event and change commit
- * together.
+ * Appends the domain's customer events, in their Avro form, to the outbox, keyed by the
+ * customer id. Spring Data publishes the events when the customer is saved, inside the
+ * use case's transaction, so event and change commit together.
  */
 @Component
 class CustomerEventPublisher {

@@ -23,12 +23,15 @@ class CustomerMessagingConfiguration {
 	}
 
 	/**
-	 * Created at start-up when missing; the replication factor is the broker's default unless configured.
+	 * Created at start-up when missing; the replication factor is the broker's default
+	 * unless configured.
 	 * <p>
-	 * Compacted (key = customer id): Kafka keeps at least the last record of every customer for good, so a replica
-	 * rebuilt from the topic learns every customer, a live one by its {@code CustomerCreated} and a deleted one by its
-	 * {@code CustomerDeleted}, always the last record of its key (a deleted customer changes no more). With
-	 * {@code spring.kafka.admin.modify-topic-configs} the policy is also set on a topic that exists with another one.
+	 * Compacted (key = customer id): Kafka keeps at least the last record of every
+	 * customer for good, so a replica rebuilt from the topic learns every customer, a
+	 * live one by its {@code CustomerCreated} and a deleted one by its
+	 * {@code CustomerDeleted}, always the last record of its key (a deleted customer
+	 * changes no more). With {@code spring.kafka.admin.modify-topic-configs} the policy
+	 * is also set on a topic that exists with another one.
 	 */
 	@Bean
 	NewTopic customerEventsTopic(CustomerServiceSettings settings) {

@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Configuration;
 import dev.subscriptions.web.UniqueConstraint;
 
 /**
- * The unique indexes of customers (partial: live customers only) that a request can violate, each answered 409 with
- * the field it guards by the shared advice.
+ * The unique indexes of customers (partial: live customers only) that a request can
+ * violate, each answered 409 with the field it guards by the shared advice.
  */
 @Configuration(proxyBeanMethods = false)
 class CustomerConstraints {

@@ -11,9 +11,10 @@ import dev.subscriptions.customerservice.customer.CustomerNotFound;
 import dev.subscriptions.customerservice.customer.ExternalIdAlreadyAssigned;
 
 /**
- * The domain's refusals as RFC 9457 problems. Asked before the shared advice of the {@code web} module, which answers
- * everything every service shares: bad requests (naming each wrong field), database failures, concurrent changes and
- * unique violations (described by {@link CustomerConstraints}).
+ * The domain's refusals as RFC 9457 problems. Asked before the shared advice of the
+ * {@code web} module, which answers everything every service shares: bad requests (naming
+ * each wrong field), database failures, concurrent changes and unique violations
+ * (described by {@link CustomerConstraints}).
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)

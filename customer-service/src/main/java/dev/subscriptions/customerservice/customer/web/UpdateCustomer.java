@@ -6,7 +6,8 @@ import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The body of {@code PATCH /customers/{id}}: what is given changes, what is missing stays.
+ * The body of {@code PATCH /customers/{id}}: what is given changes, what is missing
+ * stays.
  */
 record UpdateCustomer(
 		@Email @Size(max = 320) @Pattern(regexp = ".*\\S.*", message = "must not be blank") @Nullable String email,

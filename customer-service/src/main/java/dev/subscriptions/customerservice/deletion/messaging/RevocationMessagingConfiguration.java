@@ -11,7 +11,8 @@ import dev.subscriptions.eventing.EventingProperties;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * The topic the downstream services report on, and its dead letters for what customer-service cannot read.
+ * The topic the downstream services report on, and its dead letters for what
+ * customer-service cannot read.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationMessagingConfiguration {
@@ -26,8 +27,7 @@ class RevocationMessagingConfiguration {
 
 	@Bean
 	NewTopic customerRevocationsDeadLetterTopic(CustomerServiceSettings settings, EventingProperties eventing) {
-		return TopicBuilder
-			.name(Topic.CUSTOMER_REVOCATIONS.topicName() + eventing.getConsumer().getDeadLetterSuffix())
+		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName() + eventing.getConsumer().getDeadLetterSuffix())
 			.partitions(settings.topic().partitions())
 			.build();
 	}

@@ -8,7 +8,8 @@ import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 
 /**
- * The one place that turns the Avro records of {@code customer.revocations} into the deletion's domain values.
+ * The one place that turns the Avro records of {@code customer.revocations} into the
+ * deletion's domain values.
  */
 @Component
 class RevocationReportMapper {

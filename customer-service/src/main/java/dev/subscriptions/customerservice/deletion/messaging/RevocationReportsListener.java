@@ -15,8 +15,9 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * Records the revocation reports of downstream services from {@code customer.revocations}, once each: the inbox entry
- * and the report commit in one transaction.
+ * Records the revocation reports of downstream services from
+ * {@code customer.revocations}, once each: the inbox entry and the report commit in one
+ * transaction.
  */
 @Component
 @KafkaListener(topics = Topic.Names.CUSTOMER_REVOCATIONS, groupId = RevocationReportsListener.GROUP)

@@ -1,5 +1,6 @@
 /**
- * The messaging edge of deletion: the revocation reports read from {@code customer.revocations}.
+ * The messaging edge of deletion: the revocation reports read from
+ * {@code customer.revocations}.
  */
 @NullMarked
 package dev.subscriptions.customerservice.deletion.messaging;

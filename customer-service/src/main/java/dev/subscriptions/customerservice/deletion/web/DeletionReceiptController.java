@@ -14,7 +14,8 @@ import dev.subscriptions.customerservice.deletion.DeletionReceipt;
 import dev.subscriptions.customerservice.deletion.DeletionReceipts;
 
 /**
- * {@code GET /customers/{id}/deletion}: which services have revoked what the deleted customer had.
+ * {@code GET /customers/{id}/deletion}: which services have revoked what the deleted
+ * customer had.
  */
 @RestController
 class DeletionReceiptController {

@@ -22,10 +22,12 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * Keeps the domain's customer events, the mapper and the schemas of {@code customer.events} in step (as
- * spring-petclinic's {@code I18nPropertiesSyncTest} keeps its message files). The compiler already refuses a domain
- * event without a mapper method ({@link CustomerEvent.Visitor}); what it cannot see is whether the Avro type a method
- * returns is a schema of the topic, and whether every schema of the topic has an event that maps to it.
+ * Keeps the domain's customer events, the mapper and the schemas of
+ * {@code customer.events} in step (as spring-petclinic's {@code I18nPropertiesSyncTest}
+ * keeps its message files). The compiler already refuses a domain event without a mapper
+ * method ({@link CustomerEvent.Visitor}); what it cannot see is whether the Avro type a
+ * method returns is a schema of the topic, and whether every schema of the topic has an
+ * event that maps to it.
  */
 class CustomerEventContractTests {
 
@@ -57,25 +59,28 @@ class CustomerEventContractTests {
 		CustomerEvent.Deleted deleted = new CustomerEvent.Deleted(UUID.randomUUID(), now, UUID.randomUUID(),
 				UUID.randomUUID(), now.plusSeconds(1));
 
-		assertThat(this.mapper.toRecord(created)).isEqualTo(CustomerFixture
-			.of(created.organizationId(), created.customerId())
-			.created()
-			.setEventId(created.eventId().toString())
-			.setOccurredAt(now)
-			.setEmail("ada@example.com")
-			.setName("Ada")
-			.setExternalId("crm-1")
-			.build());
-		assertThat(this.mapper.toRecord(deleted)).isEqualTo(CustomerFixture
-			.of(deleted.organizationId(), deleted.customerId())
-			.deleted()
-			.setEventId(deleted.eventId().toString())
-			.setOccurredAt(now)
-			.setDeletedAt(now.plusSeconds(1))
-			.build());
+		assertThat(this.mapper.toRecord(created))
+			.isEqualTo(CustomerFixture.of(created.organizationId(), created.customerId())
+				.created()
+				.setEventId(created.eventId().toString())
+				.setOccurredAt(now)
+				.setEmail("ada@example.com")
+				.setName("Ada")
+				.setExternalId("crm-1")
+				.build());
+		assertThat(this.mapper.toRecord(deleted))
+			.isEqualTo(CustomerFixture.of(deleted.organizationId(), deleted.customerId())
+				.deleted()
+				.setEventId(deleted.eventId().toString())
+				.setOccurredAt(now)
+				.setDeletedAt(now.plusSeconds(1))
+				.build());
 	}
 
-	/** The schema of the Avro type that the mapper's method for {@code event} declares it returns. */
+	/**
+	 * The schema of the Avro type that the mapper's method for {@code event} declares it
+	 * returns.
+	 */
 	private static Schema schemaMappedFrom(Class<?> event) {
 		List<Method> methods = Arrays.stream(CustomerEventMapper.class.getDeclaredMethods())
 			.filter(method -> !method.isBridge() && !Modifier.isStatic(method.getModifiers()))

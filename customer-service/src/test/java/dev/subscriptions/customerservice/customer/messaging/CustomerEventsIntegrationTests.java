@@ -40,8 +40,8 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
 /**
- * What customer-service publishes, read back from {@code customer.events} as another system would: the topic's
- * records decoded with the schemas module and the registry.
+ * What customer-service publishes, read back from {@code customer.events} as another
+ * system would: the topic's records decoded with the schemas module and the registry.
  */
 @CustomerServiceIntegrationTest
 class CustomerEventsIntegrationTests {
@@ -59,8 +59,8 @@ class CustomerEventsIntegrationTests {
 	KafkaAdmin kafkaAdmin;
 
 	/**
-	 * The round trip of the contract: one record of every event type of {@code customer.events}, each as the API
-	 * answered the change it tells of.
+	 * The round trip of the contract: one record of every event type of
+	 * {@code customer.events}, each as the API answered the change it tells of.
 	 */
 	@Test
 	void publishesEveryEventTypeOfCustomerEventsWithWhatTheApiAnswered() {
@@ -120,7 +120,8 @@ class CustomerEventsIntegrationTests {
 			assertThat(deleted.getDeletedAt()).isNotNull();
 		});
 		assertThat(records.get(1).header("event_type")).isEqualTo("CustomerDeleted");
-		assertThat(records.get(1).header("event_id")).isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
+		assertThat(records.get(1).header("event_id"))
+			.isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
 	}
 
 	@Test
@@ -166,8 +167,9 @@ class CustomerEventsIntegrationTests {
 	}
 
 	/**
-	 * customer.events is compacted, so that every customer's last record stays; a topic that exists with another
-	 * policy gets it when the service's KafkaAdmin checks its topics at start-up.
+	 * customer.events is compacted, so that every customer's last record stays; a topic
+	 * that exists with another policy gets it when the service's KafkaAdmin checks its
+	 * topics at start-up.
 	 */
 	@Test
 	void keepsCustomerEventsCompactedAlsoWhenTheTopicExistedWithAnotherPolicy() throws Exception {
@@ -175,10 +177,10 @@ class CustomerEventsIntegrationTests {
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
 			assertThat(cleanupPolicy(admin, topic)).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
 			admin
-				.incrementalAlterConfigs(Map.of(topic,
-						List.of(new AlterConfigOp(
-								new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
-								AlterConfigOp.OpType.SET))))
+				.incrementalAlterConfigs(
+						Map.of(topic,
+								List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+										TopicConfig.CLEANUP_POLICY_DELETE), AlterConfigOp.OpType.SET))))
 				.all()
 				.get(30, TimeUnit.SECONDS);
 			await().atMost(Duration.ofSeconds(10))
@@ -214,7 +216,9 @@ class CustomerEventsIntegrationTests {
 		return response.expectBody(JSON).returnResult().getResponseBody();
 	}
 
-	/** The records of one customer on customer.events, in the order they were published. */
+	/**
+	 * The records of one customer on customer.events, in the order they were published.
+	 */
 	private List<Published> published(String customerId) {
 		return publishedEvents().stream().filter(record -> customerId.equals(record.key())).toList();
 	}

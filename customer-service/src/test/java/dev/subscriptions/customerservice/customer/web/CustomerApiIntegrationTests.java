@@ -45,8 +45,8 @@ class CustomerApiIntegrationTests {
 
 	@Test
 	void createsACustomerAndAnswersWithItsLocation() {
-		EntityExchangeResult<Map<String, Object>> created = create(this.organization, "ada@example.com",
-				"Ada Lovelace", null);
+		EntityExchangeResult<Map<String, Object>> created = create(this.organization, "ada@example.com", "Ada Lovelace",
+				null);
 
 		assertThat(created.getStatus().value()).isEqualTo(201);
 		assertThat(created.getResponseHeaders().getLocation())
@@ -224,7 +224,8 @@ class CustomerApiIntegrationTests {
 		String id = id(create(this.organization, "old@example.com", "Old", null));
 		create(this.organization, "taken@example.com", "Taken", null);
 
-		EntityExchangeResult<Map<String, Object>> renamed = patch(id, Map.of("name", "New", "email", "new@example.com"));
+		EntityExchangeResult<Map<String, Object>> renamed = patch(id,
+				Map.of("name", "New", "email", "new@example.com"));
 		EntityExchangeResult<Map<String, Object>> conflict = patch(id, Map.of("email", "Taken@example.com"));
 
 		assertThat(renamed.getStatus().value()).isEqualTo(200);
@@ -252,7 +253,10 @@ class CustomerApiIntegrationTests {
 		assertThat(patch(id, Map.of("name", "Zombie")).getStatus().value()).isEqualTo(404);
 	}
 
-	/** Each bad request, and the field its 400 names: a JSON path into the body, a parameter, or the body ({@code $}). */
+	/**
+	 * Each bad request, and the field its 400 names: a JSON path into the body, a
+	 * parameter, or the body ({@code $}).
+	 */
 	static Stream<Arguments> badRequests() {
 		String org = UUID.randomUUID().toString();
 		return Stream.of(
@@ -271,8 +275,10 @@ class CustomerApiIntegrationTests {
 						"{\"organizationId\": \"" + org + "\", \"email\": \"  \", \"name\": \"A\"}", "email"),
 				Arguments.of("invalid email", HttpMethod.POST, "/customers",
 						"{\"organizationId\": \"" + org + "\", \"email\": \"not-an-email\", \"name\": \"A\"}", "email"),
-				Arguments.of("oversized name", HttpMethod.POST, "/customers", "{\"organizationId\": \"" + org
-						+ "\", \"email\": \"a@example.com\", \"name\": \"" + "x".repeat(201) + "\"}", "name"),
+				Arguments.of("oversized name", HttpMethod.POST, "/customers",
+						"{\"organizationId\": \"" + org + "\", \"email\": \"a@example.com\", \"name\": \""
+								+ "x".repeat(201) + "\"}",
+						"name"),
 				Arguments.of("oversized external id", HttpMethod.POST, "/customers",
 						"{\"organizationId\": \"" + org + "\", \"email\": \"a@example.com\", \"name\": \"A\", "
 								+ "\"externalId\": \"" + "x".repeat(101) + "\"}",
@@ -284,8 +290,8 @@ class CustomerApiIntegrationTests {
 				Arguments.of("missing organizationId", HttpMethod.GET, "/customers", null, "organizationId"),
 				Arguments.of("organizationId of the wrong type", HttpMethod.GET, "/customers?organizationId=42", null,
 						"organizationId"),
-				Arguments.of("page of the wrong type", HttpMethod.GET, "/customers?organizationId=" + org + "&page=first",
-						null, "page"),
+				Arguments.of("page of the wrong type", HttpMethod.GET,
+						"/customers?organizationId=" + org + "&page=first", null, "page"),
 				Arguments.of("page size too large", HttpMethod.GET, "/customers?organizationId=" + org + "&size=1000",
 						null, "size"));
 	}
@@ -309,7 +315,10 @@ class CustomerApiIntegrationTests {
 			.anySatisfy(error -> assertThat(error).containsEntry("field", field).containsKey("message"));
 	}
 
-	/** What the database refuses as data is bad input too; no field can be named, the database does not say which. */
+	/**
+	 * What the database refuses as data is bad input too; no field can be named, the
+	 * database does not say which.
+	 */
 	@Test
 	void answersATextTheDatabaseCannotStoreWithABadRequestProblem() {
 		this.client.post()
@@ -349,7 +358,8 @@ class CustomerApiIntegrationTests {
 			.uri("/v3/api-docs")
 			.exchange()
 			.expectBody(String.class)
-			.value(openApi -> assertThat(openApi).contains("\"/customers/{id}\"", "\"/customers/external/{externalId}\""));
+			.value(openApi -> assertThat(openApi).contains("\"/customers/{id}\"",
+					"\"/customers/external/{externalId}\""));
 		this.client.get().uri("/actuator/health").exchange().expectBody().jsonPath("$.status").isEqualTo("UP");
 		this.client.get()
 			.uri("/actuator/prometheus")

@@ -7,8 +7,8 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 
 /**
- * The one mapper from the Avro records of {@code customer.events} to this service's domain values: past it, no
- * Avro type and no string id is seen.
+ * The one mapper from the Avro records of {@code customer.events} to this service's
+ * domain values: past it, no Avro type and no string id is seen.
  */
 final class CustomerEventMapper {
 

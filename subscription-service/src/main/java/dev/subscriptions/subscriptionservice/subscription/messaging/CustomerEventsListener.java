@@ -22,15 +22,17 @@ import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 
 /**
- * Keeps the customer replica from {@code customer.events} and ends the subscriptions of deleted customers, one
- * handler per event type. Each record is handled in one local transaction with its inbox entry: replica,
- * revocations, their events and the revocation report commit together, or not at all; a duplicate delivery does
- * nothing.
+ * Keeps the customer replica from {@code customer.events} and ends the subscriptions of
+ * deleted customers, one handler per event type. Each record is handled in one local
+ * transaction with its inbox entry: replica, revocations, their events and the revocation
+ * report commit together, or not at all; a duplicate delivery does nothing.
  * <p>
- * It lives in the subscription module, not beside the replica in {@code customer}: revoking is the subscription
- * module's reaction to a deletion, and so {@code customer} depends on nothing and {@code subscription} on it alone.
- * The group is {@code spring.kafka.consumer.group-id} ({@value #CONSUMER} by default): a replica rebuilt from an
- * empty database reads {@code customer.events} from the start under a new group.
+ * It lives in the subscription module, not beside the replica in {@code customer}:
+ * revoking is the subscription module's reaction to a deletion, and so {@code customer}
+ * depends on nothing and {@code subscription} on it alone. The group is
+ * {@code spring.kafka.consumer.group-id} ({@value #CONSUMER} by default): a replica
+ * rebuilt from an empty database reads {@code customer.events} from the start under a new
+ * group.
  */
 @Component
 @KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS)
@@ -87,7 +89,10 @@ class CustomerEventsListener {
 		}
 	}
 
-	/** Counts and skips what has no handler here: an event type added to customer.events later. */
+	/**
+	 * Counts and skips what has no handler here: an event type added to customer.events
+	 * later.
+	 */
 	@KafkaHandler(isDefault = true)
 	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(this.group, topic, value);

@@ -24,28 +24,32 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Head
 
 /**
  * The one mapper from the domain's {@link SubscriptionEvent}s to the Avro contract of
- * {@link Topic#SUBSCRIPTION_EVENTS}: it appends each event to the outbox, in the transaction of the change (Spring
- * Data publishes them when the subscription is saved). Spring dispatches each domain type to its method, which writes
- * only what that type says beyond the header.
+ * {@link Topic#SUBSCRIPTION_EVENTS}: it appends each event to the outbox, in the
+ * transaction of the change (Spring Data publishes them when the subscription is saved).
+ * Spring dispatches each domain type to its method, which writes only what that type says
+ * beyond the header.
  * <p>
- * The header (the seven fields every subscription event starts with, {@link #HEADER_FIELDS}) is written in one place,
- * {@link #withHeader}, through the record's schema positions: Avro's generated records and builders share no
- * interface for these fields, so the alternatives are the seven setters in every method, or a builder per type
- * passed to a method per type. A schema that lacks one of the fields fails here at once (and, before that, in
- * {@code SubscriptionEventContractTests}, which checks every schema of the topic for them), and a record left with a
- * required field unset is refused before it reaches the outbox.
+ * The header (the seven fields every subscription event starts with,
+ * {@link #HEADER_FIELDS}) is written in one place, {@link #withHeader}, through the
+ * record's schema positions: Avro's generated records and builders share no interface for
+ * these fields, so the alternatives are the seven setters in every method, or a builder
+ * per type passed to a method per type. A schema that lacks one of the fields fails here
+ * at once (and, before that, in {@code SubscriptionEventContractTests}, which checks
+ * every schema of the topic for them), and a record left with a required field unset is
+ * refused before it reaches the outbox.
  */
 @Component
 class SubscriptionEventPublisher {
 
-	/** The fields every schema of {@link Topic#SUBSCRIPTION_EVENTS} starts with, in order. */
+	/**
+	 * The fields every schema of {@link Topic#SUBSCRIPTION_EVENTS} starts with, in order.
+	 */
 	static final List<String> HEADER_FIELDS = List.of("event_id", "occurred_at", "organization_id", "customer_id",
 			"subscription_id", "product_id", "sequence");
 
-	private static final List<Function<Header, Object>> HEADER_VALUES = List.of(
-			header -> header.eventId().toString(), Header::occurredAt, header -> header.organizationId().toString(),
-			header -> header.customerId().toString(), header -> header.subscriptionId().toString(),
-			header -> header.productId().toString(), Header::sequence);
+	private static final List<Function<Header, Object>> HEADER_VALUES = List.of(header -> header.eventId().toString(),
+			Header::occurredAt, header -> header.organizationId().toString(), header -> header.customerId().toString(),
+			header -> header.subscriptionId().toString(), header -> header.productId().toString(), Header::sequence);
 
 	private final Outbox outbox;
 
@@ -117,17 +121,17 @@ class SubscriptionEventPublisher {
 	}
 
 	/**
-	 * Writes the header into {@code record}, whose own fields are set already, and checks that nothing required is
-	 * left unset.
-	 * @throws IllegalStateException when the record's schema lacks a header field or a required field is unset
+	 * Writes the header into {@code record}, whose own fields are set already, and checks
+	 * that nothing required is left unset.
+	 * @throws IllegalStateException when the record's schema lacks a header field or a
+	 * required field is unset
 	 */
 	static <R extends SpecificRecord> R withHeader(Header header, R record) {
 		Schema schema = record.getSchema();
 		for (int i = 0; i < HEADER_FIELDS.size(); i++) {
 			Schema.Field field = schema.getField(HEADER_FIELDS.get(i));
 			if (field == null) {
-				throw new IllegalStateException(
-						schema.getFullName() + " has no header field " + HEADER_FIELDS.get(i));
+				throw new IllegalStateException(schema.getFullName() + " has no header field " + HEADER_FIELDS.get(i));
 			}
 			record.put(field.pos(), HEADER_VALUES.get(i).apply(header));
 		}

@@ -10,8 +10,8 @@ public record InvoiceView(UUID id, UUID subscriptionId, long amount, String curr
 		Instant paidAt) {
 
 	static InvoiceView of(Invoice invoice) {
-		return new InvoiceView(invoice.getId(), invoice.getSubscriptionId(), invoice.getAmount(),
-				invoice.getCurrency(), invoice.getStatus().value(), invoice.getDueAt(), invoice.getPaidAt());
+		return new InvoiceView(invoice.getId(), invoice.getSubscriptionId(), invoice.getAmount(), invoice.getCurrency(),
+				invoice.getStatus().value(), invoice.getDueAt(), invoice.getPaidAt());
 	}
 
 }

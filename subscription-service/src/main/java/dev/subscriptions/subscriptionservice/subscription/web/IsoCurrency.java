@@ -15,8 +15,9 @@ import jakarta.validation.Payload;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An ISO 4217 currency code in any case: {@code EUR}, or {@code usd} as Stripe writes it; known to
- * {@link java.util.Currency}. Null is valid (say {@code @NotNull} where it is required).
+ * An ISO 4217 currency code in any case: {@code EUR}, or {@code usd} as Stripe writes it;
+ * known to {@link java.util.Currency}. Null is valid (say {@code @NotNull} where it is
+ * required).
  */
 @Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT })
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,10 +30,15 @@ import org.jspecify.annotations.Nullable;
 
 	Class<? extends Payload>[] payload() default {};
 
-	/** Checks a code with {@link #parse}, which also turns a valid one into its currency. */
+	/**
+	 * Checks a code with {@link #parse}, which also turns a valid one into its currency.
+	 */
 	class Validator implements ConstraintValidator<IsoCurrency, String> {
 
-		/** The currency of {@code code}, in any case; none when {@link Currency} knows no such code. */
+		/**
+		 * The currency of {@code code}, in any case; none when {@link Currency} knows no
+		 * such code.
+		 */
 		static Optional<Currency> parse(String code) {
 			try {
 				return Optional.of(Currency.getInstance(code.toUpperCase(Locale.ROOT)));

@@ -31,8 +31,8 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
 
 /**
- * The subscriptions API. Every transition is a POST on the subscription; refused transitions answer 409 with the
- * current status.
+ * The subscriptions API. Every transition is a POST on the subscription; refused
+ * transitions answer 409 with the current status.
  */
 @RestController
 @RequestMapping("/subscriptions")
@@ -44,19 +44,24 @@ class SubscriptionController {
 		this.subscriptions = subscriptions;
 	}
 
-	/** The body of {@code POST /subscriptions}; the currency in any case ({@code usd}), answered upper case. */
+	/**
+	 * The body of {@code POST /subscriptions}; the currency in any case ({@code usd}),
+	 * answered upper case.
+	 */
 	record CreateSubscription(@NotNull @Nullable UUID customerId, @NotNull @Nullable UUID productId,
 			@NotNull @PositiveOrZero @Max(1_000_000_000_000L) @Nullable Long amount,
 			@NotNull @IsoCurrency @Nullable String currency, @Min(0) @Max(365) @Nullable Integer trialDays) {
 	}
 
 	/** The body of {@code POST /subscriptions/{id}/cancel}. */
-	record Cancel(@Nullable Boolean immediately,
-			@Size(max = Cancellation.MAX_REASON_LENGTH) @Nullable String reason,
+	record Cancel(@Nullable Boolean immediately, @Size(max = Cancellation.MAX_REASON_LENGTH) @Nullable String reason,
 			@Size(max = Cancellation.MAX_COMMENT_LENGTH) @Nullable String comment) {
 	}
 
-	/** The body of {@code POST /subscriptions/{id}/pause}: {@code void} (the default) or {@code free}. */
+	/**
+	 * The body of {@code POST /subscriptions/{id}/pause}: {@code void} (the default) or
+	 * {@code free}.
+	 */
 	record Pause(@Nullable PauseMode mode) {
 	}
 
@@ -81,10 +86,7 @@ class SubscriptionController {
 	@GetMapping
 	List<SubscriptionView> find(@RequestParam UUID customerId,
 			@RequestParam(required = false) @Nullable SubscriptionStatus status) {
-		return this.subscriptions.findByCustomer(customerId, status)
-			.stream()
-			.map(SubscriptionView::of)
-			.toList();
+		return this.subscriptions.findByCustomer(customerId, status).stream().map(SubscriptionView::of).toList();
 	}
 
 	@PostMapping("/{id}/cancel")
@@ -117,13 +119,19 @@ class SubscriptionController {
 		return SubscriptionView.of(this.subscriptions.revoke(id));
 	}
 
-	/** The billing provider reports a failed payment: the subscription becomes past due with an open invoice. */
+	/**
+	 * The billing provider reports a failed payment: the subscription becomes past due
+	 * with an open invoice.
+	 */
 	@PostMapping("/{id}/payment-failed")
 	SubscriptionView paymentFailed(@PathVariable UUID id) {
 		return SubscriptionView.of(this.subscriptions.paymentFailed(id));
 	}
 
-	/** The billing provider reports a payment: open invoices are paid, the subscription is active. */
+	/**
+	 * The billing provider reports a payment: open invoices are paid, the subscription is
+	 * active.
+	 */
 	@PostMapping("/{id}/payment-succeeded")
 	SubscriptionView paymentSucceeded(@PathVariable UUID id) {
 		return SubscriptionView.of(this.subscriptions.paymentSucceeded(id));

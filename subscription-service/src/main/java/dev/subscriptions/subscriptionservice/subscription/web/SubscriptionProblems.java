@@ -13,9 +13,10 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionNotFound;
 import dev.subscriptions.subscriptionservice.subscription.TransitionRefused;
 
 /**
- * The domain's errors as RFC 9457 problems: unknown id 404, a refused transition 409 with the current status, a
- * customer that is unknown or deleted 422 / 409. Asked before the shared advice of the {@code web} module, which
- * answers what every service answers alike (bad input 400 naming the field, database failures, concurrent changes).
+ * The domain's errors as RFC 9457 problems: unknown id 404, a refused transition 409 with
+ * the current status, a customer that is unknown or deleted 422 / 409. Asked before the
+ * shared advice of the {@code web} module, which answers what every service answers alike
+ * (bad input 400 naming the field, database failures, concurrent changes).
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)

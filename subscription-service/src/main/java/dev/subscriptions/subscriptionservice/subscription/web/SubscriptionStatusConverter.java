@@ -6,8 +6,9 @@ import org.springframework.stereotype.Component;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
 
 /**
- * Binds a status in a request parameter ({@code ?status=past_due}) with {@link SubscriptionStatus#of}: any case, and
- * an unknown one is a type mismatch of that parameter (400 naming it).
+ * Binds a status in a request parameter ({@code ?status=past_due}) with
+ * {@link SubscriptionStatus#of}: any case, and an unknown one is a type mismatch of that
+ * parameter (400 naming it).
  */
 @Component
 class SubscriptionStatusConverter implements Converter<String, SubscriptionStatus> {

@@ -10,8 +10,9 @@ import dev.subscriptions.subscriptionservice.subscription.Pause;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 
 /**
- * A subscription as the API shows it; statuses and modes in lower case ({@code past_due}). The cancellation and the
- * pause are flat fields here, as they were before the aggregate kept them as values.
+ * A subscription as the API shows it; statuses and modes in lower case
+ * ({@code past_due}). The cancellation and the pause are flat fields here, as they were
+ * before the aggregate kept them as values.
  */
 public record SubscriptionView(UUID id, UUID organizationId, UUID customerId, UUID productId, String status,
 		long amount, String currency, Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,

@@ -48,7 +48,8 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
 
 /**
- * A deleted customer keeps no live subscription: CustomerDeleted on customer.events, handled by the real listener.
+ * A deleted customer keeps no live subscription: CustomerDeleted on customer.events,
+ * handled by the real listener.
  */
 @SubscriptionServiceIntegrationTest
 class CustomerDeletionIntegrationTests {
@@ -140,8 +141,10 @@ class CustomerDeletionIntegrationTests {
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(10))
 			.until(() -> reportsFor(customer).size() == 1 && endedFor(customer).size() == 2);
-		assertThat(this.jdbc.queryForObject("select count(*) from inbox where consumer = 'subscription-service' "
-				+ "and event_id = ?::uuid", Integer.class, deletion.getEventId())).isEqualTo(1);
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from inbox where consumer = 'subscription-service' " + "and event_id = ?::uuid",
+				Integer.class, deletion.getEventId()))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -153,9 +156,9 @@ class CustomerDeletionIntegrationTests {
 		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(customer));
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-				org.assertj.core.api.Assertions.catchThrowable(() -> subscribe(customer)))
-			.isInstanceOf(CustomerAlreadyDeleted.class));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> subscribe(customer)))
+				.isInstanceOf(CustomerAlreadyDeleted.class));
 		assertThat(this.subscriptions.findByCustomer(customer, null)).isEmpty();
 	}
 
@@ -192,9 +195,9 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	/**
-	 * The consumer is stopped after a third of the subscriptions is revoked, not half: stopping lets it finish the
-	 * records it has polled (up to {@code max.poll.records}, 500 deletions of 3 subscriptions each), and the restart
-	 * must still fall midway.
+	 * The consumer is stopped after a third of the subscriptions is revoked, not half:
+	 * stopping lets it finish the records it has polled (up to {@code max.poll.records},
+	 * 500 deletions of 3 subscriptions each), and the restart must still fall midway.
 	 */
 	@Test
 	void revokesAThousandCustomersSubscriptionsThroughAConsumerRestartWithoutLossOrDuplicates(TestReporter reporter) {
@@ -221,13 +224,13 @@ class CustomerDeletionIntegrationTests {
 		container.stop();
 		long revokedWhileStopped = revokedCount(customers);
 		assertThat(container.isRunning()).isFalse();
-		assertThat(revokedWhileStopped).as("subscriptions revoked when the consumer stopped")
-			.isBetween(1_000L, 2_999L);
+		assertThat(revokedWhileStopped).as("subscriptions revoked when the consumer stopped").isBetween(1_000L, 2_999L);
 		container.start();
 		await().atMost(Duration.ofSeconds(120)).until(() -> revokedCount(customers) == 3_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
 		reporter.publishEntry("revocation",
-				String.format("Revoked 3,000 subscriptions of 1,000 deleted customers in %.1f s (consumer restarted at %d)",
+				String.format(
+						"Revoked 3,000 subscriptions of 1,000 deleted customers in %.1f s (consumer restarted at %d)",
 						seconds, revokedWhileStopped));
 
 		Set<String> customerIds = customers.stream().map(UUID::toString).collect(Collectors.toSet());
@@ -242,8 +245,8 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	/**
-	 * The good record that follows has the poison record's key, so it lands on the same partition, behind it: that it
-	 * is handled proves the partition is not blocked.
+	 * The good record that follows has the poison record's key, so it lands on the same
+	 * partition, behind it: that it is handled proves the partition is not blocked.
 	 */
 	@Test
 	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
@@ -267,8 +270,9 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	/**
-	 * A record of a type the listener has no handler for (here one of subscription.events, as if customer-service
-	 * published a new type) goes to the default handler: counted and skipped; the record behind it is handled.
+	 * A record of a type the listener has no handler for (here one of
+	 * subscription.events, as if customer-service published a new type) goes to the
+	 * default handler: counted and skipped; the record behind it is handled.
 	 */
 	@Test
 	void countsAndSkipsARecordOfATypeWithoutHandlerAndGoesOn() {

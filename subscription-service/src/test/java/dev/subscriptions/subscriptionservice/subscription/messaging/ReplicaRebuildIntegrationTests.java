@@ -35,12 +35,14 @@ import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceApplication;
 
 /**
- * A replica rebuilt from customer.events: subscription-service, started on an empty database under a new consumer
- * group after customers were created and deleted, knows every one of them.
+ * A replica rebuilt from customer.events: subscription-service, started on an empty
+ * database under a new consumer group after customers were created and deleted, knows
+ * every one of them.
  * <p>
- * customer.events is compacted: for a deleted customer it may keep only the {@code CustomerDeleted} (its
- * {@code CustomerCreated} compacted away), for a live one only its {@code CustomerCreated}. Some deleted customers here
- * have their whole history on the topic and some only what compaction leaves of it.
+ * customer.events is compacted: for a deleted customer it may keep only the
+ * {@code CustomerDeleted} (its {@code CustomerCreated} compacted away), for a live one
+ * only its {@code CustomerCreated}. Some deleted customers here have their whole history
+ * on the topic and some only what compaction leaves of it.
  */
 class ReplicaRebuildIntegrationTests {
 
@@ -88,8 +90,8 @@ class ReplicaRebuildIntegrationTests {
 				.baseUrl("http://localhost:" + service.getEnvironment().getProperty("local.server.port"))
 				.build();
 
-			assertThat(live).allSatisfy(
-					customer -> assertThat(subscribe(client, customer).getStatus().value()).isEqualTo(201));
+			assertThat(live)
+				.allSatisfy(customer -> assertThat(subscribe(client, customer).getStatus().value()).isEqualTo(201));
 			assertThat(Stream.concat(deletedWithHistory.stream(), deletedOnly.stream())).allSatisfy(customer -> {
 				EntityExchangeResult<Map<String, Object>> refused = subscribe(client, customer);
 				assertThat(refused.getStatus().value()).isEqualTo(409);
@@ -104,7 +106,10 @@ class ReplicaRebuildIntegrationTests {
 		return customer;
 	}
 
-	/** customer-service creates it so in production; in this module's tests whichever test starts first does. */
+	/**
+	 * customer-service creates it so in production; in this module's tests whichever test
+	 * starts first does.
+	 */
 	private void createCompactedTopicUnlessItExists() throws Exception {
 		try {
 			this.admin
@@ -141,7 +146,8 @@ class ReplicaRebuildIntegrationTests {
 			.map(partition -> new TopicPartition(TOPIC, partition.partition()))
 			.toList();
 		return this.admin
-			.listOffsets(partitions.stream().collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest())))
+			.listOffsets(partitions.stream()
+				.collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest())))
 			.all()
 			.get(30, TimeUnit.SECONDS)
 			.entrySet()
@@ -150,8 +156,9 @@ class ReplicaRebuildIntegrationTests {
 	}
 
 	/**
-	 * Whether the group has committed, on every partition, an offset at or past the given end: every record before it
-	 * has been handled (the listener commits after the record's transaction).
+	 * Whether the group has committed, on every partition, an offset at or past the given
+	 * end: every record before it has been handled (the listener commits after the
+	 * record's transaction).
 	 */
 	private boolean hasRead(String group, Map<TopicPartition, Long> end) throws Exception {
 		Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(group)

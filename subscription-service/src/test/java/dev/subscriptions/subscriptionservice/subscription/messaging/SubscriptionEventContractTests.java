@@ -22,9 +22,10 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Header;
 
 /**
- * Keeps the domain's event types and the schemas of {@code subscription.events} in step (as spring-petclinic's
- * {@code I18nPropertiesSyncTest} keeps its message files): each domain type reaches the outbox as a schema of the
- * topic through the real publisher, dispatched by Spring, and each schema of the topic is produced by a domain type.
+ * Keeps the domain's event types and the schemas of {@code subscription.events} in step
+ * (as spring-petclinic's {@code I18nPropertiesSyncTest} keeps its message files): each
+ * domain type reaches the outbox as a schema of the topic through the real publisher,
+ * dispatched by Spring, and each schema of the topic is produced by a domain type.
  */
 class SubscriptionEventContractTests {
 
@@ -38,7 +39,8 @@ class SubscriptionEventContractTests {
 				.as(schema.getFullName())
 				.extracting(Schema.Field::name)
 				.containsExactlyElementsOf(SubscriptionEventPublisher.HEADER_FIELDS);
-			assertThat(schema.getField("occurred_at").schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
+			assertThat(schema.getField("occurred_at").schema().getLogicalType().getName())
+				.isEqualTo("timestamp-millis");
 			assertThat(schema.getField("sequence").schema().getType()).isEqualTo(Schema.Type.LONG);
 		});
 	}
@@ -73,12 +75,16 @@ class SubscriptionEventContractTests {
 			.containsExactlyInAnyOrderElementsOf(Topic.SUBSCRIPTION_EVENTS.eventSchemas());
 	}
 
-	/** An event of {@code type} with {@link #HEADER} and some value of each of its other components. */
+	/**
+	 * An event of {@code type} with {@link #HEADER} and some value of each of its other
+	 * components.
+	 */
 	private static Object sample(Class<?> type) throws Exception {
 		RecordComponent[] components = type.getRecordComponents();
-		Constructor<?> constructor = type.getDeclaredConstructor(
-				Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
-		return constructor.newInstance(Arrays.stream(components).map(component -> valueOf(component.getType())).toArray());
+		Constructor<?> constructor = type
+			.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+		return constructor
+			.newInstance(Arrays.stream(components).map(component -> valueOf(component.getType())).toArray());
 	}
 
 	private static Object valueOf(Class<?> type) {

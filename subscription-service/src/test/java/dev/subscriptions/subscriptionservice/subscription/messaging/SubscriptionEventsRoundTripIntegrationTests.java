@@ -34,9 +34,10 @@ import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 
 /**
- * What the real publisher writes to subscription.events, read back from the broker and decoded with the registry as
- * a consumer would: one subscription taken through every transition produces every event type of the topic, in
- * order, each with what its transition gave.
+ * What the real publisher writes to subscription.events, read back from the broker and
+ * decoded with the registry as a consumer would: one subscription taken through every
+ * transition produces every event type of the topic, in order, each with what its
+ * transition gave.
  */
 @SubscriptionServiceIntegrationTest
 class SubscriptionEventsRoundTripIntegrationTests {
@@ -88,8 +89,7 @@ class SubscriptionEventsRoundTripIntegrationTests {
 		}
 		assertThat(events).extracting(event -> field(event, "event_id")).doesNotHaveDuplicates();
 
-		assertThat((SubscriptionCreated) events.get(0))
-			.returns("trialing", SubscriptionCreated::getStatus)
+		assertThat((SubscriptionCreated) events.get(0)).returns("trialing", SubscriptionCreated::getStatus)
 			.returns(4990L, SubscriptionCreated::getAmount)
 			.returns("EUR", SubscriptionCreated::getCurrency)
 			.returns(millis(created.getCurrentPeriodStart()), SubscriptionCreated::getCurrentPeriodStart)
@@ -107,7 +107,9 @@ class SubscriptionEventsRoundTripIntegrationTests {
 			.returns(millis(ended.getEndedAt()), SubscriptionEnded::getEndedAt);
 	}
 
-	/** The subscription's events, in order: they are keyed by its id, so on one partition. */
+	/**
+	 * The subscription's events, in order: they are keyed by its id, so on one partition.
+	 */
 	private static List<SpecificRecord> ofSubscription(UUID id) {
 		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()

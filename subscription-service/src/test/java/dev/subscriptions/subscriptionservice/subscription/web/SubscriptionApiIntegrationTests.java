@@ -165,8 +165,8 @@ class SubscriptionApiIntegrationTests {
 	}
 
 	/**
-	 * The period-end job (every second here) may end the subscription before the uncancel arrives or after it; either
-	 * way the uncancel is refused and the subscription ends.
+	 * The period-end job (every second here) may end the subscription before the uncancel
+	 * arrives or after it; either way the uncancel is refused and the subscription ends.
 	 */
 	@Test
 	void refusesToUncancelOnceTheCancellationHasComeDue() {
@@ -205,7 +205,8 @@ class SubscriptionApiIntegrationTests {
 
 		assertThat(post(id, "cancel", null).getBody()).containsEntry("status", "past_due")
 			.containsEntry("cancelAtPeriodEnd", true);
-		assertThat(invoices(id)).singleElement().satisfies(invoice -> assertThat(invoice).containsEntry("status", "open"));
+		assertThat(invoices(id)).singleElement()
+			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "open"));
 	}
 
 	@Test
@@ -215,7 +216,8 @@ class SubscriptionApiIntegrationTests {
 		post(id, "payment-failed", null);
 
 		assertThat(post(id, "payment-succeeded", null).getBody()).containsEntry("status", "active");
-		assertThat(invoices(id)).singleElement().satisfies(invoice -> assertThat(invoice).containsEntry("status", "paid"));
+		assertThat(invoices(id)).singleElement()
+			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "paid"));
 	}
 
 	@Test
@@ -317,12 +319,15 @@ class SubscriptionApiIntegrationTests {
 		String id = UUID.randomUUID().toString();
 		return Stream.of(Arguments.of("malformed JSON", HttpMethod.POST, "/subscriptions", "{\"customerId\": "),
 				Arguments.of("missing fields", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id + "\"}"),
-				Arguments.of("negative amount", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id
-						+ "\", \"productId\": \"" + id + "\", \"amount\": -1, \"currency\": \"EUR\"}"),
-				Arguments.of("invalid currency", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"" + id
-						+ "\", \"productId\": \"" + id + "\", \"amount\": 1, \"currency\": \"euro\"}"),
-				Arguments.of("invalid UUID", HttpMethod.POST, "/subscriptions", "{\"customerId\": \"x\", "
-						+ "\"productId\": \"" + id + "\", \"amount\": 1, \"currency\": \"EUR\"}"),
+				Arguments.of("negative amount", HttpMethod.POST, "/subscriptions",
+						"{\"customerId\": \"" + id + "\", \"productId\": \"" + id
+								+ "\", \"amount\": -1, \"currency\": \"EUR\"}"),
+				Arguments.of("invalid currency", HttpMethod.POST, "/subscriptions",
+						"{\"customerId\": \"" + id + "\", \"productId\": \"" + id
+								+ "\", \"amount\": 1, \"currency\": \"euro\"}"),
+				Arguments.of("invalid UUID", HttpMethod.POST, "/subscriptions",
+						"{\"customerId\": \"x\", " + "\"productId\": \"" + id
+								+ "\", \"amount\": 1, \"currency\": \"EUR\"}"),
 				Arguments.of("invalid pause mode", HttpMethod.POST, "/subscriptions/" + id + "/pause",
 						"{\"mode\": \"forever\"}"),
 				Arguments.of("wrong type", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
@@ -332,9 +337,8 @@ class SubscriptionApiIntegrationTests {
 				Arguments.of("oversize cancellation comment", HttpMethod.POST, "/subscriptions/" + id + "/cancel",
 						"{\"comment\": \"" + "c".repeat(2001) + "\"}"),
 				Arguments.of("invalid id in path", HttpMethod.GET, "/subscriptions/not-a-uuid", null),
-				Arguments.of("missing customerId", HttpMethod.GET, "/subscriptions", null),
-				Arguments.of("unknown status", HttpMethod.GET, "/subscriptions?customerId=" + id + "&status=zombie",
-						null));
+				Arguments.of("missing customerId", HttpMethod.GET, "/subscriptions", null), Arguments
+					.of("unknown status", HttpMethod.GET, "/subscriptions?customerId=" + id + "&status=zombie", null));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -344,8 +348,9 @@ class SubscriptionApiIntegrationTests {
 
 		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(errorsOf(response)).as(description).isNotEmpty().allSatisfy(error -> assertThat(error)
-			.containsKeys("field", "message"));
+		assertThat(errorsOf(response)).as(description)
+			.isNotEmpty()
+			.allSatisfy(error -> assertThat(error).containsKeys("field", "message"));
 	}
 
 	@Test
@@ -419,7 +424,9 @@ class SubscriptionApiIntegrationTests {
 		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatusCode().value()).isEqualTo(404);
 	}
 
-	/** The subscription's events, in order: they are keyed by its id, so on one partition. */
+	/**
+	 * The subscription's events, in order: they are keyed by its id, so on one partition.
+	 */
 	private static List<Object> ofSubscription(String id) {
 		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
@@ -450,7 +457,13 @@ class SubscriptionApiIntegrationTests {
 	}
 
 	private List<Map<String, Object>> list(String path) {
-		return this.client.get().uri(path).exchange().expectStatus().isOk().expectBody(JSON_LIST).returnResult()
+		return this.client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_LIST)
+			.returnResult()
 			.getResponseBody();
 	}
 
