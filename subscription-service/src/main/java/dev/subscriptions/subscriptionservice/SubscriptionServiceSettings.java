@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * subscription-service's own settings, under {@code subscription-service.*}, with their
- * defaults (written here only). Environment variables bind by Spring Boot's relaxed
- * rules, e.g. {@code SUBSCRIPTION_SERVICE_TOPIC_PARTITIONS} and
- * {@code SUBSCRIPTION_SERVICE_PERIODEND_INTERVAL}.
+ * defaults (written here only). {@code application.yml} maps the environment variables
+ * {@code SUBSCRIPTION_EVENTS_PARTITIONS} and {@code PERIOD_END_INTERVAL} onto them; an
+ * unset variable leaves the default.
  *
  * @param topic the topics this service creates
  * @param periodEnd the job that ends subscriptions canceled at period end
@@ -18,9 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SubscriptionServiceSettings(@DefaultValue Topic topic, @DefaultValue PeriodEnd periodEnd) {
 
 	/**
-	 * @param partitions partitions of each topic this service creates
+	 * @param partitions partitions of each topic this service creates; boxed because an
+	 * unset variable binds as no value, which leaves the default (a primitive refuses it)
 	 */
-	public record Topic(@DefaultValue("6") int partitions) {
+	public record Topic(@DefaultValue("6") Integer partitions) {
 	}
 
 	/**
