@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.subscriptions.eventing.EventingDefaults;
+
 /**
  * docker-compose.yml cannot run here (no Docker engine), so its syntax and its agreement
  * with the services' own configuration are checked instead.
@@ -43,7 +45,9 @@ class DockerComposeTests {
 	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	void configuresEachServiceOnlyWithVariablesItReads(String service) throws IOException {
 		Map<String, String> environment = environment(service);
-		Set<String> read = placeholders(ROOT.resolve(service + "/src/main/resources/application.yml"));
+		Set<String> read = placeholders(
+				Files.readString(ROOT.resolve(service + "/src/main/resources/application.yml")));
+		read.addAll(placeholders(EventingDefaults.defaults().values().toString()));
 
 		assertThat(read).containsAll(environment.keySet());
 		assertThat(environment).containsKeys("DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD",
@@ -87,9 +91,10 @@ class DockerComposeTests {
 		return (Map<String, String>) serviceValue(service, "environment");
 	}
 
-	private static Set<String> placeholders(Path file) throws IOException {
+	/** The environment variables read by placeholders in {@code text}. */
+	private static Set<String> placeholders(String text) {
 		Set<String> names = new TreeSet<>();
-		Matcher matcher = PLACEHOLDER.matcher(Files.readString(file));
+		Matcher matcher = PLACEHOLDER.matcher(text);
 		while (matcher.find()) {
 			names.add(matcher.group(1));
 		}
