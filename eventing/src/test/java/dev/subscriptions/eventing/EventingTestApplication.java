@@ -180,7 +180,7 @@ public class EventingTestApplication {
 
 		@KafkaHandler(isDefault = true)
 		public void unhandled(@Payload(required = false) @Nullable Object value,
-			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+				@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 			this.unhandled.skip(TYPED_GROUP, topic, value);
 		}
 

@@ -113,7 +113,8 @@ class TypedListenerIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.listener.handled()).contains(next));
 		assertThat(unhandled(UnhandledRecords.TOMBSTONE)).isEqualTo(before + 1);
-		assertThat(TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC + DeadLetters.DEFAULT_SUFFIX))
+		assertThat(
+				TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC + DeadLetters.DEFAULT_SUFFIX))
 			.extracting(ConsumerRecord::key)
 			.doesNotContain(tombstoneKey);
 	}
