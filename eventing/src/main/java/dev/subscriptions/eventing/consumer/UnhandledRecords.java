@@ -21,9 +21,11 @@ import org.springframework.kafka.support.KafkaNull;
  * 		&#64;Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
  * 	this.unhandled.skip(GROUP, topic, value);
  * }
- * </pre> Spring Kafka hands a tombstone to the default handler as
- * {@link KafkaNull#INSTANCE}, or as {@code null} where the payload is
- * {@code @Payload(required = false)}; both count as {@value #TOMBSTONE}.
+ * </pre> Spring Kafka (4.1) hands a tombstone to the default handler as
+ * {@link KafkaNull#INSTANCE}, with or without {@code @Payload(required = false)}: no
+ * error, no retry, no dead letter. The payload is declared not required all the same, so
+ * that a {@code null} payload is not refused as a missing required one; both count as
+ * {@value #TOMBSTONE}.
  */
 public class UnhandledRecords {
 
