@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +23,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -177,7 +179,8 @@ public class EventingTestApplication {
 		}
 
 		@KafkaHandler(isDefault = true)
-		public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+		public void unhandled(@Payload(required = false) @Nullable Object value,
+				@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 			this.unhandled.skip(TYPED_GROUP, topic, value);
 		}
 

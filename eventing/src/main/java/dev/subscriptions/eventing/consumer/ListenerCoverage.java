@@ -47,6 +47,10 @@ import dev.subscriptions.schemas.Topic;
  * saying why); a forgotten one would otherwise fall through to the default handler
  * unnoticed. Topics that are no {@code Topic} (named by pattern, or a test's own) are not
  * checked, apart from the default handler.
+ * <p>
+ * A method-level {@code @KafkaListener} of a {@code Topic} fails start-up too: it takes
+ * every record of the topic, so no check could name a type it forgot. Method-level
+ * listeners of other topics are not checked.
  */
 public class ListenerCoverage implements SmartInitializingSingleton, BeanFactoryAware {
 
@@ -77,16 +81,18 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	}
 
 	/**
-	 * What a class misses, one line each: nothing unless it has a class-level
-	 * {@code @KafkaListener}.
+	 * What a class misses, one line each: a method-level {@code @KafkaListener} of a
+	 * {@link Topic}; with a class-level {@code @KafkaListener}, a handler of each event
+	 * type of its topics and a default handler.
 	 * @param topics the topic names an entry of {@code topics} (or a
 	 * {@code @TopicPartition}'s topic) resolves to
 	 */
 	public static List<String> gaps(Class<?> listener, Function<String, Collection<String>> topics) {
+		List<String> gaps = new ArrayList<>(methodLevelGaps(listener, topics));
 		Set<KafkaListener> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(listener,
 				KafkaListener.class);
 		if (annotations.isEmpty()) {
-			return List.of();
+			return gaps;
 		}
 		Map<Method, KafkaHandler> handlers = MethodIntrospector.selectMethods(listener,
 				(MethodIntrospector.MetadataLookup<KafkaHandler>) method -> AnnotatedElementUtils
@@ -102,7 +108,6 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 				}
 			}
 		}
-		List<String> gaps = new ArrayList<>();
 		String name = listener.getName();
 		for (String topicName : topicNames(annotations, topics)) {
 			Optional<Topic> topic = Topic.named(topicName);
@@ -122,10 +127,36 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 		return gaps;
 	}
 
+	/**
+	 * One line per method-level {@code @KafkaListener} that listens to a {@link Topic}: a
+	 * method takes every record of its topics, so nothing would tell a type it forgot.
+	 */
+	private static List<String> methodLevelGaps(Class<?> listener, Function<String, Collection<String>> topics) {
+		Map<Method, Set<KafkaListener>> methods = MethodIntrospector.selectMethods(listener,
+				(MethodIntrospector.MetadataLookup<Set<KafkaListener>>) method -> {
+					Set<KafkaListener> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(method,
+							KafkaListener.class);
+					return annotations.isEmpty() ? null : annotations;
+				});
+		List<String> gaps = new ArrayList<>();
+		for (Map.Entry<Method, Set<KafkaListener>> method : methods.entrySet()) {
+			for (String topicName : topicNames(method.getValue(), topics)) {
+				if (Topic.named(topicName).isPresent()) {
+					gaps.add(listener.getName() + "." + method.getKey().getName() + " (" + topicName
+							+ "): a method-level @KafkaListener; consume a Topic with a class-level @KafkaListener"
+							+ " and a @KafkaHandler per event type");
+				}
+			}
+		}
+		gaps.sort(null);
+		return gaps;
+	}
+
 	static String message(List<String> gaps) {
-		return "Kafka listeners do not handle every event type of their topics. Add a @KafkaHandler for each (one that"
-				+ " does nothing, with a Javadoc line saying why, to ignore a type) and a default handler that hands"
-				+ " the rest to UnhandledRecords:\n\t" + String.join("\n\t", gaps);
+		return "Kafka listeners do not handle every event type of their topics. Consume each Topic with a class-level"
+				+ " @KafkaListener, add a @KafkaHandler for each type (one that does nothing, with a Javadoc line"
+				+ " saying why, to ignore a type) and a default handler that hands the rest to UnhandledRecords:\n\t"
+				+ String.join("\n\t", gaps);
 	}
 
 	private static Set<String> topicNames(Collection<KafkaListener> annotations,

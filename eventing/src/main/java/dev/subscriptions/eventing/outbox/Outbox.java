@@ -25,6 +25,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Events of one key are published in the order they were appended, provided that the
  * transactions appending them are ordered too, which holds when each of them changes the
  * aggregate the key names (its row lock or version orders them).
+ * <p>
+ * The event id (the row's {@code id} and the {@code event_id} header) is read from the
+ * record's {@code event_id} field by name, not taken as an argument or from a generated
+ * class: eventing knows no event type of the platform (it publishes any
+ * {@link SpecificRecord}, its own tests' too), and every caller would otherwise pass the
+ * id the record already holds, which could then differ from it. Every event of the
+ * platform has that field: {@code schemas}' {@code ContractSyncTests}
+ * ({@code startsEveryEventWithTheFieldsOfItsTopicsHeader}) fails the build unless each
+ * schema of each {@code Topic} starts with its topic's header, whose first field is
+ * {@code event_id}. A record without one (none of the platform's) gets a new id.
  */
 public class Outbox {
 
@@ -76,6 +86,7 @@ public class Outbox {
 		return eventId;
 	}
 
+	/** The record's {@code event_id} field, see the class comment. */
 	private static UUID eventId(SpecificRecord event) {
 		Schema.Field field = event.getSchema().getField("event_id");
 		if (field == null) {

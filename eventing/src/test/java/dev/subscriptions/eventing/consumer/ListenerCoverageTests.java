@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
@@ -76,8 +77,37 @@ class ListenerCoverageTests {
 	}
 
 	@Test
-	void ignoresMethodLevelListeners() {
-		assertThat(ListenerCoverage.gaps(MethodLevelListener.class, AS_WRITTEN)).isEmpty();
+	void namesEveryMethodLevelListenerOfATopicOfTheContract() {
+		assertThat(ListenerCoverage.gaps(MethodLevelListener.class, AS_WRITTEN)).containsExactly(
+				MethodLevelListener.class.getName() + ".on (customer.events): a method-level @KafkaListener; consume"
+						+ " a Topic with a class-level @KafkaListener and a @KafkaHandler per event type",
+				MethodLevelListener.class.getName() + ".onRecord (subscription.events): a method-level"
+						+ " @KafkaListener; consume a Topic with a class-level @KafkaListener and a @KafkaHandler"
+						+ " per event type");
+	}
+
+	@Test
+	void acceptsAMethodLevelListenerOfATopicThatIsNoTopicOfTheContract() {
+		assertThat(ListenerCoverage.gaps(OwnTopicMethodListener.class, AS_WRITTEN)).isEmpty();
+		assertThat(ListenerCoverage.gaps(OwnTopicMethodListener.class, topic -> List.of("customer.revocations")))
+			.hasSize(1);
+	}
+
+	@Test
+	void failsStartUpOnAMethodLevelListenerOfATopicOfTheContract() {
+		new ApplicationContextRunner().withBean(ListenerCoverage.class)
+			.withBean(MethodLevelListener.class)
+			.withBean(OwnTopicMethodListener.class)
+			.withBean(CustomerListener.class)
+			.run(context -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining(MethodLevelListener.class.getName() + ".on (customer.events): a method-level")
+				.hasMessageContaining(
+						MethodLevelListener.class.getName() + ".onRecord (subscription.events): a method-level")
+				.message()
+				.doesNotContain(OwnTopicMethodListener.class.getName())
+				.doesNotContain(CustomerListener.class.getName()));
 	}
 
 	@Test
@@ -233,6 +263,18 @@ class ListenerCoverageTests {
 
 		@KafkaListener(topics = "customer.events", groupId = "test")
 		public void on(CustomerCreated created) {
+		}
+
+		@KafkaListener(topics = { "a-test-topic", "subscription.events" }, groupId = "test")
+		public void onRecord(ConsumerRecord<String, Object> record) {
+		}
+
+	}
+
+	static class OwnTopicMethodListener {
+
+		@KafkaListener(topics = "a-test-topic", groupId = "test")
+		public void on(ConsumerRecord<String, Object> record) {
 		}
 
 	}

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +13,12 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,7 @@ import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 
@@ -38,7 +42,8 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
  * A class-level listener of a {@link Topic}, started with eventing's consumer defaults
  * only (the test service sets no deserializer), after {@link ListenerCoverage} found it
  * complete: each record reaches the handler of its generated class; a type it has no
- * handler for is counted and skipped.
+ * handler for, and a record without value (a tombstone of the compacted topic), is
+ * counted and skipped.
  */
 @SpringBootTest
 @Import(EmbeddedInfrastructure.class)
@@ -96,6 +101,24 @@ class TypedListenerIntegrationTests {
 		assertThat(unhandled("dev.subscriptions.eventing.test.NotACustomerEvent")).isEqualTo(1);
 	}
 
+	@Test
+	void countsAndSkipsARecordWithoutValueWithoutDeadLetteringIt() {
+		String tombstoneKey = "tombstone-" + UUID.randomUUID();
+		CustomerFixture customer = CustomerFixture.random();
+		CustomerCreated next = customer.created().build();
+		double before = unhandled(UnhandledRecords.TOMBSTONE);
+
+		send(tombstoneKey, null);
+		send(customer.customerId().toString(), next);
+
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.listener.handled()).contains(next));
+		assertThat(unhandled(UnhandledRecords.TOMBSTONE)).isEqualTo(before + 1);
+		assertThat(
+				TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC + DeadLetters.DEFAULT_SUFFIX))
+			.extracting(ConsumerRecord::key)
+			.doesNotContain(tombstoneKey);
+	}
+
 	private double unhandled(String type) {
 		Counter counter = this.meters.find(UnhandledRecords.METER)
 			.tags("group", EventingTestApplication.TYPED_GROUP, "topic", TOPIC, "type", type)
@@ -103,9 +126,10 @@ class TypedListenerIntegrationTests {
 		return (counter != null) ? counter.count() : 0;
 	}
 
-	private void send(String key, Object value) {
+	private void send(String key, @Nullable Object value) {
+		byte[] bytes = (value != null) ? this.serializer.serialize(TOPIC, value) : null;
 		try {
-			this.producer.send(new ProducerRecord<>(TOPIC, key, this.serializer.serialize(TOPIC, value))).get();
+			this.producer.send(new ProducerRecord<>(TOPIC, key, bytes)).get();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

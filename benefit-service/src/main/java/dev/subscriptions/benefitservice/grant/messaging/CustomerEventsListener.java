@@ -2,10 +2,13 @@ package dev.subscriptions.benefitservice.grant.messaging;
 
 import java.time.Clock;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -68,11 +71,13 @@ class CustomerEventsListener {
 	}
 
 	/**
-	 * A record of a type this listener does not know (a newer publisher's): counted and
+	 * A record of a type this listener does not know (a newer publisher's), or one
+	 * without value (a tombstone, which the compacted topic may hold): counted and
 	 * skipped.
 	 */
 	@KafkaHandler(isDefault = true)
-	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+	public void unhandled(@Payload(required = false) @Nullable Object value,
+			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(SubscriptionEventsListener.GROUP, topic, value);
 	}
 

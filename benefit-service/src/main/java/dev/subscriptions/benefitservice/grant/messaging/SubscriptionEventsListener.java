@@ -1,9 +1,12 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -93,11 +96,13 @@ class SubscriptionEventsListener {
 	}
 
 	/**
-	 * A record of a type this listener does not know (a newer publisher's): counted and
+	 * A record of a type this listener does not know (a newer publisher's), or one
+	 * without value (a tombstone, which the compacted topic may hold): counted and
 	 * skipped.
 	 */
 	@KafkaHandler(isDefault = true)
-	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+	public void unhandled(@Payload(required = false) @Nullable Object value,
+			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(GROUP, topic, value);
 	}
 

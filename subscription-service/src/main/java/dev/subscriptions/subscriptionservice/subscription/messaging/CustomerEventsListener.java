@@ -3,11 +3,14 @@ package dev.subscriptions.subscriptionservice.subscription.messaging;
 import java.time.Clock;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -91,10 +94,12 @@ class CustomerEventsListener {
 
 	/**
 	 * Counts and skips what has no handler here: an event type added to customer.events
-	 * later.
+	 * later, or a record without value (a tombstone another team wrote to the compacted
+	 * topic).
 	 */
 	@KafkaHandler(isDefault = true)
-	public void unhandled(Object value, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+	public void unhandled(@Payload(required = false) @Nullable Object value,
+			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 		this.unhandled.skip(this.group, topic, value);
 	}
 
