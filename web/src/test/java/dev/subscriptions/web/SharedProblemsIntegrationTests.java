@@ -1,6 +1,5 @@
 package dev.subscriptions.web;
 
-import static dev.subscriptions.web.test.ApiResponses.body;
 import static dev.subscriptions.web.test.ApiResponses.call;
 import static dev.subscriptions.web.test.ApiResponses.errors;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -237,7 +236,7 @@ class SharedProblemsIntegrationTests {
 			assertThat(result.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(result.getResponseBody()).containsEntry("status", status);
 		}
-		return body(result);
+		return result.getResponseBody();
 	}
 
 	private static Map<String, Object> error(String field, String message) {
