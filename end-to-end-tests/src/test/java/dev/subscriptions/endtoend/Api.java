@@ -1,5 +1,9 @@
 package dev.subscriptions.endtoend;
 
+import static dev.subscriptions.web.test.ApiResponses.JSON;
+import static dev.subscriptions.web.test.ApiResponses.body;
+import static dev.subscriptions.web.test.ApiResponses.call;
+import static dev.subscriptions.web.test.ApiResponses.list;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -11,7 +15,6 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -25,12 +28,6 @@ import org.springframework.web.client.ResourceAccessException;
  * running servers).
  */
 final class Api {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> OBJECT = new ParameterizedTypeReference<>() {
-	};
-
-	private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST = new ParameterizedTypeReference<>() {
-	};
 
 	private final RestTestClient customers;
 
@@ -62,7 +59,7 @@ final class Api {
 			.exchange()
 			.expectStatus()
 			.isCreated()
-			.expectBody(OBJECT)
+			.expectBody(JSON)
 			.returnResult());
 	}
 
@@ -78,7 +75,7 @@ final class Api {
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(newCustomer(organization, email))
 				.exchange()
-				.returnResult(OBJECT);
+				.returnResult(JSON);
 			return (created.getStatus().value() == 201) ? Optional.of(id(created)) : Optional.empty();
 		}
 		catch (ResourceAccessException ex) {
@@ -102,7 +99,7 @@ final class Api {
 			.exchange()
 			.expectStatus()
 			.isCreated()
-			.expectBody(OBJECT)
+			.expectBody(JSON)
 			.returnResult());
 	}
 
@@ -180,31 +177,6 @@ final class Api {
 
 	private static Map<String, Object> newCustomer(UUID organization, String email) {
 		return Map.of("organizationId", organization.toString(), "email", email, "name", "Customer " + email);
-	}
-
-	private static EntityExchangeResult<Map<String, Object>> call(RestTestClient client, HttpMethod method, String path,
-			@Nullable Object body) {
-		RestTestClient.RequestBodySpec request = client.method(method).uri(path);
-		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).body(body);
-		}
-		return request.exchange().returnResult(OBJECT);
-	}
-
-	private static List<Map<String, Object>> list(RestTestClient client, String path) {
-		List<Map<String, Object>> items = client.get()
-			.uri(path)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(LIST)
-			.returnResult()
-			.getResponseBody();
-		return Objects.requireNonNull(items, path + " answered no body");
-	}
-
-	private static Map<String, Object> body(EntityExchangeResult<Map<String, Object>> response) {
-		return Objects.requireNonNull(response.getResponseBody(), () -> response.getUrl() + " answered no body");
 	}
 
 	private static String id(EntityExchangeResult<Map<String, Object>> response) {

@@ -15,10 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 
@@ -175,10 +175,10 @@ class DeletionChoreographyEndToEndTests {
 
 	private Map<String, List<CustomerRevocationCompleted>> revocationReports(List<String> customers) {
 		Map<String, List<CustomerRevocationCompleted>> reports = new HashMap<>();
-		for (ConsumerRecord<String, byte[]> record : Topics.read(Topic.CUSTOMER_REVOCATIONS.topicName())) {
+		for (EventTopics.Decoded record : EventTopics.shared().decoded(Topic.CUSTOMER_REVOCATIONS.topicName())) {
 			if (customers.contains(record.key())) {
 				reports.computeIfAbsent(record.key(), key -> new ArrayList<>())
-					.add((CustomerRevocationCompleted) Topics.decode(record));
+					.add(record.value(CustomerRevocationCompleted.class));
 			}
 		}
 		return reports;

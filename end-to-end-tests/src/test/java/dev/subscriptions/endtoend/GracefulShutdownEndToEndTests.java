@@ -16,12 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
@@ -87,8 +87,8 @@ class GracefulShutdownEndToEndTests {
 	/** The customers of {@code ids} that have a CustomerCreated on customer.events. */
 	private Set<String> customersCreatedOnTopic(Set<String> ids) {
 		Set<String> found = new HashSet<>();
-		for (ConsumerRecord<String, byte[]> record : Topics.read(Topic.CUSTOMER_EVENTS.topicName())) {
-			if (ids.contains(record.key()) && Topics.decode(record) instanceof CustomerCreated) {
+		for (EventTopics.Decoded record : EventTopics.shared().decoded(Topic.CUSTOMER_EVENTS.topicName())) {
+			if (ids.contains(record.key()) && record.value() instanceof CustomerCreated) {
 				found.add(record.key());
 			}
 		}

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
@@ -63,15 +64,17 @@ class ParkedOutboxEndToEndTests {
 		createTopic(missingTopic);
 		assertThat(this.api.parkedOutbox(HttpMethod.POST, "", Map.of("key", missingKey))).containsEntry("requeued", 1);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> Topics.read(missingTopic).stream().map(ConsumerRecord::key).toList(),
-					keys -> keys.equals(List.of(missingKey)));
+			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), missingTopic)
+				.stream()
+				.map(ConsumerRecord::key)
+				.toList(), keys -> keys.equals(List.of(missingKey)));
 
 		assertThat(this.api.parkedOutbox(HttpMethod.DELETE, "?key=" + largeKey, null)).containsEntry("discarded", 1);
 		assertThat(parkedRows()).isEmpty();
 		assertThat(this.customerDatabase.queryForObject("select count(*) from outbox where aggregateid in (?, ?)",
 				Integer.class, missingKey, largeKey))
 			.isZero();
-		assertThat(Topics.read(largeTopic)).isEmpty();
+		assertThat(TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), largeTopic)).isEmpty();
 	}
 
 	@SuppressWarnings("unchecked")

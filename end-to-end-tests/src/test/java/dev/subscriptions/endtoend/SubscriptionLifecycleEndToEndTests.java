@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.schemas.Topic;
 
 /**
@@ -119,10 +120,12 @@ class SubscriptionLifecycleEndToEndTests {
 	}
 
 	private static Optional<ConsumerRecord<String, byte[]>> publishedRecord(String subscription, long sequence) {
-		return Topics.read(Topic.SUBSCRIPTION_EVENTS.topicName())
+		return EventTopics.shared()
+			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> subscription.equals(record.key()))
-			.filter(record -> Long.valueOf(sequence).equals(((GenericRecord) Topics.decode(record)).get("sequence")))
+			.filter(record -> Long.valueOf(sequence).equals(record.value(GenericRecord.class).get("sequence")))
+			.map(EventTopics.Decoded::record)
 			.findFirst();
 	}
 
@@ -131,10 +134,11 @@ class SubscriptionLifecycleEndToEndTests {
 	 * key: one partition).
 	 */
 	private static List<GenericRecord> publishedEvents(String subscription) {
-		return Topics.read(Topic.SUBSCRIPTION_EVENTS.topicName())
+		return EventTopics.shared()
+			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> subscription.equals(record.key()))
-			.map(record -> (GenericRecord) Topics.decode(record))
+			.map(record -> record.value(GenericRecord.class))
 			.toList();
 	}
 

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,19 +14,17 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.infrastructure.TopicContents;
 
 /**
  * {@code local-stack.jar replay} against a real broker, with dead letters as the
@@ -72,10 +69,10 @@ class DeadLetterReplayTests {
 		DeadLetterReplay.main(new String[] { "replay", this.deadLetters, "--bootstrap-servers", this.bootstrap });
 		DeadLetterReplay.main(new String[] { "replay", this.deadLetters, "--bootstrap-servers", this.bootstrap });
 
-		List<ConsumerRecord<byte[], byte[]>> replayed = readAtLeast(this.source, 2);
+		List<ConsumerRecord<String, byte[]>> replayed = readAtLeast(this.source, 2);
 		assertThat(replayed).hasSize(2);
-		ConsumerRecord<byte[], byte[]> first = replayed.stream()
-			.filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals("customer-1"))
+		ConsumerRecord<String, byte[]> first = replayed.stream()
+			.filter(record -> "customer-1".equals(record.key()))
 			.findFirst()
 			.orElseThrow();
 		assertThat(first.value()).isEqualTo(value);
@@ -118,27 +115,12 @@ class DeadLetterReplayTests {
 	 * Reads a topic from the beginning until it has {@code count} records, then a little
 	 * longer for any more.
 	 */
-	private List<ConsumerRecord<byte[], byte[]>> readAtLeast(String topic, int count) {
-		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-				Map.of("bootstrap.servers", this.bootstrap, "enable.auto.commit", false), new ByteArrayDeserializer(),
-				new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map(info -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-				return records.size() >= count;
-			});
-			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-				return true;
-			});
+	private List<ConsumerRecord<String, byte[]>> readAtLeast(String topic, int count) {
+		try (TopicContents.Follower follower = TopicContents.follow(this.bootstrap, topic)) {
+			await().atMost(Duration.ofSeconds(20)).until(follower::poll, records -> records.size() >= count);
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(follower::poll, records -> true);
+			return follower.poll();
 		}
-		return records;
 	}
 
 }

@@ -1,8 +1,9 @@
 package dev.subscriptions.web;
 
+import static dev.subscriptions.web.test.ApiResponses.call;
+import static dev.subscriptions.web.test.ApiResponses.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,7 +16,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,9 +32,6 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class SharedProblemsIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
 
 	@LocalServerPort
 	int port;
@@ -233,19 +230,13 @@ class SharedProblemsIntegrationTests {
 	}
 
 	private Map<String, Object> problem(int status, RequestHeadersSpec<?> request, boolean isProblem) {
-		EntityExchangeResult<Map<String, Object>> result = request.exchange().returnResult(JSON);
+		EntityExchangeResult<Map<String, Object>> result = call(request);
 		assertThat(result.getStatus().value()).as(String.valueOf(result.getResponseBody())).isEqualTo(status);
 		if (isProblem) {
 			assertThat(result.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(result.getResponseBody()).containsEntry("status", status);
 		}
 		return result.getResponseBody();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> errors(Map<String, Object> problem) {
-		assertThat(problem).containsKey(SharedProblems.ERRORS);
-		return (List<Map<String, Object>>) problem.get(SharedProblems.ERRORS);
 	}
 
 	private static Map<String, Object> error(String field, String message) {

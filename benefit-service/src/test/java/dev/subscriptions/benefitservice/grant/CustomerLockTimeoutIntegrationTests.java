@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -30,8 +29,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.TopicWriter;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.infrastructure.OpenTransaction;
@@ -71,7 +70,7 @@ class CustomerLockTimeoutIntegrationTests {
 	@Autowired
 	DataSource dataSource;
 
-	private final TopicWriter topics = new TopicWriter();
+	private final EventTopics topics = EventTopics.shared();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -87,13 +86,8 @@ class CustomerLockTimeoutIntegrationTests {
 		}
 		this.benefits.mapProduct(this.product, ids);
 		SubscriptionFixture first = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS, first.subscriptionId(), first.created().build());
+		this.topics.send(Topic.SUBSCRIPTION_EVENTS, first.subscriptionId(), first.created().build());
 		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.subscriptionId()) == 3);
-	}
-
-	@AfterEach
-	void close() {
-		this.topics.close();
 	}
 
 	@Test
@@ -103,7 +97,7 @@ class CustomerLockTimeoutIntegrationTests {
 				() -> this.grants.apply(created(heldSubscription)));
 		SubscriptionFixture waiting = SubscriptionFixture.of(this.organization, this.customer, this.product);
 
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS, waiting.subscriptionId(), waiting.created().build());
+		this.topics.send(Topic.SUBSCRIPTION_EVENTS, waiting.subscriptionId(), waiting.created().build());
 		Instant sent = Instant.now();
 
 		Set<Instant> lockWaits = new HashSet<>();

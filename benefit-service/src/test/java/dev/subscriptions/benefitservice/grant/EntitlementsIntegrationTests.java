@@ -1,5 +1,10 @@
 package dev.subscriptions.benefitservice.grant;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import static dev.subscriptions.web.test.ApiResponses.call;
+import static dev.subscriptions.web.test.ApiResponses.JSON_LIST;
+import static dev.subscriptions.web.test.ApiResponses.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,23 +22,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
-import dev.subscriptions.benefitservice.TopicWriter;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
-import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
-import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
@@ -51,12 +53,6 @@ import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 @BenefitServiceIntegrationTest
 class EntitlementsIntegrationTests {
 
-	private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST = new ParameterizedTypeReference<>() {
-	};
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
-
 	private static final String DEAD_LETTERS = "subscription.events.benefit-service.DLT";
 
 	@Autowired
@@ -68,7 +64,7 @@ class EntitlementsIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	private final TopicWriter topics = new TopicWriter();
+	private final EventTopics topics = EventTopics.shared();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -88,14 +84,9 @@ class EntitlementsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("benefitIds", ids))
 			.exchangeSuccessfully()
-			.returnResult(LIST)
+			.returnResult(JSON_LIST)
 			.getResponseBody();
 		assertThat(mapped).hasSize(3);
-	}
-
-	@AfterEach
-	void close() {
-		this.topics.close();
 	}
 
 	@Test
@@ -160,7 +151,7 @@ class EntitlementsIntegrationTests {
 	@Test
 	void revokesEverythingOfADeletedCustomerAndGrantsNothingLater() {
 		CustomerFixture customer = CustomerFixture.of(this.organization, UUID.randomUUID());
-		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.created().build());
+		this.topics.send(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.created().build());
 		SubscriptionFixture first = subscription(customer.customerId());
 		SubscriptionFixture second = subscription(customer.customerId());
 		send(first, first.created().build());
@@ -169,7 +160,7 @@ class EntitlementsIntegrationTests {
 		SpecificRecord laterPause = first.paused().build();
 		SpecificRecord lateResume = first.resumed().build();
 
-		this.topics.write(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.deleted().build());
+		this.topics.send(Topic.CUSTOMER_EVENTS, customer.customerId(), customer.deleted().build());
 		awaitEntitlementKeys(customer.customerId(), List.of());
 		assertThat(grants("customerId=" + customer.customerId())).hasSize(6)
 			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "revoked")
@@ -235,7 +226,7 @@ class EntitlementsIntegrationTests {
 	void sendsAPoisonRecordToItsDeadLetterTopicAndGoesOn() {
 		String key = UUID.randomUUID().toString();
 
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS.topicName(), key, "garbage".getBytes(StandardCharsets.UTF_8));
+		this.topics.sendBytes(Topic.SUBSCRIPTION_EVENTS.topicName(), key, "garbage".getBytes(StandardCharsets.UTF_8));
 		SubscriptionFixture next = markerBehind(key);
 
 		awaitEntitlementKeys(next.customerId(), this.benefitKeys);
@@ -279,7 +270,7 @@ class EntitlementsIntegrationTests {
 		String key = UUID.randomUUID().toString();
 		double before = unhandledCount();
 
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, CustomerFixture.random().deleted().build());
+		this.topics.send(Topic.SUBSCRIPTION_EVENTS, key, CustomerFixture.random().deleted().build());
 		awaitEntitlementKeys(markerBehind(key).customerId(), this.benefitKeys);
 
 		assertThat(unhandledCount()).isEqualTo(before + 1);
@@ -333,7 +324,7 @@ class EntitlementsIntegrationTests {
 	}
 
 	private void send(SubscriptionFixture sub, SpecificRecord event) {
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), event);
+		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), event);
 	}
 
 	private Map<String, String> grantStates(SubscriptionFixture sub) {
@@ -347,7 +338,7 @@ class EntitlementsIntegrationTests {
 		return this.client.get()
 			.uri("/products/" + this.product + "/benefits")
 			.exchangeSuccessfully()
-			.returnResult(LIST)
+			.returnResult(JSON_LIST)
 			.getResponseBody()
 			.stream()
 			.collect(Collectors.toMap(benefit -> (String) benefit.get("id"), benefit -> (String) benefit.get("key")));
@@ -381,7 +372,7 @@ class EntitlementsIntegrationTests {
 	 */
 	private SubscriptionFixture markerBehind(String key) {
 		SubscriptionFixture marker = subscription(UUID.randomUUID());
-		this.topics.write(Topic.SUBSCRIPTION_EVENTS, key, marker.created().build());
+		this.topics.send(Topic.SUBSCRIPTION_EVENTS, key, marker.created().build());
 		return marker;
 	}
 
@@ -400,19 +391,13 @@ class EntitlementsIntegrationTests {
 	}
 
 	private CustomerRevocationCompleted revocationReport(UUID customer) {
-		ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-				SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
-		List<CustomerRevocationCompleted> reports = new ArrayList<>();
-		await().atMost(Duration.ofSeconds(20)).until(() -> {
-			for (ConsumerRecord<String, byte[]> record : TopicContents
-				.read(SharedInfrastructure.kafka().bootstrapServers(), Topic.CUSTOMER_REVOCATIONS.topicName())) {
-				if (customer.toString().equals(record.key())) {
-					reports.add((CustomerRevocationCompleted) deserializer.deserialize(record.topic(), record.value()));
-				}
-			}
-			return !reports.isEmpty();
-		});
-		return reports.get(0);
+		return await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.topics.decoded(Topic.CUSTOMER_REVOCATIONS.topicName())
+				.stream()
+				.filter(record -> customer.toString().equals(record.key()))
+				.map(record -> record.value(CustomerRevocationCompleted.class))
+				.findFirst()
+				.orElse(null), Objects::nonNull);
 	}
 
 	private void awaitEntitlementKeys(UUID customer, List<String> keys) {
@@ -424,7 +409,7 @@ class EntitlementsIntegrationTests {
 		return this.client.get()
 			.uri("/customers/" + customer + "/entitlements")
 			.exchangeSuccessfully()
-			.returnResult(LIST)
+			.returnResult(JSON_LIST)
 			.getResponseBody()
 			.stream()
 			.map(entitlement -> (String) entitlement.get("key"))
@@ -433,7 +418,11 @@ class EntitlementsIntegrationTests {
 	}
 
 	private List<Map<String, Object>> grants(String query) {
-		return this.client.get().uri("/grants?" + query).exchangeSuccessfully().returnResult(LIST).getResponseBody();
+		return this.client.get()
+			.uri("/grants?" + query)
+			.exchangeSuccessfully()
+			.returnResult(JSON_LIST)
+			.getResponseBody();
 	}
 
 	private EntityExchangeResult<Map<String, Object>> createBenefit(String key, String type) {
@@ -446,23 +435,12 @@ class EntitlementsIntegrationTests {
 			.returnResult(JSON);
 	}
 
-	private int status(HttpMethod method, String path, String body) {
-		return problem(method, path, body).getStatus().value();
+	private int status(HttpMethod method, String path, @Nullable String body) {
+		return call(this.client, method, path, body).getStatus().value();
 	}
 
-	/** The answer to a request, whatever its status. */
-	private EntityExchangeResult<Map<String, Object>> problem(HttpMethod method, String path, String body) {
-		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
-		RestTestClient.RequestHeadersSpec<?> ready = (body != null)
-				? request.contentType(MediaType.APPLICATION_JSON).body(body) : request;
-		return ready.exchange().returnResult(JSON);
-	}
-
-	@SuppressWarnings("unchecked")
-	private List<Map<String, Object>> errors(HttpMethod method, String path, String body) {
-		EntityExchangeResult<Map<String, Object>> problem = problem(method, path, body);
-		assertThat(problem.getStatus().value()).isEqualTo(400);
-		return (List<Map<String, Object>>) problem.getResponseBody().get("errors");
+	private List<Map<String, Object>> errors(HttpMethod method, String path, @Nullable String body) {
+		return ApiResponses.errors(call(this.client, method, path, body));
 	}
 
 	private double unhandledCount() {

@@ -14,31 +14,22 @@ import java.util.UUID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.customerservice.CustomerRequests;
 import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
-import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
-import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
-import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
-import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
+import dev.subscriptions.web.test.ApiResponses;
 
 /**
  * The deletion receipt completes as the required services report on customer.revocations.
@@ -47,9 +38,6 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
  */
 @CustomerServiceIntegrationTest
 class DeletionReceiptIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
 
 	@Autowired
 	RestTestClient client;
@@ -60,21 +48,7 @@ class DeletionReceiptIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()), new StringSerializer(),
-			new ByteArraySerializer());
-
-	private final SchemaRegistryClient registry = SchemaRegistryClient
-		.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl());
-
-	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(this.registry, true);
-
-	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(this.registry);
-
-	@AfterEach
-	void close() {
-		this.producer.close();
-	}
+	private final EventTopics topics = EventTopics.shared();
 
 	@Test
 	void completesOnceEveryRequiredServiceHasReported() {
@@ -190,17 +164,7 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private String create(String email, String name) {
-		return (String) this.client.post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", UUID.randomUUID().toString(), "email", email, "name", name))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(JSON)
-			.returnResult()
-			.getResponseBody()
-			.get("id");
+		return CustomerRequests.createdId(this.client, UUID.randomUUID(), email, name);
 	}
 
 	/**
@@ -210,10 +174,10 @@ class DeletionReceiptIntegrationTests {
 	private String publishedDeletionEventId(String customerId) {
 		String topic = Topic.CUSTOMER_EVENTS.topicName();
 		return await().atMost(Duration.ofSeconds(30))
-			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic)
+			.until(() -> this.topics.decoded(topic)
 				.stream()
 				.filter(record -> customerId.equals(record.key()))
-				.map(record -> this.deserializer.deserialize(topic, record.value()))
+				.map(EventTopics.Decoded::value)
 				.filter(CustomerDeleted.class::isInstance)
 				.map(deleted -> ((CustomerDeleted) deleted).getEventId())
 				.findFirst(), Optional::isPresent)
@@ -248,9 +212,7 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private void send(String key, SpecificRecord record) {
-		String topic = Topic.CUSTOMER_REVOCATIONS.topicName();
-		this.producer.send(new ProducerRecord<>(topic, key, this.serializer.serialize(topic, record)));
-		this.producer.flush();
+		this.topics.send(Topic.CUSTOMER_REVOCATIONS, key, record);
 	}
 
 	/**
@@ -270,7 +232,7 @@ class DeletionReceiptIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isOk()
-			.expectBody(JSON)
+			.expectBody(ApiResponses.JSON)
 			.returnResult()
 			.getResponseBody();
 	}

@@ -19,25 +19,25 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.RestClient;
 
+import dev.subscriptions.customerservice.CustomerRequests;
 import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
-import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
+import dev.subscriptions.eventing.test.EventTopics;
+import dev.subscriptions.eventing.test.EventTopics.Decoded;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
-import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
+import dev.subscriptions.web.test.ApiResponses;
 
 /**
  * What customer-service publishes, read back from {@code customer.events} as another
@@ -45,12 +45,6 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
  */
 @CustomerServiceIntegrationTest
 class CustomerEventsIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
-
-	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
 
 	@Autowired
 	RestTestClient client;
@@ -65,22 +59,22 @@ class CustomerEventsIntegrationTests {
 	@Test
 	void publishesEveryEventTypeOfCustomerEventsWithWhatTheApiAnswered() {
 		UUID organization = UUID.randomUUID();
-		Map<String, Object> created = body(this.client.post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", organization.toString(), "email", "round@example.com", "name", "Round Trip",
-					"externalId", "crm-round"))
-			.exchange()
-			.expectStatus()
-			.isCreated());
+		Map<String, Object> created = CustomerRequests.created(this.client, organization, "round@example.com",
+				"Round Trip", "crm-round");
 		String id = (String) created.get("id");
 		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		Map<String, Object> receipt = body(
-				this.client.get().uri("/customers/{id}/deletion", id).exchange().expectStatus().isOk());
+		Map<String, Object> receipt = this.client.get()
+			.uri("/customers/{id}/deletion", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ApiResponses.JSON)
+			.returnResult()
+			.getResponseBody();
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 2);
 
-		List<Object> events = published(id).stream().map(Published::value).toList();
+		List<Object> events = published(id).stream().map(Decoded::value).toList();
 		assertThat(events).map(event -> ((SpecificRecord) event).getSchema())
 			.containsExactlyInAnyOrderElementsOf(Topic.CUSTOMER_EVENTS.eventSchemas());
 		CustomerFixture customer = CustomerFixture.of(organization, UUID.fromString(id));
@@ -110,7 +104,7 @@ class CustomerEventsIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> published(id).size() == 2);
 
-		List<Published> records = published(id);
+		List<Decoded> records = published(id);
 		assertThat(records.get(0).value()).isInstanceOfSatisfying(CustomerCreated.class, created -> {
 			assertThat(created.getEmail()).isEqualTo("kafka@example.com");
 			assertThat(created.getOrganizationId()).isEqualTo(organization.toString());
@@ -119,8 +113,8 @@ class CustomerEventsIntegrationTests {
 			assertThat(deleted.getCustomerId()).isEqualTo(id);
 			assertThat(deleted.getDeletedAt()).isNotNull();
 		});
-		assertThat(records.get(1).header("event_type")).isEqualTo("CustomerDeleted");
-		assertThat(records.get(1).header("event_id"))
+		assertThat(header(records.get(1), "event_type")).isEqualTo("CustomerDeleted");
+		assertThat(header(records.get(1), "event_id"))
 			.isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
 	}
 
@@ -140,7 +134,7 @@ class CustomerEventsIntegrationTests {
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(4))
 			.until(() -> publishedEvents().stream()
-				.map(Published::value)
+				.map(Decoded::value)
 				.filter(CustomerCreated.class::isInstance)
 				.map(CustomerCreated.class::cast)
 				.filter(created -> created.getOrganizationId().equals(organization.toString()))
@@ -203,47 +197,27 @@ class CustomerEventsIntegrationTests {
 	}
 
 	private String create(UUID organization, String email, String name) {
-		return (String) body(this.client.post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", organization.toString(), "email", email, "name", name))
-			.exchange()
-			.expectStatus()
-			.isCreated()).get("id");
-	}
-
-	private static Map<String, Object> body(RestTestClient.ResponseSpec response) {
-		return response.expectBody(JSON).returnResult().getResponseBody();
+		return CustomerRequests.createdId(this.client, organization, email, name);
 	}
 
 	/**
 	 * The records of one customer on customer.events, in the order they were published.
 	 */
-	private List<Published> published(String customerId) {
+	private List<Decoded> published(String customerId) {
 		return publishedEvents().stream().filter(record -> customerId.equals(record.key())).toList();
 	}
 
 	/** Every record on customer.events now, its value decoded with the registry. */
-	private List<Published> publishedEvents() {
-		String topic = Topic.CUSTOMER_EVENTS.topicName();
-		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic)
-			.stream()
-			.map(record -> new Published(record.key(), this.deserializer.deserialize(topic, record.value()),
-					record.headers()))
-			.toList();
+	private List<Decoded> publishedEvents() {
+		return EventTopics.shared().decoded(Topic.CUSTOMER_EVENTS.topicName());
 	}
 
 	private static Instant millis(Object isoInstant) {
 		return Instant.parse((String) isoInstant).truncatedTo(ChronoUnit.MILLIS);
 	}
 
-	/** A record of customer.events with its value decoded. */
-	private record Published(String key, Object value, Headers headers) {
-
-		String header(String name) {
-			return new String(this.headers.lastHeader(name).value(), StandardCharsets.UTF_8);
-		}
-
+	private static String header(Decoded record, String name) {
+		return new String(record.record().headers().lastHeader(name).value(), StandardCharsets.UTF_8);
 	}
 
 }

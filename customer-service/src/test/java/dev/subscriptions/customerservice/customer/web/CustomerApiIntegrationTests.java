@@ -1,9 +1,10 @@
 package dev.subscriptions.customerservice.customer.web;
 
+import static dev.subscriptions.web.test.ApiResponses.call;
+import static dev.subscriptions.web.test.ApiResponses.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +21,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.customerservice.CustomerRequests;
 import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
 
 /**
@@ -34,9 +34,6 @@ import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
  */
 @CustomerServiceIntegrationTest
 class CustomerApiIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
 
 	@Autowired
 	RestTestClient client;
@@ -300,18 +297,13 @@ class CustomerApiIntegrationTests {
 	@MethodSource("badRequests")
 	void answersBadInputWithABadRequestProblemNamingTheField(String description, HttpMethod method, String path,
 			@Nullable String body, String field) {
-		EntityExchangeResult<Map<String, Object>> response = this.client.method(method)
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body((body != null) ? body : "")
-			.exchange()
-			.returnResult(JSON);
+		EntityExchangeResult<Map<String, Object>> response = call(this.client, method, path,
+				(body != null) ? body : "");
 
 		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
 		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getResponseBody()).containsEntry("status", 400);
-		assertThat(response.getResponseBody().get("errors")).as(description)
-			.asInstanceOf(InstanceOfAssertFactories.list(Map.class))
+		assertThat(errors(response)).as(description)
 			.anySatisfy(error -> assertThat(error).containsEntry("field", field).containsKey("message"));
 	}
 
@@ -371,26 +363,11 @@ class CustomerApiIntegrationTests {
 
 	private EntityExchangeResult<Map<String, Object>> create(UUID organization, String email, String name,
 			@Nullable String externalId) {
-		Map<String, Object> body = new HashMap<>(
-				Map.of("organizationId", organization.toString(), "email", email, "name", name));
-		if (externalId != null) {
-			body.put("externalId", externalId);
-		}
-		return this.client.post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.exchange()
-			.returnResult(JSON);
+		return CustomerRequests.create(this.client, organization, email, name, externalId);
 	}
 
 	private EntityExchangeResult<Map<String, Object>> patch(String id, Map<String, Object> changes) {
-		return this.client.patch()
-			.uri("/customers/{id}", id)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(changes)
-			.exchange()
-			.returnResult(JSON);
+		return call(this.client, HttpMethod.PATCH, "/customers/" + id, changes);
 	}
 
 	private static String id(EntityExchangeResult<Map<String, Object>> response) {

@@ -34,11 +34,11 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
-import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.CustomerAlreadyDeleted;
@@ -78,11 +78,6 @@ class CustomerDeletionIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	@AfterEach
-	void close() {
-		this.customerEvents.close();
-	}
-
 	@Test
 	void revokesEveryLiveSubscriptionOfADeletedCustomerAndNothingElse() {
 		UUID deleted = knownCustomer();
@@ -98,7 +93,6 @@ class CustomerDeletionIntegrationTests {
 					SubscriptionStatus.PAUSED);
 
 		CustomerDeleted deletion = this.customerEvents.deleted(this.organization, deleted);
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.subscriptions.findByCustomer(deleted, SubscriptionStatus.REVOKED).size() == 4);
@@ -134,7 +128,6 @@ class CustomerDeletionIntegrationTests {
 		this.customerEvents.send(customer.toString(), deletion);
 		UUID marker = UUID.randomUUID();
 		this.customerEvents.created(this.organization, marker, customer.toString());
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(marker));
 		await().atMost(Duration.ofSeconds(20)).until(() -> reportsFor(customer).size() >= 1);
@@ -153,7 +146,6 @@ class CustomerDeletionIntegrationTests {
 
 		this.customerEvents.deleted(this.organization, customer);
 		this.customerEvents.created(this.organization, customer);
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(customer));
 		await().atMost(Duration.ofSeconds(10))
@@ -168,7 +160,6 @@ class CustomerDeletionIntegrationTests {
 		OpenTransaction creation = OpenTransaction.begin(this.transactions, this.jdbc, () -> subscribe(customer));
 
 		this.customerEvents.deleted(this.organization, customer);
-		this.customerEvents.flush();
 		await().atMost(Duration.ofSeconds(20)).until(creation::blocksAnother);
 		creation.commit();
 
@@ -207,7 +198,6 @@ class CustomerDeletionIntegrationTests {
 			customers.add(customer);
 			this.customerEvents.created(this.organization, customer);
 		}
-		this.customerEvents.flush();
 		await().atMost(Duration.ofSeconds(60)).until(() -> knownCount(customers) == 1_000);
 		Set<UUID> subscriptionIds = customers.stream()
 			.flatMap(customer -> List.of(subscribe(customer), subscribe(customer), subscribe(customer)).stream())
@@ -216,7 +206,6 @@ class CustomerDeletionIntegrationTests {
 
 		long started = System.nanoTime();
 		customers.forEach(customer -> this.customerEvents.deleted(this.organization, customer));
-		this.customerEvents.flush();
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> revokedCount(customers) >= 1_000);
@@ -253,15 +242,16 @@ class CustomerDeletionIntegrationTests {
 		UUID next = UUID.randomUUID();
 		String poisonKey = next.toString();
 
-		this.customerEvents.sendNow(poisonKey, "not avro at all".getBytes(StandardCharsets.UTF_8));
+		this.customerEvents.send(poisonKey, "not avro at all".getBytes(StandardCharsets.UTF_8));
 		this.customerEvents.created(this.organization, next);
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
 		ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(20))
-			.until(() -> PublishedEvents.records(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
+			.until(() -> EventTopics.shared()
+				.decoded(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
 				.stream()
 				.filter(record -> poisonKey.equals(record.key()))
+				.map(EventTopics.Decoded::record)
 				.findFirst()
 				.orElse(null), record -> record != null);
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
@@ -279,7 +269,6 @@ class CustomerDeletionIntegrationTests {
 		UUID next = UUID.randomUUID();
 		this.customerEvents.send(next.toString(), SubscriptionFixture.random().created().build());
 		this.customerEvents.created(this.organization, next);
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
 		Counter skipped = this.meters.find(UnhandledRecords.METER)
@@ -294,7 +283,6 @@ class CustomerDeletionIntegrationTests {
 	private UUID knownCustomer() {
 		UUID customer = UUID.randomUUID();
 		this.customerEvents.created(this.organization, customer);
-		this.customerEvents.flush();
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(customer));
 		return customer;
 	}
@@ -324,7 +312,8 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	private static List<SubscriptionEnded> endedFor(UUID customer) {
-		return PublishedEvents.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
+		return EventTopics.shared()
+			.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
 			.filter(ended -> ended.getCustomerId().equals(customer.toString()))
 			.filter(ended -> ended.getReason().equals("customer_deleted"))
@@ -336,14 +325,16 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	private static List<SubscriptionEnded> endedOf(Set<String> customerIds) {
-		return PublishedEvents.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
+		return EventTopics.shared()
+			.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
 			.filter(ended -> customerIds.contains(ended.getCustomerId()))
 			.toList();
 	}
 
 	private static List<CustomerRevocationCompleted> reportsOf(Set<String> customerIds) {
-		return PublishedEvents.values(Topic.CUSTOMER_REVOCATIONS.topicName(), CustomerRevocationCompleted.class)
+		return EventTopics.shared()
+			.values(Topic.CUSTOMER_REVOCATIONS.topicName(), CustomerRevocationCompleted.class)
 			.stream()
 			.filter(report -> customerIds.contains(report.getCustomerId()))
 			.toList();

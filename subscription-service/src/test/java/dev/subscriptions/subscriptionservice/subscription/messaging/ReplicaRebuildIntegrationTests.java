@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.web.test.ApiResponses;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceApplication;
@@ -50,9 +50,6 @@ class ReplicaRebuildIntegrationTests {
 
 	private static final int CUSTOMERS = 10;
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
-
 	private final Admin admin = Admin
 		.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()));
 
@@ -69,17 +66,15 @@ class ReplicaRebuildIntegrationTests {
 		List<UUID> live = new ArrayList<>();
 		List<UUID> deletedWithHistory = new ArrayList<>();
 		List<UUID> deletedOnly = new ArrayList<>();
-		try (CustomerEventsProducer events = new CustomerEventsProducer()) {
-			for (int i = 0; i < CUSTOMERS; i++) {
-				live.add(created(events));
-				UUID deleted = created(events);
-				events.deleted(this.organization, deleted);
-				deletedWithHistory.add(deleted);
-				UUID compacted = UUID.randomUUID();
-				events.deleted(this.organization, compacted);
-				deletedOnly.add(compacted);
-			}
-			events.flush();
+		CustomerEventsProducer events = new CustomerEventsProducer();
+		for (int i = 0; i < CUSTOMERS; i++) {
+			live.add(created(events));
+			UUID deleted = created(events);
+			events.deleted(this.organization, deleted);
+			deletedWithHistory.add(deleted);
+			UUID compacted = UUID.randomUUID();
+			events.deleted(this.organization, compacted);
+			deletedOnly.add(compacted);
 		}
 		Map<TopicPartition, Long> end = endOffsets();
 		String group = "replica-rebuild-" + UUID.randomUUID();
@@ -178,8 +173,7 @@ class ReplicaRebuildIntegrationTests {
 			.body(Map.of("customerId", customer.toString(), "productId", UUID.randomUUID().toString(), "amount", 1999,
 					"currency", "EUR"))
 			.exchange()
-			.expectBody(JSON)
-			.returnResult();
+			.returnResult(ApiResponses.JSON);
 	}
 
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.subscription.SubscriptionActivated;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
@@ -25,7 +26,6 @@ import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.events.subscription.SubscriptionResumed;
 import dev.subscriptions.events.subscription.SubscriptionUncanceled;
 import dev.subscriptions.schemas.Topic;
-import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.Invoice;
@@ -111,10 +111,11 @@ class SubscriptionEventsRoundTripIntegrationTests {
 	 * The subscription's events, in order: they are keyed by its id, so on one partition.
 	 */
 	private static List<SpecificRecord> ofSubscription(UUID id) {
-		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
+		return EventTopics.shared()
+			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> id.toString().equals(record.key()))
-			.map(PublishedEvents::decode)
+			.map(EventTopics.Decoded::value)
 			.map(SpecificRecord.class::cast)
 			.toList();
 	}

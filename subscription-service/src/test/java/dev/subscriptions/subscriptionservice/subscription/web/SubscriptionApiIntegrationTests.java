@@ -1,5 +1,8 @@
 package dev.subscriptions.subscriptionservice.subscription.web;
 
+import static dev.subscriptions.web.test.ApiResponses.list;
+import static dev.subscriptions.web.test.ApiResponses.errors;
+import static dev.subscriptions.web.test.ApiResponses.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,21 +22,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
-import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 
 /**
@@ -41,12 +42,6 @@ import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
  */
 @SubscriptionServiceIntegrationTest
 class SubscriptionApiIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
-
-	private static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_LIST = new ParameterizedTypeReference<>() {
-	};
 
 	@Autowired
 	RestTestClient client;
@@ -69,22 +64,23 @@ class SubscriptionApiIntegrationTests {
 
 	@Test
 	void createsAnActiveSubscriptionForAKnownCustomer() {
-		ResponseEntity<Map<String, Object>> created = create(this.customer, 0);
+		EntityExchangeResult<Map<String, Object>> created = create(this.customer, 0);
 
-		assertThat(created.getStatusCode().value()).isEqualTo(201);
-		assertThat(created.getHeaders().getLocation()).hasPath("/subscriptions/" + created.getBody().get("id"));
-		assertThat(created.getBody()).containsEntry("status", "active")
+		assertThat(created.getStatus().value()).isEqualTo(201);
+		assertThat(created.getResponseHeaders().getLocation())
+			.hasPath("/subscriptions/" + created.getResponseBody().get("id"));
+		assertThat(created.getResponseBody()).containsEntry("status", "active")
 			.containsEntry("organizationId", this.organization.toString())
 			.containsEntry("amount", 1999)
 			.containsEntry("currency", "EUR");
-		assertThat(create(this.customer, 14).getBody()).containsEntry("status", "trialing");
+		assertThat(create(this.customer, 14).getResponseBody()).containsEntry("status", "trialing");
 	}
 
 	@Test
 	void cancelsAnActiveSubscriptionAtTheEndOfItsPeriod() {
 		String id = id(create(this.customer, 0));
 
-		Map<String, Object> canceled = post(id, "cancel", Map.of("reason", "too_expensive")).getBody();
+		Map<String, Object> canceled = post(id, "cancel", Map.of("reason", "too_expensive")).getResponseBody();
 
 		assertThat(canceled).containsEntry("status", "active").containsEntry("cancelAtPeriodEnd", true);
 		assertThat(canceled.get("endsAt")).isEqualTo(canceled.get("currentPeriodEnd"));
@@ -96,7 +92,7 @@ class SubscriptionApiIntegrationTests {
 
 		Map<String, Object> canceled = post(id, "cancel",
 				Map.of("immediately", true, "reason", "too_expensive", "comment", "Half the price and I stay"))
-			.getBody();
+			.getResponseBody();
 
 		assertThat(canceled).containsEntry("status", "canceled")
 			.containsEntry("cancellationReason", "too_expensive")
@@ -109,10 +105,10 @@ class SubscriptionApiIntegrationTests {
 	void refusesACancellationCommentTheDatabaseCannotStoreAsBadRequest() {
 		String id = id(create(this.customer, 0));
 
-		ResponseEntity<Map<String, Object>> refused = post(id, "cancel", Map.of("comment", "NUL\u0000inside"));
+		EntityExchangeResult<Map<String, Object>> refused = post(id, "cancel", Map.of("comment", "NUL\u0000inside"));
 
-		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(refused.getBody()).containsEntry("title", "Invalid value");
+		assertThat(refused.getStatus().value()).isEqualTo(400);
+		assertThat(refused.getResponseBody()).containsEntry("title", "Invalid value");
 		assertThat(get(id)).containsEntry("status", "active").containsEntry("cancelAtPeriodEnd", false);
 	}
 
@@ -122,15 +118,16 @@ class SubscriptionApiIntegrationTests {
 		this.jdbc.update("update subscription set current_period_end = now() - interval '1 day' where id = ?::uuid",
 				id);
 
-		ResponseEntity<Map<String, Object>> atPeriodEnd = post(id, "cancel", Map.of("reason", "unused"));
+		EntityExchangeResult<Map<String, Object>> atPeriodEnd = post(id, "cancel", Map.of("reason", "unused"));
 
-		assertThat(atPeriodEnd.getStatusCode().value()).isEqualTo(409);
-		assertThat(atPeriodEnd.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(atPeriodEnd.getBody()).containsEntry("currentStatus", "active")
+		assertThat(atPeriodEnd.getStatus().value()).isEqualTo(409);
+		assertThat(atPeriodEnd.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(atPeriodEnd.getResponseBody()).containsEntry("currentStatus", "active")
 			.containsEntry("action", "cancel_at_period_end");
-		assertThat((String) atPeriodEnd.getBody().get("detail")).contains("cancel it immediately");
+		assertThat((String) atPeriodEnd.getResponseBody().get("detail")).contains("cancel it immediately");
 		assertThat(get(id)).containsEntry("cancelAtPeriodEnd", false).containsEntry("cancellationReason", null);
-		assertThat(post(id, "cancel", Map.of("immediately", true)).getBody()).containsEntry("status", "canceled");
+		assertThat(post(id, "cancel", Map.of("immediately", true)).getResponseBody()).containsEntry("status",
+				"canceled");
 	}
 
 	@Test
@@ -138,10 +135,10 @@ class SubscriptionApiIntegrationTests {
 		String id = id(create(this.customer, 0));
 		post(id, "cancel", Map.of("reason", "too_expensive", "comment", "maybe later"));
 
-		ResponseEntity<Map<String, Object>> uncanceled = post(id, "uncancel", null);
+		EntityExchangeResult<Map<String, Object>> uncanceled = post(id, "uncancel", null);
 
-		assertThat(uncanceled.getStatusCode().value()).isEqualTo(200);
-		assertThat(uncanceled.getBody()).containsEntry("status", "active")
+		assertThat(uncanceled.getStatus().value()).isEqualTo(200);
+		assertThat(uncanceled.getResponseBody()).containsEntry("status", "active")
 			.containsEntry("cancelAtPeriodEnd", false)
 			.containsEntry("endsAt", null)
 			.containsEntry("canceledAt", null)
@@ -155,13 +152,14 @@ class SubscriptionApiIntegrationTests {
 		String canceled = id(create(this.customer, 0));
 		post(canceled, "cancel", Map.of("immediately", true));
 
-		ResponseEntity<Map<String, Object>> ofActive = post(active, "uncancel", null);
-		ResponseEntity<Map<String, Object>> ofCanceled = post(canceled, "uncancel", null);
+		EntityExchangeResult<Map<String, Object>> ofActive = post(active, "uncancel", null);
+		EntityExchangeResult<Map<String, Object>> ofCanceled = post(canceled, "uncancel", null);
 
-		assertThat(ofActive.getStatusCode().value()).isEqualTo(409);
-		assertThat(ofActive.getBody()).containsEntry("currentStatus", "active").containsEntry("action", "uncancel");
-		assertThat(ofCanceled.getStatusCode().value()).isEqualTo(409);
-		assertThat(ofCanceled.getBody()).containsEntry("currentStatus", "canceled");
+		assertThat(ofActive.getStatus().value()).isEqualTo(409);
+		assertThat(ofActive.getResponseBody()).containsEntry("currentStatus", "active")
+			.containsEntry("action", "uncancel");
+		assertThat(ofCanceled.getStatus().value()).isEqualTo(409);
+		assertThat(ofCanceled.getResponseBody()).containsEntry("currentStatus", "canceled");
 	}
 
 	/**
@@ -174,10 +172,10 @@ class SubscriptionApiIntegrationTests {
 		post(id, "cancel", null);
 		this.jdbc.update("update subscription set ends_at = now() - interval '1 minute' where id = ?::uuid", id);
 
-		ResponseEntity<Map<String, Object>> uncancel = post(id, "uncancel", null);
+		EntityExchangeResult<Map<String, Object>> uncancel = post(id, "uncancel", null);
 
-		assertThat(uncancel.getStatusCode().value()).isEqualTo(409);
-		assertThat(uncancel.getBody().get("currentStatus")).isIn("active", "canceled");
+		assertThat(uncancel.getStatus().value()).isEqualTo(409);
+		assertThat(uncancel.getResponseBody().get("currentStatus")).isIn("active", "canceled");
 		await().atMost(Duration.ofSeconds(15))
 			.untilAsserted(() -> assertThat(get(id)).containsEntry("status", "canceled"));
 	}
@@ -185,12 +183,12 @@ class SubscriptionApiIntegrationTests {
 	@Test
 	void cancelsAnOverdueSubscriptionAndLeavesItsInvoiceOpen() {
 		String id = id(create(this.customer, 0));
-		assertThat(post(id, "payment-failed", null).getBody()).containsEntry("status", "past_due");
+		assertThat(post(id, "payment-failed", null).getResponseBody()).containsEntry("status", "past_due");
 
-		ResponseEntity<Map<String, Object>> canceled = post(id, "cancel", Map.of("immediately", true));
+		EntityExchangeResult<Map<String, Object>> canceled = post(id, "cancel", Map.of("immediately", true));
 
-		assertThat(canceled.getStatusCode().value()).isEqualTo(200);
-		assertThat(canceled.getBody()).containsEntry("status", "canceled");
+		assertThat(canceled.getStatus().value()).isEqualTo(200);
+		assertThat(canceled.getResponseBody()).containsEntry("status", "canceled");
 		List<Map<String, Object>> invoices = invoices(id);
 		assertThat(invoices).singleElement().satisfies(invoice -> {
 			assertThat(invoice).containsEntry("status", "open").containsEntry("amount", 1999);
@@ -203,7 +201,7 @@ class SubscriptionApiIntegrationTests {
 		String id = id(create(this.customer, 0));
 		post(id, "payment-failed", null);
 
-		assertThat(post(id, "cancel", null).getBody()).containsEntry("status", "past_due")
+		assertThat(post(id, "cancel", null).getResponseBody()).containsEntry("status", "past_due")
 			.containsEntry("cancelAtPeriodEnd", true);
 		assertThat(invoices(id)).singleElement()
 			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "open"));
@@ -215,7 +213,7 @@ class SubscriptionApiIntegrationTests {
 		post(id, "payment-failed", null);
 		post(id, "payment-failed", null);
 
-		assertThat(post(id, "payment-succeeded", null).getBody()).containsEntry("status", "active");
+		assertThat(post(id, "payment-succeeded", null).getResponseBody()).containsEntry("status", "active");
 		assertThat(invoices(id)).singleElement()
 			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "paid"));
 	}
@@ -225,37 +223,37 @@ class SubscriptionApiIntegrationTests {
 		String id = id(create(this.customer, 0));
 		post(id, "cancel", Map.of("immediately", true));
 
-		ResponseEntity<Map<String, Object>> again = post(id, "cancel", null);
+		EntityExchangeResult<Map<String, Object>> again = post(id, "cancel", null);
 
-		assertThat(again.getStatusCode().value()).isEqualTo(409);
-		assertThat(again.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(again.getBody()).containsEntry("currentStatus", "canceled");
-		assertThat((String) again.getBody().get("detail")).contains("status canceled");
+		assertThat(again.getStatus().value()).isEqualTo(409);
+		assertThat(again.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(again.getResponseBody()).containsEntry("currentStatus", "canceled");
+		assertThat((String) again.getResponseBody().get("detail")).contains("status canceled");
 	}
 
 	@Test
 	void refusesToCancelARevokedSubscriptionStatingItsStatus() {
 		String id = id(create(this.customer, 0));
-		assertThat(post(id, "revoke", null).getBody()).containsEntry("status", "revoked")
+		assertThat(post(id, "revoke", null).getResponseBody()).containsEntry("status", "revoked")
 			.containsEntry("revokedReason", "revoked");
 
-		ResponseEntity<Map<String, Object>> cancel = post(id, "cancel", Map.of("immediately", true));
+		EntityExchangeResult<Map<String, Object>> cancel = post(id, "cancel", Map.of("immediately", true));
 
-		assertThat(cancel.getStatusCode().value()).isEqualTo(409);
-		assertThat(cancel.getBody()).containsEntry("currentStatus", "revoked");
-		assertThat(post(id, "revoke", null).getStatusCode().value()).isEqualTo(200);
+		assertThat(cancel.getStatus().value()).isEqualTo(409);
+		assertThat(cancel.getResponseBody()).containsEntry("currentStatus", "revoked");
+		assertThat(post(id, "revoke", null).getStatus().value()).isEqualTo(200);
 	}
 
 	@Test
 	void pausesAndResumesAndRefusesToResumeAnActiveSubscription() {
 		String id = id(create(this.customer, 0));
 
-		assertThat(post(id, "pause", Map.of("mode", "free")).getBody()).containsEntry("status", "paused")
+		assertThat(post(id, "pause", Map.of("mode", "free")).getResponseBody()).containsEntry("status", "paused")
 			.containsEntry("pauseMode", "free");
-		assertThat(post(id, "resume", null).getBody()).containsEntry("status", "active");
-		ResponseEntity<Map<String, Object>> again = post(id, "resume", null);
-		assertThat(again.getStatusCode().value()).isEqualTo(409);
-		assertThat(again.getBody()).containsEntry("currentStatus", "active");
+		assertThat(post(id, "resume", null).getResponseBody()).containsEntry("status", "active");
+		EntityExchangeResult<Map<String, Object>> again = post(id, "resume", null);
+		assertThat(again.getStatus().value()).isEqualTo(409);
+		assertThat(again.getResponseBody()).containsEntry("currentStatus", "active");
 	}
 
 	@Test
@@ -264,13 +262,13 @@ class SubscriptionApiIntegrationTests {
 		this.customers.recordCreated(new KnownCustomers.Created(deleted, this.organization, Instant.now()));
 		this.customers.recordDeleted(new KnownCustomers.Deleted(deleted, this.organization, Instant.now()));
 
-		ResponseEntity<Map<String, Object>> unknown = create(UUID.randomUUID(), 0);
-		ResponseEntity<Map<String, Object>> ofDeleted = create(deleted, 0);
+		EntityExchangeResult<Map<String, Object>> unknown = create(UUID.randomUUID(), 0);
+		EntityExchangeResult<Map<String, Object>> ofDeleted = create(deleted, 0);
 
-		assertThat(unknown.getStatusCode().value()).isEqualTo(422);
-		assertThat(unknown.getBody()).containsEntry("title", "Unknown customer");
-		assertThat(ofDeleted.getStatusCode().value()).isEqualTo(409);
-		assertThat(ofDeleted.getBody()).containsEntry("title", "Customer deleted");
+		assertThat(unknown.getStatus().value()).isEqualTo(422);
+		assertThat(unknown.getResponseBody()).containsEntry("title", "Unknown customer");
+		assertThat(ofDeleted.getStatus().value()).isEqualTo(409);
+		assertThat(ofDeleted.getResponseBody()).containsEntry("title", "Customer deleted");
 	}
 
 	@Test
@@ -279,8 +277,9 @@ class SubscriptionApiIntegrationTests {
 		String revoked = id(create(this.customer, 0));
 		post(revoked, "revoke", null);
 
-		List<Map<String, Object>> all = list("/subscriptions?customerId=" + this.customer);
-		List<Map<String, Object>> onlyRevoked = list("/subscriptions?customerId=" + this.customer + "&status=revoked");
+		List<Map<String, Object>> all = list(this.client, "/subscriptions?customerId=" + this.customer);
+		List<Map<String, Object>> onlyRevoked = list(this.client,
+				"/subscriptions?customerId=" + this.customer + "&status=revoked");
 
 		assertThat(all).extracting(subscription -> subscription.get("id")).containsExactly(active, revoked);
 		assertThat(onlyRevoked).extracting(subscription -> subscription.get("id")).containsExactly(revoked);
@@ -344,23 +343,24 @@ class SubscriptionApiIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
 	void answersBadInputWithBadRequestProblem(String description, HttpMethod method, String path, String body) {
-		ResponseEntity<Map<String, Object>> response = call(method, path, (body != null) ? body : "");
+		EntityExchangeResult<Map<String, Object>> response = call(this.client, method, path,
+				(body != null) ? body : "");
 
-		assertThat(response.getStatusCode().value()).as(description).isEqualTo(400);
-		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(errorsOf(response)).as(description)
+		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
+		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(errors(response)).as(description)
 			.isNotEmpty()
 			.allSatisfy(error -> assertThat(error).containsKeys("field", "message"));
 	}
 
 	@Test
 	void acceptsACurrencyCodeInAnyCaseAndAnswersItUpperCase() {
-		ResponseEntity<Map<String, Object>> created = call(HttpMethod.POST, "/subscriptions",
+		EntityExchangeResult<Map<String, Object>> created = call(this.client, HttpMethod.POST, "/subscriptions",
 				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
 						1999, "currency", "usd"));
 
-		assertThat(created.getStatusCode().value()).isEqualTo(201);
-		assertThat(created.getBody()).containsEntry("currency", "USD");
+		assertThat(created.getStatus().value()).isEqualTo(201);
+		assertThat(created.getResponseBody()).containsEntry("currency", "USD");
 		assertThat(get(id(created))).containsEntry("currency", "USD");
 		assertThat(this.jdbc.queryForObject("select currency from subscription where id = ?::uuid", String.class,
 				id(created)))
@@ -369,25 +369,25 @@ class SubscriptionApiIntegrationTests {
 
 	@Test
 	void refusesACurrencyCodeThatIsNotISO4217NamingTheField() {
-		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.POST, "/subscriptions",
+		EntityExchangeResult<Map<String, Object>> refused = call(this.client, HttpMethod.POST, "/subscriptions",
 				Map.of("customerId", this.customer.toString(), "productId", UUID.randomUUID().toString(), "amount",
 						1999, "currency", "xyz"));
 
-		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(errorsOf(refused)).singleElement()
+		assertThat(refused.getStatus().value()).isEqualTo(400);
+		assertThat(errors(refused)).singleElement()
 			.satisfies(error -> assertThat(error).containsEntry("field", "currency")
 				.containsEntry("message", "must be an ISO 4217 currency code such as EUR or usd"));
-		assertThat(list("/subscriptions?customerId=" + this.customer)).isEmpty();
+		assertThat(list(this.client, "/subscriptions?customerId=" + this.customer)).isEmpty();
 	}
 
 	@Test
 	void refusesAnUnknownPauseModeNamingTheField() {
 		String id = id(create(this.customer, 0));
 
-		ResponseEntity<Map<String, Object>> refused = post(id, "pause", Map.of("mode", "forever"));
+		EntityExchangeResult<Map<String, Object>> refused = post(id, "pause", Map.of("mode", "forever"));
 
-		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(errorsOf(refused)).singleElement()
+		assertThat(refused.getStatus().value()).isEqualTo(400);
+		assertThat(errors(refused)).singleElement()
 			.satisfies(error -> assertThat(error).containsEntry("field", "mode"));
 		assertThat(get(id)).containsEntry("status", "active");
 	}
@@ -396,16 +396,16 @@ class SubscriptionApiIntegrationTests {
 	void bindsThePauseModeInAnyCase() {
 		String id = id(create(this.customer, 0));
 
-		assertThat(post(id, "pause", Map.of("mode", "FREE")).getBody()).containsEntry("pauseMode", "free");
+		assertThat(post(id, "pause", Map.of("mode", "FREE")).getResponseBody()).containsEntry("pauseMode", "free");
 	}
 
 	@Test
 	void refusesAnUnknownStatusFilterNamingTheParameter() {
-		ResponseEntity<Map<String, Object>> refused = call(HttpMethod.GET,
+		EntityExchangeResult<Map<String, Object>> refused = call(this.client, HttpMethod.GET,
 				"/subscriptions?customerId=" + this.customer + "&status=zombie", null);
 
-		assertThat(refused.getStatusCode().value()).isEqualTo(400);
-		assertThat(errorsOf(refused)).singleElement()
+		assertThat(refused.getStatus().value()).isEqualTo(400);
+		assertThat(errors(refused)).singleElement()
 			.satisfies(error -> assertThat(error).containsEntry("field", "status"));
 	}
 
@@ -414,81 +414,51 @@ class SubscriptionApiIntegrationTests {
 		String revoked = id(create(this.customer, 0));
 		post(revoked, "revoke", null);
 
-		assertThat(list("/subscriptions?customerId=" + this.customer + "&status=REVOKED"))
+		assertThat(list(this.client, "/subscriptions?customerId=" + this.customer + "&status=REVOKED"))
 			.extracting(subscription -> subscription.get("id"))
 			.containsExactly(revoked);
 	}
 
 	@Test
 	void answersNotFoundForAnUnknownSubscription() {
-		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatusCode().value()).isEqualTo(404);
+		assertThat(post(UUID.randomUUID().toString(), "cancel", null).getStatus().value()).isEqualTo(404);
 	}
 
 	/**
 	 * The subscription's events, in order: they are keyed by its id, so on one partition.
 	 */
 	private static List<Object> ofSubscription(String id) {
-		return PublishedEvents.records(Topic.SUBSCRIPTION_EVENTS.topicName())
+		return EventTopics.shared()
+			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> id.equals(record.key()))
-			.map(PublishedEvents::decode)
+			.map(EventTopics.Decoded::value)
 			.toList();
 	}
 
-	private ResponseEntity<Map<String, Object>> create(UUID customer, int trialDays) {
+	private EntityExchangeResult<Map<String, Object>> create(UUID customer, int trialDays) {
 		Map<String, Object> body = new HashMap<>(Map.of("customerId", customer.toString(), "productId",
 				UUID.randomUUID().toString(), "amount", 1999, "currency", "EUR"));
 		if (trialDays > 0) {
 			body.put("trialDays", trialDays);
 		}
-		return call(HttpMethod.POST, "/subscriptions", body);
+		return call(this.client, HttpMethod.POST, "/subscriptions", body);
 	}
 
-	private ResponseEntity<Map<String, Object>> post(String id, String action, Object body) {
-		return call(HttpMethod.POST, "/subscriptions/" + id + "/" + action, body);
+	private EntityExchangeResult<Map<String, Object>> post(String id, String action, Object body) {
+		return call(this.client, HttpMethod.POST, "/subscriptions/" + id + "/" + action, body);
 	}
 
 	private Map<String, Object> get(String id) {
-		return call(HttpMethod.GET, "/subscriptions/" + id, null).getBody();
+		return call(this.client, HttpMethod.GET, "/subscriptions/" + id, null).getResponseBody();
 	}
 
 	private List<Map<String, Object>> invoices(String id) {
-		return list("/subscriptions/" + id + "/invoices");
+		return list(this.client, "/subscriptions/" + id + "/invoices");
 	}
 
-	private List<Map<String, Object>> list(String path) {
-		return this.client.get()
-			.uri(path)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(JSON_LIST)
-			.returnResult()
-			.getResponseBody();
-	}
-
-	/** Any answer, with its status, headers and JSON body (a problem's too). */
-	private ResponseEntity<Map<String, Object>> call(HttpMethod method, String path, @Nullable Object body) {
-		RestTestClient.RequestBodySpec request = this.client.method(method).uri(path);
-		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).body(body);
-		}
-		EntityExchangeResult<Map<String, Object>> result = request.exchange().expectBody(JSON).returnResult();
-		return ResponseEntity.status(result.getStatus())
-			.headers(result.getResponseHeaders())
-			.body(result.getResponseBody());
-	}
-
-	/** The {@code errors} of a 400 problem: what is wrong, field by field. */
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> errorsOf(ResponseEntity<Map<String, Object>> problem) {
-		Object errors = problem.getBody().get("errors");
-		assertThat(errors).as("errors of %s", problem.getBody()).isInstanceOf(List.class);
-		return (List<Map<String, Object>>) errors;
-	}
-
-	private static String id(ResponseEntity<Map<String, Object>> response) {
-		return (String) response.getBody().get("id");
+	private static String id(EntityExchangeResult<Map<String, Object>> response) {
+		return (String) response.getResponseBody().get("id");
 	}
 
 }
