@@ -118,9 +118,11 @@ class OutboxRelayIntegrationTests {
 	void relaysTenThousandEventsOverAHundredKeysInOrderThroughAKafkaOutage(TestReporter reporter) {
 		Map<String, List<String>> appended = append(10_000, 100);
 		long started = System.nanoTime();
-		startRelay(Map.of());
+		// Small batches, so that Kafka goes down while most events are still to be
+		// relayed.
+		this.relays.relay(this.metrics).settings(relay -> relay.setBatchSize(20)).start();
 
-		await().atMost(Duration.ofSeconds(60)).until(() -> this.metrics.backlog().pending() < 7_000);
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.metrics.backlog().pending() < 9_500);
 		SharedInfrastructure.kafka().interrupt();
 		long stranded;
 		try {
@@ -134,6 +136,7 @@ class OutboxRelayIntegrationTests {
 			SharedInfrastructure.kafka().resume();
 		}
 
+		assertThat(stranded).as("events waiting in the outbox during the outage").isPositive();
 		Map<String, List<String>> published = readUntil(10_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
 		reporter.publishEntry(String
