@@ -8,17 +8,15 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
-import dev.subscriptions.subscriptionservice.PublishedEvents;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 
 /**
@@ -39,11 +37,6 @@ class CustomerEventTombstoneIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	@AfterEach
-	void close() {
-		this.customerEvents.close();
-	}
-
 	/**
 	 * The tombstone has the key of the customer created after it, so both land on the
 	 * same partition, the creation behind the tombstone.
@@ -54,13 +47,13 @@ class CustomerEventTombstoneIntegrationTests {
 		String key = next.toString();
 		double skippedBefore = tombstonesSkipped();
 
-		this.customerEvents.sendNow(key, null);
+		this.customerEvents.send(key, (byte[]) null);
 		this.customerEvents.created(UUID.randomUUID(), next);
-		this.customerEvents.flush();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
 		assertThat(tombstonesSkipped()).isEqualTo(skippedBefore + 1);
-		assertThat(PublishedEvents.records(TOPIC + ".subscription-service.DLT")).extracting(ConsumerRecord::key)
+		assertThat(EventTopics.shared().decoded(TOPIC + ".subscription-service.DLT"))
+			.extracting(EventTopics.Decoded::key)
 			.doesNotContain(key);
 	}
 
