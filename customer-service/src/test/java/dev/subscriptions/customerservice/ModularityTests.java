@@ -1,15 +1,13 @@
 package dev.subscriptions.customerservice;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
+
+import dev.subscriptions.eventing.test.MessagingEdge;
 
 /**
  * The structure of customer-service: its application modules ({@code customer},
@@ -29,15 +27,7 @@ class ModularityTests {
 
 	@Test
 	void keepsAvroRecordsOutOfEveryPackageButTheMessagingEdge() {
-		JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-			.importPackages(CustomerServiceApplication.class.getPackageName());
-
-		noClasses().that()
-			.resideOutsideOfPackage("..messaging..")
-			.should()
-			.dependOnClassesThat()
-			.resideInAnyPackage("dev.subscriptions.events..", "org.apache.avro..")
-			.check(classes);
+		MessagingEdge.verify(CustomerServiceApplication.class);
 	}
 
 }
