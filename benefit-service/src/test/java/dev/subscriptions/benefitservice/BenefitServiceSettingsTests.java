@@ -2,19 +2,12 @@ package dev.subscriptions.benefitservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
+import dev.subscriptions.eventing.test.ApplicationYml;
 
 /**
  * benefit-service's settings as {@code application.yml} binds them: the defaults of
@@ -24,7 +17,7 @@ import org.springframework.core.io.ClassPathResource;
 class BenefitServiceSettingsTests {
 
 	@Test
-	void bindsTheDefaultsWhenNoEnvironmentVariableIsSet() throws IOException {
+	void bindsTheDefaultsWhenNoEnvironmentVariableIsSet() {
 		BenefitServiceSettings settings = bind(Map.of());
 
 		assertThat(settings.topic().partitions()).isEqualTo(6);
@@ -34,7 +27,7 @@ class BenefitServiceSettingsTests {
 	}
 
 	@Test
-	void bindsTheEnvironmentVariablesOfApplicationYml() throws IOException {
+	void bindsTheEnvironmentVariablesOfApplicationYml() {
 		BenefitServiceSettings settings = bind(Map.of("BENEFIT_TOPIC_PARTITIONS", "3", "PAST_DUE_GRACE", "PT0S",
 				"PAST_DUE_CHECK_INTERVAL", "PT5S", "CUSTOMER_LOCK_TIMEOUT", "500ms"));
 
@@ -44,17 +37,8 @@ class BenefitServiceSettingsTests {
 		assertThat(settings.customerLock().timeout()).isEqualTo(Duration.ofMillis(500));
 	}
 
-	private static BenefitServiceSettings bind(Map<String, Object> environment) throws IOException {
-		StandardEnvironment env = new StandardEnvironment();
-		MutablePropertySources sources = env.getPropertySources();
-		sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-		sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-		sources.addFirst(new MapPropertySource("environment", environment));
-		for (PropertySource<?> yaml : new YamlPropertySourceLoader().load("application.yml",
-				new ClassPathResource("application.yml"))) {
-			sources.addLast(yaml);
-		}
-		return Binder.get(env).bindOrCreate("benefit-service", BenefitServiceSettings.class);
+	private static BenefitServiceSettings bind(Map<String, Object> environment) {
+		return ApplicationYml.bind("benefit-service", BenefitServiceSettings.class, environment);
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.subscriptions.subscriptionservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,12 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
+
+import dev.subscriptions.eventing.test.ApplicationYml;
 
 /**
  * The service's own settings: their defaults, and how a value given overrides one.
@@ -39,7 +34,7 @@ class SubscriptionServiceSettingsTests {
 	}
 
 	@Test
-	void bindsTheEnvironmentVariablesOfApplicationYml() throws IOException {
+	void bindsTheEnvironmentVariablesOfApplicationYml() {
 		SubscriptionServiceSettings settings = bindApplicationYml(
 				Map.of("SUBSCRIPTION_EVENTS_PARTITIONS", "3", "PERIOD_END_INTERVAL", "PT2S"));
 
@@ -48,24 +43,15 @@ class SubscriptionServiceSettingsTests {
 	}
 
 	@Test
-	void bindsTheDefaultsThroughApplicationYmlWhenNoEnvironmentVariableIsSet() throws IOException {
+	void bindsTheDefaultsThroughApplicationYmlWhenNoEnvironmentVariableIsSet() {
 		SubscriptionServiceSettings settings = bindApplicationYml(Map.of());
 
 		assertThat(settings.topic().partitions()).isEqualTo(6);
 		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(10));
 	}
 
-	private static SubscriptionServiceSettings bindApplicationYml(Map<String, Object> environment) throws IOException {
-		StandardEnvironment env = new StandardEnvironment();
-		MutablePropertySources sources = env.getPropertySources();
-		sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-		sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-		sources.addFirst(new MapPropertySource("environment", environment));
-		for (PropertySource<?> yaml : new YamlPropertySourceLoader().load("application.yml",
-				new ClassPathResource("application.yml"))) {
-			sources.addLast(yaml);
-		}
-		return Binder.get(env).bindOrCreate("subscription-service", SubscriptionServiceSettings.class);
+	private static SubscriptionServiceSettings bindApplicationYml(Map<String, Object> environment) {
+		return ApplicationYml.bind("subscription-service", SubscriptionServiceSettings.class, environment);
 	}
 
 	private static SubscriptionServiceSettings bind(Map<String, String> properties) {
