@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.apache.avro.Schema;
 
+import dev.subscriptions.events.billing.BillingSubscriptionChanged;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
@@ -41,7 +42,14 @@ public enum Topic {
 	 * Each service's report that it revoked what a deleted customer had; key = customer
 	 * id.
 	 */
-	CUSTOMER_REVOCATIONS(Names.CUSTOMER_REVOCATIONS, List.of(CustomerRevocationCompleted.getClassSchema()));
+	CUSTOMER_REVOCATIONS(Names.CUSTOMER_REVOCATIONS, List.of(CustomerRevocationCompleted.getClassSchema())),
+
+	/**
+	 * What billing providers and other systems say of their subscriptions, written by
+	 * subscription-service's webhooks and by other systems; key =
+	 * {@code <provider>:<provider_subscription_id>}.
+	 */
+	BILLING_EVENTS(Names.BILLING_EVENTS, List.of(BillingSubscriptionChanged.getClassSchema()));
 
 	private final String topicName;
 
@@ -50,6 +58,15 @@ public enum Topic {
 	Topic(String topicName, List<Schema> eventSchemas) {
 		this.topicName = topicName;
 		this.eventSchemas = eventSchemas;
+	}
+
+	/**
+	 * The key of a record of {@link #BILLING_EVENTS}:
+	 * {@code <provider>:<provider_subscription_id>}, so that the events of one provider
+	 * subscription stay in order.
+	 */
+	public static String billingKey(String provider, String providerSubscriptionId) {
+		return provider + ":" + providerSubscriptionId;
 	}
 
 	/** The Kafka topic name. */
@@ -99,6 +116,9 @@ public enum Topic {
 
 		/** {@link Topic#CUSTOMER_REVOCATIONS}. */
 		public static final String CUSTOMER_REVOCATIONS = "customer.revocations";
+
+		/** {@link Topic#BILLING_EVENTS}. */
+		public static final String BILLING_EVENTS = "billing.events";
 
 		private Names() {
 		}

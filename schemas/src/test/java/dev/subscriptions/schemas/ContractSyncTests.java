@@ -45,6 +45,9 @@ class ContractSyncTests {
 	private static final List<String> SUBSCRIPTION_HEADER = List.of("event_id", "occurred_at", "organization_id",
 			"customer_id", "subscription_id", "product_id", "sequence");
 
+	private static final List<String> BILLING_HEADER = List.of("event_id", "occurred_at", "provider",
+			"provider_subscription_id");
+
 	@Test
 	void listsEverySchemaFileUnderExactlyOneTopic() {
 		List<String> listed = Arrays.stream(Topic.values())
@@ -85,7 +88,11 @@ class ContractSyncTests {
 	@Test
 	void startsEveryEventWithTheFieldsOfItsTopicsHeader() {
 		for (Topic topic : Topic.values()) {
-			List<String> header = (topic == Topic.SUBSCRIPTION_EVENTS) ? SUBSCRIPTION_HEADER : CUSTOMER_HEADER;
+			List<String> header = switch (topic) {
+				case SUBSCRIPTION_EVENTS -> SUBSCRIPTION_HEADER;
+				case BILLING_EVENTS -> BILLING_HEADER;
+				case CUSTOMER_EVENTS, CUSTOMER_REVOCATIONS -> CUSTOMER_HEADER;
+			};
 			for (Schema schema : topic.eventSchemas()) {
 				assertThat(schema.getFields()).as(schema.getName())
 					.map(Schema.Field::name)
@@ -116,7 +123,7 @@ class ContractSyncTests {
 		assertThat(Topic.named(Topic.Names.SUBSCRIPTION_EVENTS)).contains(Topic.SUBSCRIPTION_EVENTS);
 		assertThat(Topic.named("subscription.events.benefit-service.DLT")).isEmpty();
 		assertThat(Arrays.stream(Topic.values()).map(Topic::topicName)).containsExactly(Topic.Names.CUSTOMER_EVENTS,
-				Topic.Names.SUBSCRIPTION_EVENTS, Topic.Names.CUSTOMER_REVOCATIONS);
+				Topic.Names.SUBSCRIPTION_EVENTS, Topic.Names.CUSTOMER_REVOCATIONS, Topic.Names.BILLING_EVENTS);
 	}
 
 	private static Set<String> schemaFiles() {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 import dev.subscriptions.eventing.test.ApplicationYml;
 
@@ -23,6 +24,11 @@ class SubscriptionServiceSettingsTests {
 
 		assertThat(settings.topic().partitions()).isEqualTo(6);
 		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(settings.webhooks().maxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
+		assertThat(settings.lemonSqueezy().secret()).isEmpty();
+		assertThat(settings.lemonSqueezy().testMode()).isFalse();
+		assertThat(settings.stripe().secret()).isEmpty();
+		assertThat(settings.stripe().tolerance()).isEqualTo(Duration.ofMinutes(5));
 	}
 
 	@Test
@@ -35,11 +41,16 @@ class SubscriptionServiceSettingsTests {
 
 	@Test
 	void bindsTheEnvironmentVariablesOfApplicationYml() {
-		SubscriptionServiceSettings settings = bindApplicationYml(
-				Map.of("SUBSCRIPTION_EVENTS_PARTITIONS", "3", "PERIOD_END_INTERVAL", "PT2S"));
+		SubscriptionServiceSettings settings = bindApplicationYml(Map.of("SUBSCRIPTION_EVENTS_PARTITIONS", "3",
+				"PERIOD_END_INTERVAL", "PT2S", "LEMON_SQUEEZY_SIGNING_SECRET", "ls-secret", "LEMON_SQUEEZY_TEST_MODE",
+				"true", "STRIPE_WEBHOOK_SECRET", "whsec_1", "STRIPE_SIGNATURE_TOLERANCE", "PT1M"));
 
 		assertThat(settings.topic().partitions()).isEqualTo(3);
 		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(settings.lemonSqueezy().secret()).contains("ls-secret");
+		assertThat(settings.lemonSqueezy().testMode()).isTrue();
+		assertThat(settings.stripe().secret()).contains("whsec_1");
+		assertThat(settings.stripe().tolerance()).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test
@@ -48,6 +59,10 @@ class SubscriptionServiceSettingsTests {
 
 		assertThat(settings.topic().partitions()).isEqualTo(6);
 		assertThat(settings.periodEnd().interval()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(settings.lemonSqueezy().secret()).isEmpty();
+		assertThat(settings.lemonSqueezy().testMode()).isFalse();
+		assertThat(settings.stripe().secret()).isEmpty();
+		assertThat(settings.stripe().tolerance()).isEqualTo(Duration.ofMinutes(5));
 	}
 
 	private static SubscriptionServiceSettings bindApplicationYml(Map<String, Object> environment) {

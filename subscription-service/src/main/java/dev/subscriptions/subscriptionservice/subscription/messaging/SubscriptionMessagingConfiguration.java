@@ -13,6 +13,8 @@ import dev.subscriptions.subscriptionservice.SubscriptionServiceSettings;
 
 /**
  * The topics subscription-service writes to, and the event types it publishes there.
+ * {@code billing.events} is among them: the webhooks write to it, other systems too, and
+ * registering its schema at start-up spares them registering it.
  */
 @Configuration(proxyBeanMethods = false)
 class SubscriptionMessagingConfiguration {
@@ -34,6 +36,11 @@ class SubscriptionMessagingConfiguration {
 	}
 
 	@Bean
+	EventSchemas billingEventSchemas() {
+		return new EventSchemas(Topic.BILLING_EVENTS.topicName(), Topic.BILLING_EVENTS.eventSchemas());
+	}
+
+	@Bean
 	NewTopic subscriptionEventsTopic() {
 		return TopicBuilder.name(Topic.SUBSCRIPTION_EVENTS.topicName()).partitions(this.partitions).build();
 	}
@@ -41,6 +48,19 @@ class SubscriptionMessagingConfiguration {
 	@Bean
 	NewTopic customerRevocationsTopic() {
 		return TopicBuilder.name(Topic.CUSTOMER_REVOCATIONS.topicName()).partitions(this.partitions).build();
+	}
+
+	@Bean
+	NewTopic billingEventsTopic() {
+		return TopicBuilder.name(Topic.BILLING_EVENTS.topicName()).partitions(this.partitions).build();
+	}
+
+	/** Where records of billing.events that this service cannot process go. */
+	@Bean
+	NewTopic billingEventsDeadLetterTopic(EventingProperties eventing) {
+		return TopicBuilder.name(Topic.BILLING_EVENTS.topicName() + eventing.getConsumer().getDeadLetterSuffix())
+			.partitions(this.partitions)
+			.build();
 	}
 
 	/** Where records of customer.events that this service cannot process go. */
