@@ -18,13 +18,25 @@ import org.springframework.data.relational.core.mapping.Table;
 @Table("invoice")
 public class Invoice {
 
-	/** Open, paid or void. */
+	/** Open, paid, void, or refunded after it was paid. */
 	public enum Status {
 
-		OPEN, PAID, VOID;
+		OPEN, PAID, VOID, REFUNDED;
 
 		public String value() {
 			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		/**
+		 * The status named {@code value} ({@code paid} or {@code PAID}).
+		 * @throws IllegalArgumentException when it is none of these
+		 */
+		public static Status of(String value) {
+			return java.util.Arrays.stream(values())
+				.filter(status -> status.name().equalsIgnoreCase(value))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException(
+						"Unknown invoice status " + value + "; open, paid, void or refunded"));
 		}
 
 	}
