@@ -21,15 +21,26 @@ import dev.subscriptions.schemas.Topic;
 /**
  * One application context for all integration tests of the service (one consumer group,
  * one database), against the shared Kafka broker, PostgreSQL and schema registry, with a
- * {@code RestTestClient} bound to the server. The period-end job runs every second here.
+ * {@code RestTestClient} bound to the server. The period-end job runs every second here,
+ * and both billing webhooks have secrets ({@link #LEMON_SQUEEZY_SECRET},
+ * {@link #STRIPE_SECRET}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "subscription-service.period-end.interval=PT1S")
+		properties = { "subscription-service.period-end.interval=PT1S",
+				"subscription-service.lemon-squeezy.signing-secret="
+						+ SubscriptionServiceIntegrationTest.LEMON_SQUEEZY_SECRET,
+				"subscription-service.stripe.webhook-secret=" + SubscriptionServiceIntegrationTest.STRIPE_SECRET })
 @AutoConfigureRestTestClient
 @Import({ EmbeddedInfrastructure.class, SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {
+
+	/** The Lemon Squeezy webhook's signing secret in these tests. */
+	String LEMON_SQUEEZY_SECRET = "test-lemon-squeezy-secret";
+
+	/** The Stripe webhook's signing secret in these tests. */
+	String STRIPE_SECRET = "whsec_test_stripe_secret";
 
 	/** customer-service owns customer.events; here the tests create it. */
 	@TestConfiguration(proxyBeanMethods = false)
