@@ -98,8 +98,9 @@ final class LemonSqueezyPayload {
 	}
 
 	/**
-	 * Whether {@code data.type} is what {@code event} carries.
-	 * @throws WebhookRefused (400) when it is not
+	 * This payload, once its {@code data.type} is found to be the object its event
+	 * carries.
+	 * @throws WebhookRefused (400) when it is another
 	 */
 	LemonSqueezyPayload requireData(LemonSqueezyEvent.ObjectType expected) {
 		String type = text("data.type");
