@@ -141,11 +141,11 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	/**
 	 * A new subscription that a billing provider created, linked to it by
 	 * {@code (provider, providerSubscriptionId)}: trialing or active, its period running
-	 * from now to {@code periodEnd} (now when the provider gave none). The provider
-	 * prices it, so {@code amount} and {@code currency} (upper-case ISO 4217) are only
-	 * what its first invoice said, if anything; its own invoices carry the amounts.
-	 * Whatever else the provider's first snapshot says is reached afterwards through the
-	 * transitions.
+	 * from now to {@code periodEnd} (now when the provider gave none, or one that has
+	 * passed). The provider prices it, so {@code amount} and {@code currency} (upper-case
+	 * ISO 4217) are only what its first invoice said, if anything; its own invoices carry
+	 * the amounts. Whatever else the provider's first snapshot says is reached afterwards
+	 * through the transitions.
 	 */
 	static Subscription createByProvider(UUID organizationId, UUID customerId, UUID productId, String provider,
 			String providerSubscriptionId, boolean trialing, long amount, String currency, @Nullable Instant periodEnd,

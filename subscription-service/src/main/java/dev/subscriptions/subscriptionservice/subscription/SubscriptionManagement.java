@@ -228,7 +228,7 @@ public class SubscriptionManagement {
 					return BillingOutcome.AFTER_END;
 				}
 				throw new BillingSubscriptionUnknown(change,
-						"an invoice event cannot create one; it may wait for" + " the subscription's first snapshot");
+						"an invoice event cannot create one; it may wait for the subscription's first snapshot");
 			}
 			followInvoice(locked(linked), change);
 			return BillingOutcome.APPLIED;
@@ -268,8 +268,9 @@ public class SubscriptionManagement {
 		UUID customerId = change.customerId();
 		UUID productId = change.productId();
 		if (customerId == null || productId == null) {
-			throw new BillingSubscriptionUnknown(change, "its snapshot has no customer_id and product_id to create one"
-					+ " with; it may wait for the subscription's first snapshot");
+			throw new BillingSubscriptionUnknown(change,
+					"the snapshot has no customer_id and product_id to create one with; it may wait for the"
+							+ " subscription's first snapshot");
 		}
 		KnownCustomer customer = this.customers.findByIdForShare(customerId)
 			.orElseThrow(() -> new CustomerUnknown(customerId));
