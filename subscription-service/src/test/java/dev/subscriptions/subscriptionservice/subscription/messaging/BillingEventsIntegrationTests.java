@@ -50,6 +50,7 @@ import dev.subscriptions.schemas.fixtures.BillingFixture;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.BillingSubscriptionUnknown;
+import dev.subscriptions.subscriptionservice.subscription.CustomerUnknown;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
@@ -382,6 +383,20 @@ class BillingEventsIntegrationTests {
 		assertThat(handled(withoutOurIds.getEventId()) || handled(invoiceOnly.getEventId()))
 			.as("a dead letter's record in the inbox")
 			.isFalse();
+	}
+
+	@Test
+	void deadLettersTheFirstSnapshotOfACustomerThatIsNotKnownAfterRetrying() {
+		BillingFixture billing = BillingFixture.of(this.provider, UUID.randomUUID(), UUID.randomUUID());
+		BillingSubscriptionChanged active = billing.active().build();
+
+		send(billing, List.of(active));
+
+		ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetters(billing, 1).get(0);
+		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_CLASS_HEADER)).isEqualTo(CustomerUnknown.class.getName());
+		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_MESSAGE_HEADER)).contains(billing.customerId().toString());
+		assertThat(subscriptionOf(billing)).isEmpty();
+		assertThat(handled(active.getEventId())).isFalse();
 	}
 
 	/**
