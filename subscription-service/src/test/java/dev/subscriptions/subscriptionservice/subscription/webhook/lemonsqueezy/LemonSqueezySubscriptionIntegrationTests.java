@@ -1,5 +1,6 @@
 package dev.subscriptions.subscriptionservice.subscription.webhook.lemonsqueezy;
 
+import static dev.subscriptions.web.test.ApiResponses.call;
 import static dev.subscriptions.web.test.ApiResponses.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
@@ -102,6 +105,54 @@ class LemonSqueezySubscriptionIntegrationTests {
 		awaitSubscription(s -> s.get("endedAt") != null);
 	}
 
+	@Test
+	void keepsTheFailedPaymentsInvoiceOpenWhenThePastDueSubscriptionIsCanceledThroughTheApi() {
+		String invoiceId = LemonSqueezyPayloads.nextId();
+		deliver(this.purchase.delivery("subscription_created"));
+		deliver(this.purchase.delivery("subscription_payment_failed", Map.of("invoice_id", invoiceId)));
+		deliver(this.purchase.delivery("subscription_updated_past_due"));
+		Map<String, Object> overdue = awaitSubscription(s -> "past_due".equals(s.get("status")));
+		awaitInvoice(overdue, "open");
+
+		EntityExchangeResult<Map<String, Object>> canceled = call(this.client, HttpMethod.POST,
+				"/subscriptions/" + overdue.get("id") + "/cancel", Map.of("immediately", true));
+
+		assertThat(canceled.getStatus().value()).isEqualTo(200);
+		assertThat(canceled.getResponseBody()).containsEntry("status", "canceled");
+		assertThat(list(this.client, "/subscriptions/" + overdue.get("id") + "/invoices")).singleElement()
+			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "open")
+				.containsEntry("amount", 1999)
+				.containsEntry("currency", "EUR"));
+	}
+
+	/**
+	 * Lemon Squeezy sends {@code subscription_payment_success} alongside
+	 * {@code subscription_payment_recovered}, both about the same invoice.
+	 */
+	@Test
+	void paysTheInvoiceOfARecoveredPaymentOnce() {
+		String invoiceId = LemonSqueezyPayloads.nextId();
+		deliver(this.purchase.delivery("subscription_created"));
+		deliver(this.purchase.delivery("subscription_payment_failed", Map.of("invoice_id", invoiceId)));
+		deliver(this.purchase.delivery("subscription_updated_past_due"));
+		Map<String, Object> overdue = awaitSubscription(s -> "past_due".equals(s.get("status")));
+		awaitInvoice(overdue, "open");
+
+		deliver(this.purchase.delivery("subscription_payment_success", Map.of("invoice_id", invoiceId)));
+		deliver(this.purchase.delivery("subscription_payment_success", Map.of("invoice_id", invoiceId))
+			.replacing("\"event_name\": \"subscription_payment_success\"",
+					"\"event_name\": \"subscription_payment_recovered\""));
+		deliver(this.purchase.delivery("subscription_resumed")
+			.replacing("\"event_name\": \"subscription_resumed\"", "\"event_name\": \"subscription_updated\""));
+
+		awaitSubscription(s -> "active".equals(s.get("status")));
+		awaitInvoice(overdue, "paid");
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from invoice where provider = 'lemon_squeezy' and provider_invoice_id = ?",
+				Integer.class, invoiceId))
+			.isOne();
+	}
+
 	private void deliver(Delivery delivery) {
 		this.client.post()
 			.uri("/webhooks/lemon-squeezy")
@@ -112,6 +163,12 @@ class LemonSqueezySubscriptionIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
+	}
+
+	private void awaitInvoice(Map<String, Object> subscription, String status) {
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> list(this.client, "/subscriptions/" + subscription.get("id") + "/invoices"),
+					invoices -> invoices.size() == 1 && status.equals(invoices.get(0).get("status")));
 	}
 
 	private Map<String, Object> awaitSubscription(Predicate<Map<String, Object>> state) {
