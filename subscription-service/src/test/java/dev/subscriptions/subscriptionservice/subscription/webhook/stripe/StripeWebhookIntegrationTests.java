@@ -214,22 +214,24 @@ class StripeWebhookIntegrationTests {
 
 	@Test
 	void takesTheSubscriptionOfAnInvoiceFromItsParentFromApiVersion20250331() {
+		subscriptionCreated();
 		StripePayload paid = payload("invoice.paid.json");
 
 		assertThat(outcome(deliver(paid))).isEqualTo("applied");
 
-		BillingSubscriptionChanged record = single(recordsUntil(paid.eventId()));
+		BillingSubscriptionChanged record = last(recordsUntil(paid.eventId()), 2);
 		assertThat(record.getProviderSubscriptionId()).isEqualTo(this.subscription).isNotEqualTo(paid.objectId());
 		assertInvoiceOnly(record, paid.objectId(), "paid");
 	}
 
 	@Test
 	void takesTheSubscriptionOfAnInvoiceFromItsSubscriptionFieldBeforeApiVersion20250331() {
+		subscriptionCreated();
 		StripePayload paid = payload("invoice.paid.2024-06-20.json");
 
 		assertThat(outcome(deliver(paid))).isEqualTo("applied");
 
-		BillingSubscriptionChanged record = single(recordsUntil(paid.eventId()));
+		BillingSubscriptionChanged record = last(recordsUntil(paid.eventId()), 2);
 		assertThat(record.getProviderSubscriptionId()).isEqualTo(this.subscription).isNotEqualTo(paid.objectId());
 		assertInvoiceOnly(record, paid.objectId(), "paid");
 	}
@@ -240,6 +242,7 @@ class StripeWebhookIntegrationTests {
 		StripePayload paid = payload("invoice.paid.json");
 		StripePayload succeeded = paid.replacing("invoice.paid", "invoice.payment_succeeded").asNewEvent();
 		assertThat(failed.objectId()).isEqualTo(paid.objectId()).isEqualTo(succeeded.objectId());
+		subscriptionCreated();
 
 		assertThat(outcome(deliver(failed))).isEqualTo("applied");
 		assertThat(outcome(deliver(succeeded))).as("invoice.payment_succeeded, sent with invoice.paid")
@@ -247,9 +250,9 @@ class StripeWebhookIntegrationTests {
 		assertThat(outcome(deliver(paid))).isEqualTo("applied");
 
 		List<BillingSubscriptionChanged> records = recordsUntil(paid.eventId());
-		assertThat(records).hasSize(2);
-		assertInvoiceOnly(records.get(0), failed.objectId(), "open");
-		assertInvoiceOnly(records.get(1), failed.objectId(), "paid");
+		assertThat(records).hasSize(3);
+		assertInvoiceOnly(records.get(1), failed.objectId(), "open");
+		assertInvoiceOnly(records.get(2), failed.objectId(), "paid");
 	}
 
 	@Test
@@ -308,6 +311,14 @@ class StripeWebhookIntegrationTests {
 				.withObjectId(this.invoices.computeIfAbsent(payload.objectId(), (id) -> StripePayload.newId("in_")));
 		}
 		return payload;
+	}
+
+	/**
+	 * Delivers the subscription's {@code customer.subscription.created} first, as Stripe
+	 * does: its invoices' records then find the subscription they are about.
+	 */
+	private void subscriptionCreated() {
+		assertThat(outcome(deliver(payload("customer.subscription.created.json")))).isEqualTo("applied");
 	}
 
 	private EntityExchangeResult<Map<String, Object>> deliver(StripePayload payload) {
@@ -380,9 +391,10 @@ class StripeWebhookIntegrationTests {
 		return WebhookDeliveries.eventId(BillingChange.STRIPE, payload.eventId(), 0).toString();
 	}
 
-	private static BillingSubscriptionChanged single(List<BillingSubscriptionChanged> records) {
-		assertThat(records).hasSize(1);
-		return records.get(0);
+	/** The last of {@code records}, which must be {@code count}. */
+	private static BillingSubscriptionChanged last(List<BillingSubscriptionChanged> records, int count) {
+		assertThat(records).hasSize(count);
+		return records.get(count - 1);
 	}
 
 	private static String randomHex() {
