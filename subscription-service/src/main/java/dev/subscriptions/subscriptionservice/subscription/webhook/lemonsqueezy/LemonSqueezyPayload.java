@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -35,6 +37,8 @@ import dev.subscriptions.subscriptionservice.subscription.webhook.WebhookRefused
  * Lemon Squeezy documents is refused as malformed (400), naming the field.
  */
 final class LemonSqueezyPayload {
+
+	private static final Logger logger = LoggerFactory.getLogger(LemonSqueezyPayload.class);
 
 	static final String PROVIDER = "Lemon Squeezy";
 
@@ -112,8 +116,9 @@ final class LemonSqueezyPayload {
 
 	/**
 	 * A {@code subscriptions} object as a snapshot of the subscription. Lemon Squeezy's
-	 * {@code cancelled} is canceled at period end (still entitled until {@code ends_at});
-	 * its {@code expired} is ended.
+	 * {@code cancelled} is canceled at period end (still entitled until {@code ends_at}),
+	 * and paused as well when its {@code pause} is still set (a {@code void} pause keeps
+	 * access suspended); its {@code expired} is ended.
 	 */
 	BillingChange subscription(UUID eventId) {
 		String status = text("data.attributes.status");
@@ -136,7 +141,17 @@ final class LemonSqueezyPayload {
 			}
 			case "cancelled" -> {
 				Instant trialEndsAt = optionalInstant("data.attributes.trial_ends_at");
-				snapshot = (trialEndsAt != null && trialEndsAt.isAfter(updatedAt)) ? Status.TRIALING : Status.ACTIVE;
+				if (at("data.attributes.pause").isObject()) {
+					// Cancelled while paused: the pause still decides access until the
+					// end.
+					snapshot = Status.PAUSED;
+					pauseMode = pauseMode();
+					resumesAt = optionalInstant("data.attributes.pause.resumes_at");
+				}
+				else {
+					snapshot = (trialEndsAt != null && trialEndsAt.isAfter(updatedAt)) ? Status.TRIALING
+							: Status.ACTIVE;
+				}
 				cancelAtPeriodEnd = true;
 				endsAt = (endsAt != null) ? endsAt : renewsAt;
 				if (endsAt == null) {
@@ -253,7 +268,10 @@ final class LemonSqueezyPayload {
 		throw malformed(path + " must be an id (a string or an integer)");
 	}
 
-	/** One of our ids, from the checkout's custom data. */
+	/**
+	 * One of our ids, from the checkout's custom data; none when it is missing or is not
+	 * a UUID.
+	 */
 	private @Nullable UUID ourId(String path) {
 		String id = optionalText(path);
 		if (id == null) {
@@ -263,7 +281,10 @@ final class LemonSqueezyPayload {
 			return UUID.fromString(id);
 		}
 		catch (IllegalArgumentException ex) {
-			throw malformed(path + " must be a UUID, not " + id);
+			// Another integration of the store may use the key: no id of ours, not a bad
+			// delivery (a 400 would make Lemon Squeezy retry it for days).
+			logger.info("Lemon Squeezy {} is {}, not one of our ids: read as none", path, id);
+			return null;
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,6 +28,8 @@ import dev.subscriptions.subscriptionservice.subscription.webhook.WebhookRefused
  * @param object {@code data.object}
  */
 record StripeEvent(String id, String type, Instant created, JsonNode object) {
+
+	private static final Logger logger = LoggerFactory.getLogger(StripeEvent.class);
 
 	/** Longest event id and type the delivery record stores. */
 	private static final int MAX_ID_LENGTH = 255;
@@ -128,14 +132,22 @@ record StripeEvent(String id, String type, Instant created, JsonNode object) {
 		}
 	}
 
-	/** Our id under {@code key} of a Stripe {@code metadata} object, if it has one. */
+	/**
+	 * Our id under {@code key} of a Stripe {@code metadata} object, if it has one; a
+	 * value that is no UUID is none.
+	 */
 	static @Nullable UUID ourId(JsonNode metadata, String key) {
 		String value = text(metadata, key);
 		if (value == null) {
 			return null;
 		}
 		if (!UUID_TEXT.matcher(value).matches()) {
-			throw malformed("metadata." + key + " " + value + " is not a UUID");
+			// Another integration of the account may use the key: no id of ours, not a
+			// bad
+			// event (a 400 would make Stripe retry it for days, then disable the
+			// endpoint).
+			logger.info("Stripe metadata.{} is {}, not one of our ids: read as none", key, value);
+			return null;
 		}
 		return UUID.fromString(value);
 	}

@@ -56,7 +56,7 @@ final class StripeSignature {
 				signatures.add(value);
 			}
 		}
-		if (timestamp == null || !timestamp.matches("[0-9]{1,18}")) {
+		if (timestamp == null || !timestamp.matches("[0-9]{1,12}")) {
 			throw refused(HEADER + " has no timestamp t in Unix seconds");
 		}
 		if (signatures.isEmpty()) {

@@ -83,6 +83,18 @@ class LemonSqueezyPayloadTests {
 	}
 
 	@Test
+	void readsASubscriptionCancelledWhilePausedAsStillPausedAndCanceledAtPeriodEnd() {
+		Delivery cancelled = this.purchase.delivery("subscription_cancelled")
+			.replacing("\"pause\": null", "\"pause\": {\"mode\": \"void\", \"resumes_at\": null}");
+
+		BillingChange change = parse(cancelled).subscription(eventId);
+
+		assertThat(change.status()).isEqualTo(Status.PAUSED);
+		assertThat(change.pauseMode()).isEqualTo(PauseMode.VOID);
+		assertThat(change.cancelAtPeriodEnd()).isTrue();
+	}
+
+	@Test
 	void readsACancelledTrialAsStillTrialing() {
 		String trialEnd = LemonSqueezyPayloads.TIME.format(Instant.now().plus(10, ChronoUnit.DAYS));
 		Delivery cancelled = this.purchase.delivery("subscription_cancelled")
@@ -163,11 +175,13 @@ class LemonSqueezyPayloadTests {
 	}
 
 	@Test
-	void refusesCustomDataThatIsNoneOfOurIds() {
+	void readsCustomDataThatIsNoneOfOurIdsAsNoId() {
 		Delivery delivery = this.purchase.delivery("subscription_created", Map.of("customer_id", "user-42"));
 
-		assertThatExceptionOfType(WebhookRefused.class).isThrownBy(() -> parse(delivery).subscription(eventId))
-			.withMessageContaining("meta.custom_data.customer_id must be a UUID");
+		BillingChange change = parse(delivery).subscription(eventId);
+
+		assertThat(change.customerId()).isNull();
+		assertThat(change.productId()).isEqualTo(this.purchase.productId);
 	}
 
 	@Test

@@ -214,11 +214,14 @@ class StripeChangesTests {
 	}
 
 	@Test
-	void refusesACustomerIdInTheMetadataThatIsNoUuid() {
+	void readsACustomerIdInTheMetadataThatIsNoUuidAsNone() {
 		StripePayload payload = edited("customer.subscription.updated.json",
 				(subscription) -> ((ObjectNode) subscription.path("metadata")).put("customer_id", "cus_123"));
 
-		assertMalformed(payload);
+		BillingChange change = change(payload);
+
+		assertThat(change.customerId()).isNull();
+		assertThat(change.productId()).isEqualTo(PRODUCT);
 	}
 
 	@Test
