@@ -13,15 +13,25 @@ import org.springframework.data.relational.core.mapping.Table;
 
 /**
  * An invoice of a subscription's period. An unpaid one stays open whatever happens to the
- * subscription: cancelling an overdue subscription does not forgive the debt.
+ * subscription: cancelling an overdue subscription does not forgive the debt. One of a
+ * billing provider is known by the provider's id of it ({@code provider},
+ * {@code providerInvoiceId}), and follows what the provider says of it, forward only.
  */
 @Table("invoice")
 public class Invoice {
 
-	/** Open, paid, void, or refunded after it was paid. */
+	/**
+	 * Open, paid, void, or refunded after it was paid. An open one may become any other;
+	 * a paid one refunded; void and refunded are final.
+	 */
 	public enum Status {
 
 		OPEN, PAID, VOID, REFUNDED;
+
+		/** Whether an invoice in this status may move on to {@code next}. */
+		boolean canBecome(Status next) {
+			return (this == OPEN && next != OPEN) || (this == PAID && next == REFUNDED);
+		}
 
 		public String value() {
 			return name().toLowerCase(java.util.Locale.ROOT);
@@ -58,12 +68,17 @@ public class Invoice {
 
 	private final Instant createdAt;
 
+	private final @Nullable String provider;
+
+	private final @Nullable String providerInvoiceId;
+
 	@Version
 	private @Nullable Long version;
 
 	@PersistenceCreator
 	Invoice(UUID id, UUID subscriptionId, long amount, String currency, Status status, Instant dueAt,
-			@Nullable Instant paidAt, Instant createdAt, @Nullable Long version) {
+			@Nullable Instant paidAt, Instant createdAt, @Nullable String provider, @Nullable String providerInvoiceId,
+			@Nullable Long version) {
 		this.id = id;
 		this.subscriptionId = subscriptionId;
 		this.amount = amount;
@@ -72,6 +87,8 @@ public class Invoice {
 		this.dueAt = dueAt;
 		this.paidAt = paidAt;
 		this.createdAt = createdAt;
+		this.provider = provider;
+		this.providerInvoiceId = providerInvoiceId;
 		this.version = version;
 	}
 
@@ -79,7 +96,36 @@ public class Invoice {
 	static Invoice open(Subscription subscription, Clock clock) {
 		Instant now = clock.instant();
 		return new Invoice(UUID.randomUUID(), subscription.getId(), subscription.getAmount(),
-				subscription.getCurrency(), Status.OPEN, now, null, now, null);
+				subscription.getCurrency(), Status.OPEN, now, null, now, null, null, null);
+	}
+
+	/**
+	 * An invoice of the subscription as its billing provider has it, told at {@code at}
+	 * (due then, and paid then when it is paid or refunded).
+	 */
+	static Invoice ofProvider(Subscription subscription, String provider, BillingChange.ProviderInvoice invoice,
+			Instant at, Clock clock) {
+		Status status = invoice.status();
+		return new Invoice(UUID.randomUUID(), subscription.getId(), invoice.amount(), invoice.currency(), status, at,
+				(status == Status.PAID || status == Status.REFUNDED) ? at : null, clock.instant(), provider,
+				invoice.providerInvoiceId(), null);
+	}
+
+	/**
+	 * Follows what the provider says of it at {@code at}: forward only (open to paid or
+	 * void, paid to refunded); the same status again, or one it has moved past, changes
+	 * nothing, so two events about one payment pay it once.
+	 * @return whether it changed
+	 */
+	boolean follow(Status status, Instant at) {
+		if (!this.status.canBecome(status)) {
+			return false;
+		}
+		if (this.paidAt == null && (status == Status.PAID || status == Status.REFUNDED)) {
+			this.paidAt = at;
+		}
+		this.status = status;
+		return true;
 	}
 
 	/** Records the payment; paying a paid invoice changes nothing. */
@@ -92,6 +138,11 @@ public class Invoice {
 		}
 		this.status = Status.PAID;
 		this.paidAt = clock.instant();
+	}
+
+	/** Whether it has not been saved yet. */
+	boolean isNew() {
+		return this.version == null;
 	}
 
 	public UUID getId() {
@@ -124,6 +175,16 @@ public class Invoice {
 
 	public Instant getCreatedAt() {
 		return this.createdAt;
+	}
+
+	/** The billing provider that issued it; none for an invoice of ours. */
+	public @Nullable String getProvider() {
+		return this.provider;
+	}
+
+	/** The provider's id of it; none for an invoice of ours. */
+	public @Nullable String getProviderInvoiceId() {
+		return this.providerInvoiceId;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.subscriptions.subscriptionservice.subscription;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jdbc.repository.query.Query;
@@ -16,5 +17,12 @@ public interface Invoices extends ListCrudRepository<Invoice, UUID> {
 
 	@Query("select * from invoice where subscription_id = :subscriptionId and status = 'OPEN' order by created_at")
 	List<Invoice> findOpenBySubscriptionId(UUID subscriptionId);
+
+	/** The invoice a billing provider knows by {@code providerInvoiceId}, locked. */
+	@Query("""
+			select * from invoice
+			where provider = :provider and provider_invoice_id = :providerInvoiceId
+			for update""")
+	Optional<Invoice> findByProviderInvoiceIdForUpdate(String provider, String providerInvoiceId);
 
 }

@@ -55,6 +55,8 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 
 	private @Nullable String revokedReason;
 
+	private boolean graceOver;
+
 	private final @Nullable String provider;
 
 	private final @Nullable String providerSubscriptionId;
@@ -71,9 +73,9 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	@PersistenceCreator
 	Subscription(UUID id, UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
 			String currency, Instant currentPeriodStart, Instant currentPeriodEnd, @Nullable Cancellation cancellation,
-			@Nullable Instant endedAt, @Nullable Pause pause, @Nullable String revokedReason, @Nullable String provider,
-			@Nullable String providerSubscriptionId, long eventSequence, @Nullable Long version, Instant createdAt,
-			Instant modifiedAt) {
+			@Nullable Instant endedAt, @Nullable Pause pause, @Nullable String revokedReason, boolean graceOver,
+			@Nullable String provider, @Nullable String providerSubscriptionId, long eventSequence,
+			@Nullable Long version, Instant createdAt, Instant modifiedAt) {
 		this.id = id;
 		this.organizationId = organizationId;
 		this.customerId = customerId;
@@ -87,6 +89,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.endedAt = endedAt;
 		this.pause = pause;
 		this.revokedReason = revokedReason;
+		this.graceOver = graceOver;
 		this.provider = provider;
 		this.providerSubscriptionId = providerSubscriptionId;
 		this.eventSequence = eventSequence;
@@ -96,11 +99,12 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
-	 * A new subscription over the API (no billing provider), not canceled, paused or
-	 * ended.
+	 * A new subscription, not canceled, paused or ended; billed by {@code provider} when
+	 * one is given, otherwise created over the API.
 	 */
 	private Subscription(UUID organizationId, UUID customerId, UUID productId, SubscriptionStatus status, long amount,
-			String currency, Instant periodStart, Instant periodEnd) {
+			String currency, Instant periodStart, Instant periodEnd, @Nullable String provider,
+			@Nullable String providerSubscriptionId) {
 		this.id = UUID.randomUUID();
 		this.organizationId = organizationId;
 		this.customerId = customerId;
@@ -110,8 +114,8 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		this.currency = currency;
 		this.currentPeriodStart = periodStart;
 		this.currentPeriodEnd = periodEnd;
-		this.provider = null;
-		this.providerSubscriptionId = null;
+		this.provider = provider;
+		this.providerSubscriptionId = providerSubscriptionId;
 		this.createdAt = periodStart;
 		this.modifiedAt = periodStart;
 	}
@@ -128,11 +132,35 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		Instant periodEnd = (trialDays > 0) ? now.plusSeconds(trialDays * 86_400L)
 				: now.atOffset(ZoneOffset.UTC).plusMonths(1).toInstant();
 		Subscription subscription = new Subscription(organizationId, customerId, productId,
-				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now,
-				periodEnd);
-		subscription.record(header -> new SubscriptionEvent.Created(header, subscription.status, amount, code,
-				subscription.currentPeriodStart, subscription.currentPeriodEnd), now);
+				(trialDays > 0) ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, code, now, periodEnd,
+				null, null);
+		subscription.recordCreated(now);
 		return subscription;
+	}
+
+	/**
+	 * A new subscription that a billing provider created, linked to it by
+	 * {@code (provider, providerSubscriptionId)}: trialing or active, its period running
+	 * from now to {@code periodEnd} (now when the provider gave none, or one that has
+	 * passed). The provider prices it, so {@code amount} and {@code currency} (upper-case
+	 * ISO 4217) are only what its first invoice said, if anything; its own invoices carry
+	 * the amounts. Whatever else the provider's first snapshot says is reached afterwards
+	 * through the transitions.
+	 */
+	static Subscription createByProvider(UUID organizationId, UUID customerId, UUID productId, String provider,
+			String providerSubscriptionId, boolean trialing, long amount, String currency, @Nullable Instant periodEnd,
+			Clock clock) {
+		Instant now = clock.instant();
+		Subscription subscription = new Subscription(organizationId, customerId, productId,
+				trialing ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE, amount, currency, now,
+				(periodEnd != null && periodEnd.isAfter(now)) ? periodEnd : now, provider, providerSubscriptionId);
+		subscription.recordCreated(now);
+		return subscription;
+	}
+
+	private void recordCreated(Instant now) {
+		record(header -> new SubscriptionEvent.Created(header, this.status, this.amount, this.currency,
+				this.currentPeriodStart, this.currentPeriodEnd), now);
 	}
 
 	/**
@@ -206,6 +234,92 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
+	 * The billing provider canceled the subscription at the end of its period, which ends
+	 * at {@code endsAt} by the provider's word: entitled until then. Unlike a
+	 * cancellation over the API this does not need the period to be running (the provider
+	 * knows when it ends; one already due is ended by {@link #endIfDue}), keeps no
+	 * reason, and leaves a cancellation at period end it had as it is.
+	 * @return false when it was canceled at period end already (nothing changes)
+	 * @throws SubscriptionAlreadyEnded when it has ended
+	 * @throws TransitionRefused when its status does not allow it (paused)
+	 */
+	boolean cancelAtProvidersPeriodEnd(Instant endsAt, Clock clock) {
+		requireLive("cancel");
+		if (isCancelAtPeriodEnd()) {
+			return false;
+		}
+		require(this.status.canCancelAtPeriodEnd(), "cancel_at_period_end");
+		Instant now = clock.instant();
+		Cancellation cancellation = Cancellation.atPeriodEnd(now, null, null, endsAt);
+		this.cancellation = cancellation;
+		record(header -> new SubscriptionEvent.Canceled(header, true, endsAt, null), now);
+		return true;
+	}
+
+	/**
+	 * The billing provider took back its cancellation at period end. Unlike an uncancel
+	 * over the API this is not refused once {@code ends_at} has passed: the provider,
+	 * which bills the subscription, says it goes on.
+	 * @return false when it was not canceled at period end (nothing changes)
+	 * @throws SubscriptionAlreadyEnded when it has ended
+	 */
+	boolean uncancelByProvider(Clock clock) {
+		requireLive("uncancel");
+		if (!isCancelAtPeriodEnd()) {
+			return false;
+		}
+		this.cancellation = null;
+		record(SubscriptionEvent.Uncanceled::new, clock.instant());
+		return true;
+	}
+
+	/**
+	 * The billing provider ended the subscription at {@code endedAt}: canceled now
+	 * ({@link EndReason#CANCELED}, recorded as an immediate cancellation, then the end),
+	 * or expired ({@link EndReason#EXPIRED}). A canceled one that was canceled at period
+	 * end has reached that end, so it expires, keeping how it was canceled.
+	 * @return false when it had ended already (nothing changes)
+	 * @throws IllegalArgumentException when {@code reason} is neither of these
+	 */
+	boolean endByProvider(EndReason reason, Instant endedAt) {
+		if (reason != EndReason.CANCELED && reason != EndReason.EXPIRED) {
+			throw new IllegalArgumentException("Not an end by the provider: " + reason);
+		}
+		if (this.status.hasEnded()) {
+			return false;
+		}
+		if (reason == EndReason.CANCELED && !isCancelAtPeriodEnd()) {
+			this.cancellation = Cancellation.immediately(endedAt, null, null);
+			record(header -> new SubscriptionEvent.Canceled(header, false, null, null), endedAt);
+			end(SubscriptionStatus.CANCELED, EndReason.CANCELED, endedAt);
+		}
+		else {
+			end(SubscriptionStatus.CANCELED, EndReason.EXPIRED, endedAt);
+		}
+		return true;
+	}
+
+	/**
+	 * Follows the billing provider's period, which ends at {@code periodEnd} by its
+	 * snapshot taken at {@code at}. A period end that moved past {@code at} from one that
+	 * {@code at} had reached is a renewal: the new period starts where the old one ended.
+	 * Records no event (the contract has none for it); an ended subscription, or a period
+	 * end before the period's start, is left as it is.
+	 */
+	void followBillingPeriod(Instant periodEnd, Instant at, Clock clock) {
+		if (this.status.hasEnded() || periodEnd.equals(this.currentPeriodEnd)
+				|| periodEnd.isBefore(this.currentPeriodStart)) {
+			return;
+		}
+		if (periodEnd.isAfter(this.currentPeriodEnd) && !this.currentPeriodEnd.isAfter(at)) {
+			this.currentPeriodStart = this.currentPeriodEnd;
+		}
+		this.currentPeriodEnd = periodEnd;
+		Instant now = clock.instant();
+		this.modifiedAt = now.isAfter(this.modifiedAt) ? now : this.modifiedAt;
+	}
+
+	/**
 	 * Pauses; with {@code void} access is suspended meanwhile, with {@code free} it is
 	 * kept.
 	 */
@@ -240,7 +354,30 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		require(this.status.canBecomePastDue(), "become_past_due");
 		Instant now = clock.instant();
 		this.status = SubscriptionStatus.PAST_DUE;
-		record(header -> new SubscriptionEvent.PastDue(header, invoice.getId()), now);
+		this.graceOver = false;
+		record(header -> new SubscriptionEvent.PastDue(header, invoice.getId(), false), now);
+		return true;
+	}
+
+	/**
+	 * The billing provider gave up collecting ({@code unpaid}): the subscription is
+	 * overdue with {@code invoice} open and its grace is over, so access is suspended at
+	 * once rather than after the consumers' grace period. An overdue subscription whose
+	 * grace was running gets here too.
+	 * @return false when its grace was over already (nothing changes)
+	 * @throws SubscriptionAlreadyEnded when it has ended
+	 * @throws TransitionRefused when its status does not allow it (paused)
+	 */
+	boolean markUnpaid(Invoice invoice, Clock clock) {
+		requireLive("become_unpaid");
+		if (this.status == SubscriptionStatus.PAST_DUE && this.graceOver) {
+			return false;
+		}
+		require(this.status.canBecomeUnpaid(), "become_unpaid");
+		Instant now = clock.instant();
+		this.status = SubscriptionStatus.PAST_DUE;
+		this.graceOver = true;
+		record(header -> new SubscriptionEvent.PastDue(header, invoice.getId(), true), now);
 		return true;
 	}
 
@@ -256,6 +393,7 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 		require(this.status.canBecomeActive(), "activate");
 		Instant now = clock.instant();
 		this.status = SubscriptionStatus.ACTIVE;
+		this.graceOver = false;
 		record(SubscriptionEvent.Activated::new, now);
 		return true;
 	}
@@ -384,6 +522,14 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 
 	public @Nullable String getRevokedReason() {
 		return this.revokedReason;
+	}
+
+	/**
+	 * Whether it is overdue and the provider gave up collecting ({@code unpaid}): access
+	 * is suspended at once.
+	 */
+	public boolean isGraceOver() {
+		return this.graceOver;
 	}
 
 	public @Nullable String getProvider() {

@@ -34,7 +34,12 @@ public sealed interface SubscriptionEvent {
 	record Uncanceled(Header header) implements SubscriptionEvent {
 	}
 
-	record PastDue(Header header, UUID invoiceId) implements SubscriptionEvent {
+	/**
+	 * Overdue with {@code invoiceId} open.
+	 *
+	 * @param graceOver the provider gave up collecting: access is suspended at once
+	 */
+	record PastDue(Header header, UUID invoiceId, boolean graceOver) implements SubscriptionEvent {
 	}
 
 	record Activated(Header header) implements SubscriptionEvent {

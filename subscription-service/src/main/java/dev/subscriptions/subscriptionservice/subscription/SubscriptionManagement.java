@@ -1,8 +1,11 @@
 package dev.subscriptions.subscriptionservice.subscription;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -13,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers.KnownCustomer;
+import dev.subscriptions.subscriptionservice.subscription.BillingChange.ProviderInvoice;
 
 /**
  * The use cases of subscriptions. Each runs in one transaction, in which the
@@ -22,18 +26,28 @@ import dev.subscriptions.subscriptionservice.customer.KnownCustomers.KnownCustom
 @Service
 public class SubscriptionManagement {
 
+	/**
+	 * ISO 4217's code for "no currency": that of a subscription a billing provider
+	 * created without an invoice, as the provider prices it.
+	 */
+	static final String NO_CURRENCY = "XXX";
+
 	private final Subscriptions subscriptions;
 
 	private final Invoices invoices;
 
 	private final KnownCustomers customers;
 
+	private final BillingLinks links;
+
 	private final Clock clock;
 
-	SubscriptionManagement(Subscriptions subscriptions, Invoices invoices, KnownCustomers customers, Clock clock) {
+	SubscriptionManagement(Subscriptions subscriptions, Invoices invoices, KnownCustomers customers, BillingLinks links,
+			Clock clock) {
 		this.subscriptions = subscriptions;
 		this.invoices = invoices;
 		this.customers = customers;
+		this.links = links;
 		this.clock = clock;
 	}
 
@@ -57,6 +71,15 @@ public class SubscriptionManagement {
 	@Transactional(readOnly = true)
 	public Subscription get(UUID id) {
 		return this.subscriptions.findById(id).orElseThrow(() -> new SubscriptionNotFound(id));
+	}
+
+	/**
+	 * The subscription a billing provider knows by {@code providerSubscriptionId}: the
+	 * live one, else the latest that ended.
+	 */
+	@Transactional(readOnly = true)
+	public Optional<Subscription> findByProviderSubscription(String provider, String providerSubscriptionId) {
+		return this.subscriptions.findByProviderSubscription(provider, providerSubscriptionId);
 	}
 
 	@Transactional(readOnly = true)
@@ -171,6 +194,224 @@ public class SubscriptionManagement {
 			}
 		}
 		return ended;
+	}
+
+	/**
+	 * Follows what a billing provider (or another billing system) says of one of its
+	 * subscriptions, in the caller's transaction (the handling of the record, with its
+	 * inbox entry). The provider subscription's {@link BillingLink} is locked first, so
+	 * that its records never interleave, also before a subscription of ours exists.
+	 * <ul>
+	 * <li>A snapshot ({@link BillingChange#isSnapshot()}) is applied unless the link says
+	 * it is stale or the subscription has ended ({@link BillingLink}). Its invoice is
+	 * followed first, then the subscription reaches the snapshot's state through its
+	 * transitions ({@link #reach}), never by setting a status.</li>
+	 * <li>The first snapshot of an unknown provider subscription creates ours, for the
+	 * known customer {@code customer_id} (nothing for a deleted one), unless it has ended
+	 * already: then the link only remembers that.</li>
+	 * <li>An invoice event ({@code status} null) changes only its invoice.</li>
+	 * </ul>
+	 * An invoice is known by the provider's id of it and only moves forward, also from a
+	 * stale snapshot or after the end.
+	 * @throws BillingSubscriptionUnknown when no subscription is linked and the record
+	 * cannot create one (no {@code customer_id}/{@code product_id}, or an invoice event)
+	 * @throws CustomerUnknown when the snapshot's customer is not known (yet)
+	 */
+	@Transactional
+	public BillingOutcome applyBilling(BillingChange change) {
+		BillingLink link = this.links.lock(change.provider(), change.providerSubscriptionId());
+		BillingChange.Status status = change.status();
+		UUID linked = link.subscriptionId();
+		if (status == null) {
+			if (linked == null) {
+				if (link.ended()) {
+					return BillingOutcome.AFTER_END;
+				}
+				throw new BillingSubscriptionUnknown(change,
+						"an invoice event cannot create one; it may wait for the subscription's first snapshot");
+			}
+			followInvoice(locked(linked), change);
+			return BillingOutcome.APPLIED;
+		}
+		if (link.ended() || link.isStale(change.occurredAt(), status.hasEnded())) {
+			if (linked != null) {
+				followInvoice(locked(linked), change);
+			}
+			return link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
+		}
+		if (linked == null) {
+			if (status.hasEnded()) {
+				this.links.save(link.applied(change.occurredAt(), null, true));
+				return BillingOutcome.APPLIED;
+			}
+			return create(link, change, status);
+		}
+		Subscription subscription = locked(linked);
+		if (subscription.getStatus().hasEnded()) {
+			followInvoice(subscription, change);
+			this.links.save(link.asEnded());
+			return BillingOutcome.AFTER_END;
+		}
+		reach(subscription, change, status, followInvoice(subscription, change));
+		subscription = this.subscriptions.save(subscription);
+		this.links.save(link.applied(change.occurredAt(), linked, subscription.getStatus().hasEnded()));
+		return BillingOutcome.APPLIED;
+	}
+
+	/**
+	 * Creates the subscription of a provider's first snapshot, priced by its invoice if
+	 * it has one (otherwise 0 of {@code XXX}, ISO 4217's "no currency"), then brings it
+	 * to the snapshot's state. The customer's row is share-locked meanwhile, as in
+	 * {@link #create}.
+	 */
+	private BillingOutcome create(BillingLink link, BillingChange change, BillingChange.Status status) {
+		UUID customerId = change.customerId();
+		UUID productId = change.productId();
+		if (customerId == null || productId == null) {
+			throw new BillingSubscriptionUnknown(change,
+					"the snapshot has no customer_id and product_id to create one with; it may wait for the"
+							+ " subscription's first snapshot");
+		}
+		KnownCustomer customer = this.customers.findByIdForShare(customerId)
+			.orElseThrow(() -> new CustomerUnknown(customerId));
+		if (customer.isDeleted()) {
+			return BillingOutcome.CUSTOMER_DELETED;
+		}
+		ProviderInvoice invoice = change.invoice();
+		Subscription subscription = this.subscriptions.save(Subscription.createByProvider(customer.organizationId(),
+				customerId, productId, change.provider(), change.providerSubscriptionId(),
+				status == BillingChange.Status.TRIALING, (invoice != null) ? invoice.amount() : 0,
+				(invoice != null) ? invoice.currency() : NO_CURRENCY, change.currentPeriodEnd(), this.clock));
+		reach(subscription, change, status, followInvoice(subscription, change));
+		subscription = this.subscriptions.save(subscription);
+		this.links.save(link.applied(change.occurredAt(), subscription.getId(), subscription.getStatus().hasEnded()));
+		return BillingOutcome.CREATED;
+	}
+
+	/**
+	 * Brings a live subscription to the state of the provider's snapshot through its
+	 * transitions: the period first, then the status, then the cancellation at period
+	 * end; one whose cancellation has come due ends.
+	 * <ul>
+	 * <li>{@code trialing}, {@code active}: resumed when paused, active when overdue (a
+	 * trial does not come back once left).</li>
+	 * <li>{@code past_due}: overdue with the invoice open; {@code unpaid}: overdue with
+	 * the grace over. A paused one is resumed first.</li>
+	 * <li>{@code paused}: paused with the snapshot's mode ({@code void} when it names
+	 * none); an overdue one is activated first, one paused with the other mode resumed
+	 * first.</li>
+	 * <li>{@code canceled}, {@code expired}: ended
+	 * ({@link Subscription#endByProvider}).</li>
+	 * <li>{@code cancel_at_period_end}: canceled at period end, entitled until
+	 * {@code ends_at} (the period's end when it names none), unless paused; without it, a
+	 * cancellation at period end is taken back.</li>
+	 * </ul>
+	 */
+	private void reach(Subscription subscription, BillingChange change, BillingChange.Status status,
+			@Nullable Invoice invoice) {
+		if (change.currentPeriodEnd() != null) {
+			subscription.followBillingPeriod(change.currentPeriodEnd(), change.occurredAt(), this.clock);
+		}
+		switch (status) {
+			case TRIALING, ACTIVE -> {
+				resumeIfPaused(subscription);
+				if (status == BillingChange.Status.ACTIVE || subscription.getStatus() == SubscriptionStatus.PAST_DUE) {
+					subscription.activate(this.clock);
+				}
+			}
+			case PAST_DUE -> {
+				resumeIfPaused(subscription);
+				Invoice open = openInvoice(subscription, invoice);
+				if (subscription.markPastDue(open, this.clock) && open.isNew()) {
+					this.invoices.save(open);
+				}
+			}
+			case UNPAID -> {
+				resumeIfPaused(subscription);
+				Invoice open = openInvoice(subscription, invoice);
+				if (subscription.markUnpaid(open, this.clock) && open.isNew()) {
+					this.invoices.save(open);
+				}
+			}
+			case PAUSED -> {
+				PauseMode mode = Objects.requireNonNullElse(change.pauseMode(), PauseMode.VOID);
+				Pause pause = subscription.getPause();
+				if (pause == null || pause.mode() != mode) {
+					resumeIfPaused(subscription);
+					if (subscription.getStatus() == SubscriptionStatus.PAST_DUE) {
+						subscription.activate(this.clock);
+					}
+					subscription.pause(mode, this.clock);
+				}
+			}
+			case CANCELED, EXPIRED -> {
+				subscription.endByProvider(
+						(status == BillingChange.Status.EXPIRED) ? EndReason.EXPIRED : EndReason.CANCELED,
+						endedAt(change));
+				return;
+			}
+		}
+		if (change.cancelAtPeriodEnd()) {
+			if (subscription.getStatus() != SubscriptionStatus.PAUSED) {
+				subscription.cancelAtProvidersPeriodEnd(
+						Objects.requireNonNullElse(change.endsAt(), subscription.getCurrentPeriodEnd()), this.clock);
+			}
+		}
+		else {
+			subscription.uncancelByProvider(this.clock);
+		}
+		subscription.endIfDue(this.clock);
+	}
+
+	private void resumeIfPaused(Subscription subscription) {
+		if (subscription.getStatus() == SubscriptionStatus.PAUSED) {
+			subscription.resume(this.clock);
+		}
+	}
+
+	/**
+	 * The open invoice an overdue subscription points to: the snapshot's, else its latest
+	 * open one, else a new one of ours (saved only when it is used).
+	 */
+	private Invoice openInvoice(Subscription subscription, @Nullable Invoice given) {
+		if (given != null && given.getStatus() == Invoice.Status.OPEN) {
+			return given;
+		}
+		List<Invoice> open = this.invoices.findOpenBySubscriptionId(subscription.getId());
+		return open.isEmpty() ? Invoice.open(subscription, this.clock) : open.get(open.size() - 1);
+	}
+
+	/**
+	 * Follows the record's invoice, if it has one, by the provider's id of it: created
+	 * when new, otherwise moved forward.
+	 * @return the invoice as it is now
+	 */
+	private @Nullable Invoice followInvoice(Subscription subscription, BillingChange change) {
+		ProviderInvoice given = change.invoice();
+		if (given == null) {
+			return null;
+		}
+		Optional<Invoice> known = this.invoices.findByProviderInvoiceIdForUpdate(change.provider(),
+				given.providerInvoiceId());
+		if (known.isEmpty()) {
+			return this.invoices
+				.save(Invoice.ofProvider(subscription, change.provider(), given, change.occurredAt(), this.clock));
+		}
+		Invoice invoice = known.get();
+		return invoice.follow(given.status(), change.occurredAt()) ? this.invoices.save(invoice) : invoice;
+	}
+
+	/**
+	 * When an ended snapshot says it ended: its {@code ends_at}, unless that is later
+	 * than the snapshot itself.
+	 */
+	private static Instant endedAt(BillingChange change) {
+		Instant endsAt = change.endsAt();
+		return (endsAt != null && endsAt.isBefore(change.occurredAt())) ? endsAt : change.occurredAt();
+	}
+
+	private Subscription locked(UUID id) {
+		return this.subscriptions.findByIdForUpdate(id).orElseThrow(() -> new SubscriptionNotFound(id));
 	}
 
 	private Subscription change(UUID id, Consumer<Subscription> transition) {

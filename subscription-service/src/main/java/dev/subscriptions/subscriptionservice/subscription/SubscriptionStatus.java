@@ -43,6 +43,11 @@ public enum SubscriptionStatus {
 		return this == TRIALING || this == ACTIVE;
 	}
 
+	/** Overdue with the grace over: from where a payment can fail, and from overdue. */
+	boolean canBecomeUnpaid() {
+		return this == TRIALING || this == ACTIVE || this == PAST_DUE;
+	}
+
 	boolean canBecomeActive() {
 		return this == TRIALING || this == PAST_DUE;
 	}

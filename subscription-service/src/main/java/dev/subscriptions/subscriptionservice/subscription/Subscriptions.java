@@ -19,6 +19,17 @@ public interface Subscriptions extends ListCrudRepository<Subscription, UUID> {
 	@Query("select * from subscription where id = :id for update")
 	Optional<Subscription> findByIdForUpdate(UUID id);
 
+	/**
+	 * The subscription a billing provider knows by {@code providerSubscriptionId}: the
+	 * live one, else the latest that ended.
+	 */
+	@Query("""
+			select * from subscription
+			where provider = :provider and provider_subscription_id = :providerSubscriptionId
+			order by status in ('CANCELED', 'REVOKED'), created_at desc
+			limit 1""")
+	Optional<Subscription> findByProviderSubscription(String provider, String providerSubscriptionId);
+
 	@Query("select * from subscription where customer_id = :customerId order by created_at, id")
 	List<Subscription> findByCustomerId(UUID customerId);
 

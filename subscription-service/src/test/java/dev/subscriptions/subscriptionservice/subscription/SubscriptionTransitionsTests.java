@@ -52,7 +52,13 @@ class SubscriptionTransitionsTests {
 		RESUME(Subscription::resume, Resumed.class),
 		PAYMENT_FAILED((s, c) -> s.markPastDue(Invoice.open(s, c), c), PastDue.class),
 		PAYMENT_SUCCEEDED(Subscription::activate, Activated.class),
-		REVOKE((s, c) -> s.revoke(EndReason.REVOKED, c), Ended.class);
+		REVOKE((s, c) -> s.revoke(EndReason.REVOKED, c), Ended.class),
+		UNPAID((s, c) -> s.markUnpaid(Invoice.open(s, c), c), PastDue.class),
+		PROVIDER_CANCEL_AT_PERIOD_END((s, c) -> s.cancelAtProvidersPeriodEnd(c.instant().plusSeconds(86_400), c),
+				Canceled.class),
+		PROVIDER_UNCANCEL(Subscription::uncancelByProvider, Uncanceled.class),
+		PROVIDER_CANCELED((s, c) -> s.endByProvider(EndReason.CANCELED, c.instant()), Canceled.class, Ended.class),
+		PROVIDER_EXPIRED((s, c) -> s.endByProvider(EndReason.EXPIRED, c.instant()), Ended.class);
 
 		final BiConsumer<Subscription, Clock> apply;
 
@@ -92,12 +98,20 @@ class SubscriptionTransitionsTests {
 
 	static {
 		// from cancel at end cancel now uncancel pause resume pay failed pay ok revoke
-		row(TRIALING, to(TRIALING), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), to(ACTIVE), to(REVOKED));
-		row(ACTIVE, to(ACTIVE), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), UNCHANGED, to(REVOKED));
-		row(PAST_DUE, to(PAST_DUE), to(CANCELED), REFUSED, REFUSED, REFUSED, UNCHANGED, to(ACTIVE), to(REVOKED));
-		row(PAUSED, REFUSED, to(CANCELED), REFUSED, REFUSED, to(ACTIVE), REFUSED, REFUSED, to(REVOKED));
-		row(CANCELED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED);
-		row(REVOKED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED);
+		// then the billing provider's: unpaid, cancel at its period end, uncancel,
+		// canceled, expired
+		row(TRIALING, to(TRIALING), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), to(ACTIVE), to(REVOKED),
+				to(PAST_DUE), to(TRIALING), UNCHANGED, to(CANCELED), to(CANCELED));
+		row(ACTIVE, to(ACTIVE), to(CANCELED), REFUSED, to(PAUSED), REFUSED, to(PAST_DUE), UNCHANGED, to(REVOKED),
+				to(PAST_DUE), to(ACTIVE), UNCHANGED, to(CANCELED), to(CANCELED));
+		row(PAST_DUE, to(PAST_DUE), to(CANCELED), REFUSED, REFUSED, REFUSED, UNCHANGED, to(ACTIVE), to(REVOKED),
+				to(PAST_DUE), to(PAST_DUE), UNCHANGED, to(CANCELED), to(CANCELED));
+		row(PAUSED, REFUSED, to(CANCELED), REFUSED, REFUSED, to(ACTIVE), REFUSED, REFUSED, to(REVOKED), REFUSED,
+				REFUSED, UNCHANGED, to(CANCELED), to(CANCELED));
+		row(CANCELED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED, REFUSED, REFUSED,
+				REFUSED, UNCHANGED, UNCHANGED);
+		row(REVOKED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, UNCHANGED, REFUSED, REFUSED,
+				REFUSED, UNCHANGED, UNCHANGED);
 	}
 
 	private static void row(SubscriptionStatus from, Outcome... outcomes) {
@@ -333,6 +347,173 @@ class SubscriptionTransitionsTests {
 		subscription.cancelImmediately(null, null, afterPeriod);
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
 		assertThat(subscription.getEndedAt()).isEqualTo(afterPeriod.instant());
+	}
+
+	@Test
+	void marksAPaymentFailureWithTheGraceRunning() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+
+		subscription.markPastDue(Invoice.open(subscription, CLOCK), CLOCK);
+
+		assertThat(subscription.isGraceOver()).isFalse();
+		assertThat(last(subscription)).isInstanceOfSatisfying(PastDue.class,
+				pastDue -> assertThat(pastDue.graceOver()).isFalse());
+	}
+
+	@Test
+	void marksAnUnpaidSubscriptionOverdueWithTheGraceOverOnce() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		Invoice invoice = Invoice.open(subscription, CLOCK);
+
+		assertThat(subscription.markUnpaid(invoice, CLOCK)).isTrue();
+		int recorded = subscription.recordedEvents().size();
+		assertThat(subscription.markUnpaid(invoice, CLOCK)).isFalse();
+		assertThat(subscription.markPastDue(invoice, CLOCK)).isFalse();
+
+		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.PAST_DUE);
+		assertThat(subscription.isGraceOver()).isTrue();
+		assertThat(eventsSince(subscription, recorded)).isEmpty();
+		assertThat(last(subscription)).isInstanceOfSatisfying(PastDue.class,
+				pastDue -> assertThat(pastDue).returns(true, PastDue::graceOver)
+					.returns(invoice.getId(), PastDue::invoiceId));
+	}
+
+	@Test
+	void endsTheGraceOfAnOverdueSubscriptionWhenItBecomesUnpaidAndForgetsItOnceActive() {
+		Subscription subscription = in(SubscriptionStatus.PAST_DUE);
+
+		subscription.markUnpaid(Invoice.open(subscription, CLOCK), CLOCK);
+		assertThat(subscription.isGraceOver()).isTrue();
+		subscription.activate(CLOCK);
+
+		assertThat(subscription.isGraceOver()).isFalse();
+		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+	}
+
+	@Test
+	void createsASubscriptionOfABillingProviderLinkedToItsSubscription() {
+		Instant periodEnd = CLOCK.instant().plusSeconds(30 * 86_400L);
+
+		Subscription active = Subscription.createByProvider(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+				BillingChange.STRIPE, "sub_1", false, 1999, "EUR", periodEnd, CLOCK);
+		Subscription trialing = Subscription.createByProvider(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+				BillingChange.STRIPE, "sub_2", true, 0, "XXX", null, CLOCK);
+
+		assertThat(active).returns(BillingChange.STRIPE, Subscription::getProvider)
+			.returns("sub_1", Subscription::getProviderSubscriptionId)
+			.returns(SubscriptionStatus.ACTIVE, Subscription::getStatus)
+			.returns(CLOCK.instant(), Subscription::getCurrentPeriodStart)
+			.returns(periodEnd, Subscription::getCurrentPeriodEnd);
+		assertThat(last(active)).isInstanceOfSatisfying(SubscriptionEvent.Created.class,
+				created -> assertThat(created).returns(SubscriptionStatus.ACTIVE, SubscriptionEvent.Created::status)
+					.returns(1999L, SubscriptionEvent.Created::amount)
+					.returns("EUR", SubscriptionEvent.Created::currency)
+					.returns(periodEnd, SubscriptionEvent.Created::currentPeriodEnd));
+		assertThat(trialing).returns(SubscriptionStatus.TRIALING, Subscription::getStatus)
+			.returns("XXX", Subscription::getCurrency)
+			.returns(CLOCK.instant(), Subscription::getCurrentPeriodEnd);
+	}
+
+	@Test
+	void cancelsAtTheProvidersPeriodEndEvenOnceItHasPassedAndEndsItThen() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		Instant endsAt = CLOCK.instant().minusSeconds(60);
+
+		assertThat(subscription.cancelAtProvidersPeriodEnd(endsAt, CLOCK)).isTrue();
+		assertThat(subscription.cancelAtProvidersPeriodEnd(endsAt.plusSeconds(3_600), CLOCK)).isFalse();
+
+		assertThat(subscription.getEndsAt()).isEqualTo(endsAt);
+		assertThat(subscription.getCancellation().reason()).isNull();
+		assertThat(last(subscription)).isInstanceOfSatisfying(Canceled.class,
+				canceled -> assertThat(canceled).returns(true, Canceled::atPeriodEnd)
+					.returns(endsAt, Canceled::endsAt));
+		assertThat(subscription.endIfDue(CLOCK)).isTrue();
+		assertThat(subscription.getEndedAt()).isEqualTo(endsAt);
+		assertThat(last(subscription)).isInstanceOfSatisfying(Ended.class,
+				ended -> assertThat(ended.reason()).isEqualTo(EndReason.EXPIRED));
+	}
+
+	@Test
+	void takesBackTheProvidersCancellationAlsoOnceItsEndHasPassed() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		subscription.cancelAtProvidersPeriodEnd(CLOCK.instant().minusSeconds(60), CLOCK);
+
+		assertThat(subscription.uncancelByProvider(CLOCK)).isTrue();
+
+		assertThat(subscription.isCancelAtPeriodEnd()).isFalse();
+		assertThat(subscription.getCancellation()).isNull();
+		assertThat(last(subscription)).isInstanceOf(Uncanceled.class);
+		assertThat(subscription.endIfDue(CLOCK)).isFalse();
+	}
+
+	@Test
+	void endsAsCanceledByTheProviderRecordingAnImmediateCancellation() {
+		Subscription subscription = in(SubscriptionStatus.PAUSED);
+		Instant endedAt = CLOCK.instant().minusSeconds(5);
+		int recorded = subscription.recordedEvents().size();
+
+		assertThat(subscription.endByProvider(EndReason.CANCELED, endedAt)).isTrue();
+
+		assertThat(subscription).returns(SubscriptionStatus.CANCELED, Subscription::getStatus)
+			.returns(endedAt, Subscription::getEndedAt)
+			.returns(new Cancellation(endedAt, null, null, false, null), Subscription::getCancellation);
+		assertThat(eventsSince(subscription, recorded)).satisfiesExactly(
+				canceled -> assertThat(canceled).isInstanceOfSatisfying(Canceled.class,
+						event -> assertThat(event.atPeriodEnd()).isFalse()),
+				ended -> assertThat(ended).isInstanceOfSatisfying(Ended.class,
+						event -> assertThat(event).returns(EndReason.CANCELED, Ended::reason)
+							.returns(endedAt, Ended::endedAt)));
+	}
+
+	@Test
+	void expiresWhenTheProviderEndsWhatWasCanceledAtPeriodEndKeepingHowItWasCanceled() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		Instant endsAt = CLOCK.instant().plusSeconds(3_600);
+		subscription.cancelAtProvidersPeriodEnd(endsAt, CLOCK);
+		int recorded = subscription.recordedEvents().size();
+
+		assertThat(subscription.endByProvider(EndReason.CANCELED, endsAt)).isTrue();
+		assertThat(subscription.endByProvider(EndReason.EXPIRED, endsAt)).isFalse();
+
+		assertThat(subscription.getCancellation().atPeriodEnd()).isTrue();
+		assertThat(eventsSince(subscription, recorded)).singleElement()
+			.isInstanceOfSatisfying(Ended.class, ended -> assertThat(ended.reason()).isEqualTo(EndReason.EXPIRED));
+	}
+
+	@Test
+	void refusesAnEndByTheProviderForAReasonThatIsNoneOfItsOwn() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> subscription.endByProvider(EndReason.REVOKED, CLOCK.instant()));
+		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+	}
+
+	@Test
+	void followsTheProvidersPeriodStartingARenewedOneWhereTheLastEndedWithoutAnEvent() {
+		Subscription subscription = in(SubscriptionStatus.ACTIVE);
+		Instant start = subscription.getCurrentPeriodStart();
+		Instant end = subscription.getCurrentPeriodEnd();
+		int recorded = subscription.recordedEvents().size();
+
+		subscription.followBillingPeriod(end.plusSeconds(86_400), CLOCK.instant(), CLOCK);
+		assertThat(subscription.getCurrentPeriodStart()).as("moved before its end").isEqualTo(start);
+		subscription.followBillingPeriod(end.plusSeconds(40 * 86_400L), end.plusSeconds(86_460), CLOCK);
+		assertThat(subscription.getCurrentPeriodStart()).as("renewed").isEqualTo(end.plusSeconds(86_400));
+		subscription.followBillingPeriod(start.minusSeconds(1), CLOCK.instant(), CLOCK);
+
+		assertThat(subscription.getCurrentPeriodEnd()).isEqualTo(end.plusSeconds(40 * 86_400L));
+		assertThat(eventsSince(subscription, recorded)).isEmpty();
+	}
+
+	@Test
+	void leavesThePeriodOfAnEndedSubscriptionAsItIs() {
+		Subscription subscription = in(SubscriptionStatus.CANCELED);
+		Instant end = subscription.getCurrentPeriodEnd();
+
+		subscription.followBillingPeriod(end.plusSeconds(86_400), CLOCK.instant(), CLOCK);
+
+		assertThat(subscription.getCurrentPeriodEnd()).isEqualTo(end);
 	}
 
 	/** A subscription brought to {@code status} through its own transitions. */

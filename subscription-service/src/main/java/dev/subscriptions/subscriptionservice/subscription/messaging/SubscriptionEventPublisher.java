@@ -86,6 +86,7 @@ class SubscriptionEventPublisher {
 	void on(SubscriptionEvent.PastDue event) {
 		SubscriptionPastDue record = new SubscriptionPastDue();
 		record.setInvoiceId(event.invoiceId().toString());
+		record.setGraceOver(event.graceOver());
 		publish(event, record);
 	}
 

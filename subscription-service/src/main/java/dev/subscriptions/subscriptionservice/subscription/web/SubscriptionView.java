@@ -12,13 +12,16 @@ import dev.subscriptions.subscriptionservice.subscription.Subscription;
 /**
  * A subscription as the API shows it; statuses and modes in lower case
  * ({@code past_due}). The cancellation and the pause are flat fields here, as they were
- * before the aggregate kept them as values.
+ * before the aggregate kept them as values. {@code provider} and
+ * {@code providerSubscriptionId} name the billing provider's subscription it follows;
+ * none for one created over the API.
  */
 public record SubscriptionView(UUID id, UUID organizationId, UUID customerId, UUID productId, String status,
 		long amount, String currency, Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
 		@Nullable Instant canceledAt, @Nullable String cancellationReason, @Nullable String cancellationComment,
 		@Nullable Instant endsAt, @Nullable Instant endedAt, @Nullable Instant pausedAt, @Nullable String pauseMode,
-		@Nullable String revokedReason, Instant createdAt, Instant modifiedAt) {
+		@Nullable String revokedReason, @Nullable String provider, @Nullable String providerSubscriptionId,
+		Instant createdAt, Instant modifiedAt) {
 
 	static SubscriptionView of(Subscription s) {
 		Cancellation cancellation = s.getCancellation();
@@ -29,7 +32,8 @@ public record SubscriptionView(UUID id, UUID organizationId, UUID customerId, UU
 				(cancellation != null) ? cancellation.reason() : null,
 				(cancellation != null) ? cancellation.comment() : null, s.getEndsAt(), s.getEndedAt(),
 				(pause != null) ? pause.at() : null, (pause != null) ? pause.mode().value() : null,
-				s.getRevokedReason(), s.getCreatedAt(), s.getModifiedAt());
+				s.getRevokedReason(), s.getProvider(), s.getProviderSubscriptionId(), s.getCreatedAt(),
+				s.getModifiedAt());
 	}
 
 }

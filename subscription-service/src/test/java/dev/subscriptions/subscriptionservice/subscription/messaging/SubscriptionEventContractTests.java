@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import dev.subscriptions.eventing.outbox.Outbox;
+import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent.Header;
@@ -73,6 +74,22 @@ class SubscriptionEventContractTests {
 
 		assertThat(produced).doesNotHaveDuplicates()
 			.containsExactlyInAnyOrderElementsOf(Topic.SUBSCRIPTION_EVENTS.eventSchemas());
+	}
+
+	@Test
+	void writesWhetherTheGraceOfAnOverdueSubscriptionIsOver() {
+		List<SpecificRecord> appended = new ArrayList<>();
+		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+			context.registerBean(Outbox.class, () -> new RecordingOutbox(appended));
+			context.registerBean(SubscriptionEventPublisher.class);
+			context.refresh();
+
+			context.publishEvent(new SubscriptionEvent.PastDue(HEADER, UUID.randomUUID(), true));
+			context.publishEvent(new SubscriptionEvent.PastDue(HEADER, UUID.randomUUID(), false));
+		}
+
+		assertThat(appended).extracting(record -> ((SubscriptionPastDue) record).getGraceOver())
+			.containsExactly(true, false);
 	}
 
 	/**
