@@ -97,6 +97,20 @@ class BillingWebhooksEndToEndTests {
 	}
 
 	@Test
+	void anUnpaidSubscriptionLosesTheBenefitsAtOnceUntilItIsActiveAgain() {
+		LemonSqueezySubscription subscription = subscribed();
+
+		assertThat(this.api.deliver(subscription.updated("unpaid", null))).isEqualTo(200);
+		awaitEntitlements(subscription, NONE);
+		assertThat(this.api.grantsOf(subscription.customerId())).hasSize(2)
+			.allSatisfy(grant -> assertThat(grant).containsEntry("state", "suspended"));
+		assertThat(ours(subscription)).containsEntry("status", "past_due");
+
+		assertThat(this.api.deliver(subscription.updated("active", null))).isEqualTo(200);
+		awaitEntitlements(subscription, BOTH);
+	}
+
+	@Test
 	void aDeletedCustomersLateSubscriptionCreatedGrantsNothing() {
 		String customer = this.api.createCustomer(this.organization, "late-" + UUID.randomUUID() + "@example.com");
 		this.api.deleteCustomer(customer);
@@ -129,7 +143,9 @@ class BillingWebhooksEndToEndTests {
 		assertThat(this.api.deliver(subscription.created())).isEqualTo(200);
 		awaitEntitlements(subscription, BOTH);
 		assertThat(ours(subscription)).containsEntry("status", "active")
-			.containsEntry("productId", this.product.toString());
+			.containsEntry("productId", this.product.toString())
+			.containsEntry("provider", LEMON_SQUEEZY)
+			.containsEntry("providerSubscriptionId", subscription.id());
 		return subscription;
 	}
 
