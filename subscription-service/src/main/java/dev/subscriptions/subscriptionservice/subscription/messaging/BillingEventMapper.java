@@ -1,5 +1,6 @@
 package dev.subscriptions.subscriptionservice.subscription.messaging;
 
+import java.util.Currency;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -51,8 +52,8 @@ final class BillingEventMapper {
 	/**
 	 * The change a record stands for.
 	 * @throws MessageConversionException when it cannot stand for one (an id that is no
-	 * UUID, a status or mode the contract does not name): the record goes to the
-	 * dead-letter topic at once, with the reason
+	 * UUID, a status or mode the contract does not name, a currency that is no ISO 4217
+	 * code): the record goes to the dead-letter topic at once, with the reason
 	 */
 	static BillingChange toDomain(BillingSubscriptionChanged record) {
 		try {
@@ -65,7 +66,7 @@ final class BillingEventMapper {
 					record.getCurrentPeriodEnd(), record.getEndsAt(),
 					(invoice != null) ? new ProviderInvoice(invoice.getProviderInvoiceId(),
 							Invoice.Status.of(invoice.getStatus()), invoice.getAmount(),
-							invoice.getCurrency().toUpperCase(Locale.ROOT)) : null);
+							currency(invoice.getCurrency())) : null);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MessageConversionException(
@@ -73,6 +74,14 @@ final class BillingEventMapper {
 							+ record.getProviderSubscriptionId() + " is not valid: " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	/**
+	 * The upper-case ISO 4217 code of {@code code} (any case).
+	 * @throws IllegalArgumentException when it is none
+	 */
+	private static String currency(String code) {
+		return Currency.getInstance(code.toUpperCase(Locale.ROOT)).getCurrencyCode();
 	}
 
 	private static @Nullable String text(@Nullable UUID id) {

@@ -35,11 +35,14 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
  * depends on nothing and {@code subscription} on it alone. The group is
  * {@code spring.kafka.consumer.group-id} ({@value #CONSUMER} by default): a replica
  * rebuilt from an empty database reads {@code customer.events} from the start under a new
- * group.
+ * group. The container has an id of its own ({@value #ID}).
  */
 @Component
-@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS)
+@KafkaListener(id = CustomerEventsListener.ID, idIsGroup = false, topics = Topic.Names.CUSTOMER_EVENTS)
 class CustomerEventsListener {
+
+	/** The id of the listener's container. */
+	static final String ID = "subscription.customer-events";
 
 	/** The inbox's name of this consumer, whatever the group. */
 	static final String CONSUMER = "subscription-service";

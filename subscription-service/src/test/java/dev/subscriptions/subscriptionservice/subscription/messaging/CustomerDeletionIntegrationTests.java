@@ -209,7 +209,7 @@ class CustomerDeletionIntegrationTests {
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> revokedCount(customers) >= 1_000);
-		MessageListenerContainer container = this.listeners.getListenerContainers().iterator().next();
+		MessageListenerContainer container = this.listeners.getListenerContainer(CustomerEventsListener.ID);
 		container.stop();
 		long revokedWhileStopped = revokedCount(customers);
 		assertThat(container.isRunning()).isFalse();
