@@ -133,6 +133,25 @@ final class Api {
 		return call(subscriptions(), HttpMethod.POST, "/subscriptions/" + subscription + "/" + action, body);
 	}
 
+	/**
+	 * Delivers a webhook to subscription-service's {@code POST /webhooks/lemon-squeezy}
+	 * as Lemon Squeezy does: the body's bytes as they are, its event name in
+	 * {@code X-Event-Name} and its signature in {@code X-Signature}.
+	 * @return the answer's status
+	 */
+	int deliver(LemonSqueezySubscription.Webhook webhook) {
+		return subscriptions().post()
+			.uri("/webhooks/lemon-squeezy")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("X-Event-Name", webhook.eventName())
+			.header("X-Signature", webhook.signature())
+			.body(webhook.body())
+			.exchange()
+			.returnResult(byte[].class)
+			.getStatus()
+			.value();
+	}
+
 	List<Map<String, Object>> subscriptionsOf(String customer) {
 		return list(subscriptions(), "/subscriptions?customerId=" + customer);
 	}

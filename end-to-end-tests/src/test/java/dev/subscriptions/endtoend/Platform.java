@@ -24,8 +24,23 @@ final class Platform {
 	static final ServiceProcess customers = service("customer-service", customerDatabase)
 		.withJvmOption("-Deventing.relay.unknown-topic-grace=PT3S");
 
+	/**
+	 * The Lemon Squeezy signing secret subscription-service has: the local stack's, so
+	 * that the README's signed webhooks run unchanged against this platform.
+	 */
+	static final String LEMON_SQUEEZY_SIGNING_SECRET = "local-lemon-squeezy-secret";
+
+	/** The Stripe webhook secret subscription-service has: the local stack's. */
+	static final String STRIPE_WEBHOOK_SECRET = "whsec_local_stripe_secret";
+
+	/**
+	 * subscription-service with both webhook secrets, handed over as system properties
+	 * named like the environment variables its {@code application.yml} reads.
+	 */
 	static final ServiceProcess subscriptions = service("subscription-service",
-			SharedInfrastructure.newDatabase("subscription"));
+			SharedInfrastructure.newDatabase("subscription"))
+		.withJvmOption("-DLEMON_SQUEEZY_SIGNING_SECRET=" + LEMON_SQUEEZY_SIGNING_SECRET)
+		.withJvmOption("-DSTRIPE_WEBHOOK_SECRET=" + STRIPE_WEBHOOK_SECRET);
 
 	static final ServiceProcess benefits = service("benefit-service", SharedInfrastructure.newDatabase("benefit"));
 

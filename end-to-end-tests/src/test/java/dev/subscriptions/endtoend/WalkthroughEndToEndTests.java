@@ -25,10 +25,11 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 
 /**
  * The README's walkthrough, pasted into a shell as written, shows what its comments say:
- * the {@code bash} blocks under "Walkthrough", "subscription-service" and
- * "benefit-service" run in that order in one {@code bash}, from the project root, against
- * the {@link Platform}, and every command must succeed and show what its {@code # -> }
- * comment says (the conventions are {@link Walkthrough}'s).
+ * the {@code bash} blocks under "Walkthrough", "subscription-service", "benefit-service"
+ * and "Billing providers" run in that order in one {@code bash}, from the project root,
+ * against the {@link Platform} (whose subscription-service has the local stack's webhook
+ * secrets), and every command must succeed and show what its {@code # -> } comment says
+ * (the conventions are {@link Walkthrough}'s).
  * <p>
  * Only what points at the local stack is changed: {@code localhost:8081}, {@code 8082}
  * and {@code 8083} become the services' random ports, and the {@code local-stack tail}
@@ -42,7 +43,7 @@ class WalkthroughEndToEndTests {
 	private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
 
 	private static final List<String> HEADINGS = List.of("## Walkthrough", "## subscription-service (port 8082)",
-			"## benefit-service (port 8083)");
+			"## benefit-service (port 8083)", "## Billing providers");
 
 	private static final Pattern TAIL = Pattern.compile("^(java -jar local-stack/target/local-stack\\.jar tail \\S+)");
 

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.subscriptions.infrastructure.ApicurioRegistry;
@@ -22,8 +25,9 @@ import dev.subscriptions.infrastructure.ServiceProcess;
  * environment variables a deployment would set.
  * <p>
  * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it
- * elsewhere (default {@code .local-stack}). Ctrl-C stops everything. {@code tail <topic>}
- * prints a topic's records instead;
+ * elsewhere (default {@code .local-stack}). subscription-service gets the webhook secrets
+ * of {@link #WEBHOOK_SECRETS}, unless the caller's environment sets them. Ctrl-C stops
+ * everything. {@code tail <topic>} prints a topic's records instead;
  * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead
  * letters back to their topics ({@link DeadLetterReplay}).
  */
@@ -38,6 +42,13 @@ public final class LocalStack {
 
 	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081),
 			new Service("subscription-service", "subscription", 8082), new Service("benefit-service", "benefit", 8083));
+
+	/**
+	 * The billing providers' webhook secrets subscription-service is given here, so that
+	 * a webhook can be signed and sent by hand (README, "Billing providers").
+	 */
+	static final Map<String, String> WEBHOOK_SECRETS = Map.of("LEMON_SQUEEZY_SIGNING_SECRET",
+			"local-lemon-squeezy-secret", "STRIPE_WEBHOOK_SECRET", "whsec_local_stripe_secret");
 
 	private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -91,13 +102,16 @@ public final class LocalStack {
 				"registry", "registry", data.resolve("logs/apicurio-registry.log"));
 		this.running.add(registry);
 
+		Map<String, String> webhookSecrets = webhookSecrets(System.getenv());
 		List<ServiceProcess> services = new ArrayList<>();
 		for (Service service : SERVICES) {
 			log("Starting " + service.name() + " on " + service.port());
-			ServiceProcess process = ServiceProcess
-				.of(Path.of(""), service.name(), service.port(), postgres, service.database(),
-						"localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"))
-				.start();
+			ServiceProcess process = ServiceProcess.of(Path.of(""), service.name(), service.port(), postgres,
+					service.database(), "localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"));
+			if (service.name().equals("subscription-service")) {
+				webhookSecrets.forEach((name, value) -> process.withJvmOption("-D" + name + "=" + value));
+			}
+			process.start();
 			services.add(process);
 			this.running.add(process);
 		}
@@ -115,6 +129,10 @@ public final class LocalStack {
 			System.out.printf("  %-16s http://localhost:%d  (OpenAPI: /v3/api-docs, metrics: /actuator/prometheus)%n",
 					service.name(), service.port());
 		}
+		System.out.println("  Webhook secrets  " + webhookSecrets.entrySet()
+			.stream()
+			.map(secret -> secret.getKey() + "=" + secret.getValue())
+			.collect(Collectors.joining(" ")) + " (subscription-service)");
 		System.out.println("  Logs             " + data.resolve("logs"));
 		System.out.println("Press Ctrl-C to stop.");
 	}
@@ -129,6 +147,19 @@ public final class LocalStack {
 			}
 		}
 		this.running.clear();
+	}
+
+	/**
+	 * The webhook secrets subscription-service gets: the caller's environment's where it
+	 * sets them, otherwise those of {@link #WEBHOOK_SECRETS}, by name. They are handed
+	 * over as system properties of the variables' names, which the service's
+	 * {@code application.yml} placeholders read like environment variables (the process's
+	 * environment cannot be extended here).
+	 */
+	static Map<String, String> webhookSecrets(Map<String, String> environment) {
+		Map<String, String> secrets = new TreeMap<>(WEBHOOK_SECRETS);
+		secrets.replaceAll(environment::getOrDefault);
+		return secrets;
 	}
 
 	private static String option(String[] args, String name, String fallback) {

@@ -1,5 +1,7 @@
 package dev.subscriptions.benefitservice.grant;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +65,9 @@ public class GrantManagement {
 	 * Applies a subscription's change: unless it is older than the last one applied for
 	 * the subscription, or the customer is deleted, the subscription's grants are brought
 	 * to the {@link SubscriptionChange#access() access} it calls for. A subscription past
-	 * due for longer than the grace period gets no more than suspended grants, whatever
-	 * else happens to it meanwhile.
+	 * due for longer than the grace period, or with its grace over
+	 * ({@link SubscriptionChange#PAST_DUE_GRACE_OVER}), gets no more than suspended
+	 * grants until it is paid, whatever else happens to it meanwhile.
 	 * <p>
 	 * The customer is locked first (see {@link #lockCustomer}), so that a deletion
 	 * handled at the same time on another consumer thread either sees the grants made
@@ -75,26 +78,33 @@ public class GrantManagement {
 	public boolean apply(SubscriptionChanged changed) {
 		SubscriptionChange change = changed.change();
 		lockCustomer(changed.customerId());
-		List<Optional<Instant>> applied = this.jdbc.sql("""
+		List<PastDueState> applied = this.jdbc.sql("""
 				insert into subscription_state
-				       (subscription_id, customer_id, last_sequence, last_event, updated_at, past_due_since)
+				       (subscription_id, customer_id, last_sequence, last_event, updated_at, past_due_since,
+				        past_due_grace_over)
 				values (:subscription, :customer, :sequence, :change, now(),
-				        case when :pastDue = 'STARTS' then cast(:occurredAt as timestamptz) end)
+				        case when :pastDue in ('STARTS', 'GRACE_OVER') then cast(:occurredAt as timestamptz) end,
+				        :pastDue = 'GRACE_OVER')
 				on conflict (subscription_id) do update
 				   set last_sequence = excluded.last_sequence, last_event = excluded.last_event, updated_at = now(),
 				       past_due_since = case :pastDue
 				           when 'STARTS' then coalesce(subscription_state.past_due_since, excluded.past_due_since)
+				           when 'GRACE_OVER' then coalesce(subscription_state.past_due_since, excluded.past_due_since)
 				           when 'ENDS' then null
-				           else subscription_state.past_due_since end
+				           else subscription_state.past_due_since end,
+				       past_due_grace_over = case :pastDue
+				           when 'GRACE_OVER' then true
+				           when 'ENDS' then false
+				           else subscription_state.past_due_grace_over end
 				 where subscription_state.last_sequence < excluded.last_sequence
-				returning past_due_since""")
+				returning past_due_since, past_due_grace_over""")
 			.param("subscription", changed.subscriptionId())
 			.param("customer", changed.customerId())
 			.param("sequence", changed.sequence())
 			.param("change", change.name())
 			.param("pastDue", change.pastDue().name())
 			.param("occurredAt", Timestamp.from(changed.occurredAt()))
-			.query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
+			.query(GrantManagement::pastDueState)
 			.list();
 		if (applied.isEmpty()) {
 			return false;
@@ -104,8 +114,7 @@ public class GrantManagement {
 			return true;
 		}
 		Access access = change.access();
-		Optional<Instant> pastDueSince = applied.get(0);
-		if (access == Access.GRANTED && pastDueSince.isPresent() && graceExpired(pastDueSince.get())) {
+		if (access == Access.GRANTED && graceOver(applied.get(0))) {
 			access = Access.SUSPENDED;
 		}
 		switch (access) {
@@ -144,14 +153,14 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Subscriptions past due for longer than the grace period that still have usable
-	 * grants.
+	 * Subscriptions past due for longer than the grace period (or with the grace over)
+	 * that still have usable grants.
 	 */
 	@Transactional(readOnly = true)
 	public List<SubscriptionRef> pastDueBeyondGrace(int limit) {
 		return this.jdbc.sql("""
 				select s.subscription_id, s.customer_id from subscription_state s
-				where s.past_due_since <= ?
+				where (s.past_due_since <= ? or s.past_due_grace_over)
 				  and exists (select 1 from benefit_grant g where g.subscription_id = s.subscription_id
 				              and g.revoked_at is null and g.suspended_at is null)
 				limit ?""")
@@ -168,13 +177,12 @@ public class GrantManagement {
 	@Transactional
 	public boolean suspendAfterGrace(SubscriptionRef subscription) {
 		lockCustomer(subscription.customerId());
-		Optional<Instant> pastDueSince = this.jdbc
-			.sql("select past_due_since from subscription_state where subscription_id = ?")
+		Optional<PastDueState> pastDue = this.jdbc
+			.sql("select past_due_since, past_due_grace_over from subscription_state where subscription_id = ?")
 			.param(subscription.subscriptionId())
-			.query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
-			.optional()
-			.flatMap(since -> since);
-		if (pastDueSince.isEmpty() || !graceExpired(pastDueSince.get())) {
+			.query(GrantManagement::pastDueState)
+			.optional();
+		if (pastDue.isEmpty() || !graceOver(pastDue.get())) {
 			return false;
 		}
 		boolean suspended = false;
@@ -277,8 +285,18 @@ public class GrantManagement {
 			.list();
 	}
 
-	private boolean graceExpired(Instant pastDueSince) {
-		return !pastDueSince.plus(this.pastDueGrace).isAfter(this.clock.instant());
+	/**
+	 * Whether the subscription is past due beyond its grace: for longer than the grace
+	 * period, or with the grace declared over.
+	 */
+	private boolean graceOver(PastDueState pastDue) {
+		Instant since = pastDue.since();
+		return pastDue.graceOver() || (since != null && !since.plus(this.pastDueGrace).isAfter(this.clock.instant()));
+	}
+
+	private static PastDueState pastDueState(ResultSet rs, int row) throws SQLException {
+		Timestamp since = rs.getTimestamp(1);
+		return new PastDueState((since != null) ? since.toInstant() : null, rs.getBoolean(2));
 	}
 
 	private boolean isDeleted(UUID customerId) {
@@ -290,6 +308,13 @@ public class GrantManagement {
 
 	/** A subscription and its customer. */
 	public record SubscriptionRef(UUID subscriptionId, UUID customerId) {
+	}
+
+	/**
+	 * Since when a subscription has been past due (none when it is not), and whether its
+	 * grace is declared over.
+	 */
+	private record PastDueState(@Nullable Instant since, boolean graceOver) {
 	}
 
 }

@@ -28,6 +28,11 @@ public enum SubscriptionChange {
 	 * measures.
 	 */
 	PAST_DUE(Access.GRANTED, PastDue.STARTS, null),
+	/**
+	 * Past due with the grace over (the provider gave up collecting): access is suspended
+	 * at once, and stays so until paid.
+	 */
+	PAST_DUE_GRACE_OVER(Access.SUSPENDED, PastDue.GRACE_OVER, null),
 	/** Paused without access (mode {@code void}). */
 	PAUSED_VOID(Access.SUSPENDED, PastDue.RUNS_ON, null),
 	/** Paused keeping access (mode {@code free}). */
@@ -45,7 +50,12 @@ public enum SubscriptionChange {
 
 		/** Starts it, unless it already runs (the earliest unpaid time counts). */
 		STARTS,
-		/** Clears it. */
+		/**
+		 * Starts it like {@link #STARTS}, with the grace over whatever its length:
+		 * nothing but a payment ({@link #ENDS}) gives access back.
+		 */
+		GRACE_OVER,
+		/** Clears it (and a grace over with it). */
 		ENDS,
 		/** Leaves it as it is. */
 		RUNS_ON

@@ -38,6 +38,7 @@ import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.events.subscription.SubscriptionPaused;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
@@ -116,6 +117,26 @@ class EntitlementsIntegrationTests {
 		awaitApplied(sub, pastDue.getSequence(), SubscriptionChange.PAST_DUE);
 		assertThat(entitlementKeys(sub.customerId())).containsExactlyInAnyOrderElementsOf(this.benefitKeys);
 		assertThat(grants("subscriptionId=" + sub.subscriptionId())).hasSize(3);
+	}
+
+	@Test
+	void suspendsAccessOfASubscriptionPastDueWithTheGraceOverAtOnceUntilItIsPaid() {
+		SubscriptionFixture sub = subscription(UUID.randomUUID());
+		send(sub, sub.created().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
+
+		send(sub, sub.pastDue().setGraceOver(true).build());
+		awaitEntitlementKeys(sub.customerId(), List.of());
+		assertThat(grants("subscriptionId=" + sub.subscriptionId())).extracting(grant -> grant.get("state"))
+			.containsExactly("suspended", "suspended", "suspended");
+
+		SubscriptionCanceled canceled = sub.canceled().build();
+		send(sub, canceled);
+		awaitApplied(sub, canceled.getSequence(), SubscriptionChange.CANCELED_AT_PERIOD_END);
+		assertThat(entitlementKeys(sub.customerId())).isEmpty();
+
+		send(sub, sub.activated().build());
+		awaitEntitlementKeys(sub.customerId(), this.benefitKeys);
 	}
 
 	@Test

@@ -145,6 +145,25 @@ class GrantManagementIntegrationTests {
 		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 	}
 
+	@Test
+	void keepsTheGrantsOfASubscriptionWhoseGraceIsOverSuspendedUntilItIsPaid() {
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.PAST_DUE_GRACE_OVER, Instant.now()));
+		assertThat(this.grants.entitlements(this.customer)).isEmpty();
+
+		this.grants.apply(next(SubscriptionChange.CANCELED_AT_PERIOD_END, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.UNCANCELED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now()));
+		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
+		assertThat(this.grants.entitlements(this.customer)).isEmpty();
+		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+
+		this.grants.apply(next(SubscriptionChange.ACTIVATED, Instant.now()));
+		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now()));
+		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+	}
+
 	/**
 	 * Every change, applied to a subscription with active grants and to one with
 	 * suspended grants: each access leaves its own pair of states (granted:

@@ -27,6 +27,7 @@ class SubscriptionChangeTests {
 			Map.entry(SubscriptionChange.CANCELED_AT_PERIOD_END, Access.GRANTED),
 			Map.entry(SubscriptionChange.CANCELED_IMMEDIATELY, Access.UNCHANGED),
 			Map.entry(SubscriptionChange.PAST_DUE, Access.GRANTED),
+			Map.entry(SubscriptionChange.PAST_DUE_GRACE_OVER, Access.SUSPENDED),
 			Map.entry(SubscriptionChange.PAUSED_VOID, Access.SUSPENDED),
 			Map.entry(SubscriptionChange.PAUSED_FREE, Access.GRANTED),
 			Map.entry(SubscriptionChange.ENDED, Access.REVOKED),
@@ -48,6 +49,7 @@ class SubscriptionChangeTests {
 	void startsThePastDueClockOnlyWhenPastDueAndClearsItOnlyWhenCreatedOrPaid(SubscriptionChange change) {
 		PastDue expected = switch (change) {
 			case PAST_DUE -> PastDue.STARTS;
+			case PAST_DUE_GRACE_OVER -> PastDue.GRACE_OVER;
 			case CREATED, ACTIVATED -> PastDue.ENDS;
 			default -> PastDue.RUNS_ON;
 		};

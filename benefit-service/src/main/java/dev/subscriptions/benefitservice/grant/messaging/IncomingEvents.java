@@ -63,9 +63,15 @@ final class IncomingEvents {
 				canceled.getProductId(), canceled.getSequence(), canceled.getOccurredAt());
 	}
 
+	/**
+	 * Past due within the grace period, or with the grace over ({@code grace_over}: the
+	 * provider gave up collecting).
+	 */
 	static SubscriptionChanged changed(SubscriptionPastDue pastDue) {
-		return changed(SubscriptionChange.PAST_DUE, pastDue.getOrganizationId(), pastDue.getCustomerId(),
-				pastDue.getSubscriptionId(), pastDue.getProductId(), pastDue.getSequence(), pastDue.getOccurredAt());
+		SubscriptionChange change = pastDue.getGraceOver() ? SubscriptionChange.PAST_DUE_GRACE_OVER
+				: SubscriptionChange.PAST_DUE;
+		return changed(change, pastDue.getOrganizationId(), pastDue.getCustomerId(), pastDue.getSubscriptionId(),
+				pastDue.getProductId(), pastDue.getSequence(), pastDue.getOccurredAt());
 	}
 
 	/** Paused {@code free} keeps access; any other mode ({@code void}) suspends it. */

@@ -41,6 +41,8 @@ class IncomingEventsTests {
 			.isEqualTo(SubscriptionChange.UNCANCELED);
 		assertThat(change(IncomingEvents.changed(this.subscription.pastDue().build())))
 			.isEqualTo(SubscriptionChange.PAST_DUE);
+		assertThat(change(IncomingEvents.changed(this.subscription.pastDue().setGraceOver(true).build())))
+			.isEqualTo(SubscriptionChange.PAST_DUE_GRACE_OVER);
 		assertThat(change(IncomingEvents.changed(this.subscription.canceled().build())))
 			.isEqualTo(SubscriptionChange.CANCELED_AT_PERIOD_END);
 		assertThat(change(
