@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What subscription-service knows of one billing provider's subscription: which of ours
  * it is, and the ordering state of its snapshots. The rules of order are here: a snapshot
- * older than the last applied is stale; one as old is stale too, unless it ends the
- * subscription (an ended state wins a tie; otherwise the first applied stays); once
- * ended, nothing is applied any more.
+ * older than the last applied is stale; one as old is applied, so that of two states in
+ * the same second (the providers' times have one-second resolution) the later record in
+ * partition order wins; once ended, nothing is applied any more, so an ended state still
+ * wins a tie whichever comes first.
  *
  * @param subscriptionId ours; none while none exists
  * @param lastSnapshotAt {@code occurred_at} of the last snapshot applied
@@ -19,12 +20,12 @@ import org.jspecify.annotations.Nullable;
 record BillingLink(String provider, String providerSubscriptionId, @Nullable UUID subscriptionId,
 		@Nullable Instant lastSnapshotAt, boolean ended) {
 
-	/** Whether a snapshot taken at {@code at} comes too late to be applied. */
-	boolean isStale(Instant at, boolean ends) {
-		if (this.lastSnapshotAt == null) {
-			return false;
-		}
-		return at.isBefore(this.lastSnapshotAt) || (at.equals(this.lastSnapshotAt) && !ends);
+	/**
+	 * Whether a snapshot taken at {@code at} comes too late to be applied: it is older
+	 * than the last applied (one as old is not).
+	 */
+	boolean isStale(Instant at) {
+		return this.lastSnapshotAt != null && at.isBefore(this.lastSnapshotAt);
 	}
 
 	/** The link once a snapshot taken at {@code at} is applied. */

@@ -12,18 +12,24 @@ public enum BillingOutcome {
 	APPLIED,
 	/** The first snapshot: it created the subscription. */
 	CREATED,
-	/**
-	 * Older than the last snapshot applied (or as old, and not ended): ignored; its
-	 * invoice still applies.
-	 */
+	/** Older than the last snapshot applied: ignored; its invoice still applies. */
 	STALE,
 	/**
 	 * The subscription (the provider's or ours) has ended: ignored, nothing re-opens it;
 	 * its invoice still applies.
 	 */
 	AFTER_END,
-	/** The customer was deleted: nothing is created or granted. */
-	CUSTOMER_DELETED;
+	/**
+	 * The customer was deleted (and its subscription revoked): nothing is created or
+	 * granted, no invoice added.
+	 */
+	CUSTOMER_DELETED,
+	/**
+	 * An invoice event of a provider subscription that no subscription of ours is linked
+	 * to yet: kept until the first snapshot creates the subscription, then applied before
+	 * that snapshot's state.
+	 */
+	PARKED;
 
 	/** How the metric's {@code outcome} tag names it: {@code after_end}. */
 	public String value() {

@@ -56,9 +56,9 @@ public class Invoice {
 
 	private final UUID subscriptionId;
 
-	private final long amount;
+	private long amount;
 
-	private final String currency;
+	private String currency;
 
 	private Status status;
 
@@ -68,9 +68,9 @@ public class Invoice {
 
 	private final Instant createdAt;
 
-	private final @Nullable String provider;
+	private @Nullable String provider;
 
-	private final @Nullable String providerInvoiceId;
+	private @Nullable String providerInvoiceId;
 
 	@Version
 	private @Nullable Long version;
@@ -126,6 +126,26 @@ public class Invoice {
 		}
 		this.status = status;
 		return true;
+	}
+
+	/**
+	 * Becomes the provider's invoice {@code invoice}: an open invoice of ours, opened
+	 * because a snapshot said the subscription is overdue before the provider's invoice
+	 * event came, is that invoice. It takes the provider's id, amount and currency, then
+	 * follows the provider's status at {@code at} ({@link #follow}), so that one debt is
+	 * one invoice (and the {@code SubscriptionPastDue} that named ours names it still).
+	 * @throws IllegalStateException when it is the provider's already, or not open
+	 */
+	void adopt(String provider, BillingChange.ProviderInvoice invoice, Instant at) {
+		if (this.provider != null || this.status != Status.OPEN) {
+			throw new IllegalStateException("Invoice " + this.id + " is " + this.status.value()
+					+ ((this.provider != null) ? " and " + this.provider + "'s already" : "") + "; not one to adopt");
+		}
+		this.provider = provider;
+		this.providerInvoiceId = invoice.providerInvoiceId();
+		this.amount = invoice.amount();
+		this.currency = invoice.currency();
+		follow(invoice.status(), at);
 	}
 
 	/** Records the payment; paying a paid invoice changes nothing. */

@@ -18,6 +18,16 @@ public interface Invoices extends ListCrudRepository<Invoice, UUID> {
 	@Query("select * from invoice where subscription_id = :subscriptionId and status = 'OPEN' order by created_at")
 	List<Invoice> findOpenBySubscriptionId(UUID subscriptionId);
 
+	/**
+	 * The open invoices of ours (none of a billing provider) of the subscription, oldest
+	 * first.
+	 */
+	@Query("""
+			select * from invoice
+			where subscription_id = :subscriptionId and status = 'OPEN' and provider is null
+			order by created_at, id""")
+	List<Invoice> findOpenOfOursBySubscriptionId(UUID subscriptionId);
+
 	/** The invoice a billing provider knows by {@code providerInvoiceId}, locked. */
 	@Query("""
 			select * from invoice

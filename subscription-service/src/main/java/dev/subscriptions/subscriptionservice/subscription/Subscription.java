@@ -416,6 +416,15 @@ public class Subscription extends AbstractAggregateRoot<Subscription> {
 	}
 
 	/**
+	 * Whether it was revoked because its customer was deleted: nothing, not even an
+	 * invoice, is added to it any more.
+	 */
+	boolean isRevokedForDeletedCustomer() {
+		return this.status == SubscriptionStatus.REVOKED
+				&& EndReason.CUSTOMER_DELETED.value().equals(this.revokedReason);
+	}
+
+	/**
 	 * Ends a subscription canceled at period end once that end has passed.
 	 * @return whether it ended now
 	 */

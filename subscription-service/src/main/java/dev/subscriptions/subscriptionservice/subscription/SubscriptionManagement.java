@@ -40,14 +40,17 @@ public class SubscriptionManagement {
 
 	private final BillingLinks links;
 
+	private final ParkedInvoices parked;
+
 	private final Clock clock;
 
 	SubscriptionManagement(Subscriptions subscriptions, Invoices invoices, KnownCustomers customers, BillingLinks links,
-			Clock clock) {
+			ParkedInvoices parked, Clock clock) {
 		this.subscriptions = subscriptions;
 		this.invoices = invoices;
 		this.customers = customers;
 		this.links = links;
+		this.parked = parked;
 		this.clock = clock;
 	}
 
@@ -209,12 +212,18 @@ public class SubscriptionManagement {
 	 * <li>The first snapshot of an unknown provider subscription creates ours, for the
 	 * known customer {@code customer_id} (nothing for a deleted one), unless it has ended
 	 * already: then the link only remembers that.</li>
-	 * <li>An invoice event ({@code status} null) changes only its invoice.</li>
+	 * <li>An invoice event ({@code status} null) changes only its invoice. One of a
+	 * provider subscription that no subscription is linked to yet is parked
+	 * ({@link ParkedInvoices}): the first snapshot, which comes behind it, applies it
+	 * when it creates the subscription, before it reaches its own state. If the provider
+	 * subscription ends without one, parked invoices are dropped.</li>
 	 * </ul>
 	 * An invoice is known by the provider's id of it and only moves forward, also from a
-	 * stale snapshot or after the end.
-	 * @throws BillingSubscriptionUnknown when no subscription is linked and the record
-	 * cannot create one (no {@code customer_id}/{@code product_id}, or an invoice event)
+	 * stale snapshot or after the end; the first one of the provider takes the place of
+	 * an open invoice of ours ({@link Invoice#adopt}). A subscription revoked because its
+	 * customer was deleted gets no invoice any more.
+	 * @throws BillingSubscriptionUnknown when no subscription is linked and the snapshot
+	 * cannot create one (no {@code customer_id}/{@code product_id})
 	 * @throws CustomerUnknown when the snapshot's customer is not known (yet)
 	 */
 	@Transactional
@@ -227,20 +236,29 @@ public class SubscriptionManagement {
 				if (link.ended()) {
 					return BillingOutcome.AFTER_END;
 				}
-				throw new BillingSubscriptionUnknown(change,
-						"an invoice event cannot create one; it may wait for the subscription's first snapshot");
+				ProviderInvoice invoice = change.invoice();
+				if (invoice != null) {
+					this.parked.park(change, invoice, this.clock.instant());
+				}
+				return BillingOutcome.PARKED;
 			}
-			followInvoice(locked(linked), change);
-			return BillingOutcome.APPLIED;
+			Subscription subscription = locked(linked);
+			followInvoice(subscription, change);
+			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
+					: BillingOutcome.APPLIED;
 		}
-		if (link.ended() || link.isStale(change.occurredAt(), status.hasEnded())) {
-			if (linked != null) {
-				followInvoice(locked(linked), change);
+		if (link.ended() || link.isStale(change.occurredAt())) {
+			if (linked == null) {
+				return link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
 			}
-			return link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
+			Subscription subscription = locked(linked);
+			followInvoice(subscription, change);
+			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
+					: link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
 		}
 		if (linked == null) {
 			if (status.hasEnded()) {
+				this.parked.remove(change.provider(), change.providerSubscriptionId());
 				this.links.save(link.applied(change.occurredAt(), null, true));
 				return BillingOutcome.APPLIED;
 			}
@@ -250,7 +268,8 @@ public class SubscriptionManagement {
 		if (subscription.getStatus().hasEnded()) {
 			followInvoice(subscription, change);
 			this.links.save(link.asEnded());
-			return BillingOutcome.AFTER_END;
+			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
+					: BillingOutcome.AFTER_END;
 		}
 		reach(subscription, change, status, followInvoice(subscription, change));
 		subscription = this.subscriptions.save(subscription);
@@ -260,9 +279,11 @@ public class SubscriptionManagement {
 
 	/**
 	 * Creates the subscription of a provider's first snapshot, priced by its invoice if
-	 * it has one (otherwise 0 of {@code XXX}, ISO 4217's "no currency"), then brings it
-	 * to the snapshot's state. The customer's row is share-locked meanwhile, as in
-	 * {@link #create}.
+	 * it has one, else by the first invoice parked for it (otherwise 0 of {@code XXX},
+	 * ISO 4217's "no currency"), follows the parked invoices in the order they occurred
+	 * and forgets them, then brings it to the snapshot's state. The customer's row is
+	 * share-locked meanwhile, as in {@link #create}. For a deleted customer nothing is
+	 * created and the parked invoices are dropped.
 	 */
 	private BillingOutcome create(BillingLink link, BillingChange change, BillingChange.Status status) {
 		UUID customerId = change.customerId();
@@ -274,14 +295,22 @@ public class SubscriptionManagement {
 		}
 		KnownCustomer customer = this.customers.findByIdForShare(customerId)
 			.orElseThrow(() -> new CustomerUnknown(customerId));
+		List<ParkedInvoices.Parked> parked = this.parked.of(change.provider(), change.providerSubscriptionId());
+		if (!parked.isEmpty()) {
+			this.parked.remove(change.provider(), change.providerSubscriptionId());
+		}
 		if (customer.isDeleted()) {
 			return BillingOutcome.CUSTOMER_DELETED;
 		}
-		ProviderInvoice invoice = change.invoice();
+		ProviderInvoice invoice = (change.invoice() != null) ? change.invoice()
+				: parked.isEmpty() ? null : parked.get(0).invoice();
 		Subscription subscription = this.subscriptions.save(Subscription.createByProvider(customer.organizationId(),
 				customerId, productId, change.provider(), change.providerSubscriptionId(),
 				status == BillingChange.Status.TRIALING, (invoice != null) ? invoice.amount() : 0,
 				(invoice != null) ? invoice.currency() : NO_CURRENCY, change.currentPeriodEnd(), this.clock));
+		for (ParkedInvoices.Parked early : parked) {
+			followInvoice(subscription, change.provider(), early.invoice(), early.occurredAt());
+		}
 		reach(subscription, change, status, followInvoice(subscription, change));
 		subscription = this.subscriptions.save(subscription);
 		this.links.save(link.applied(change.occurredAt(), subscription.getId(), subscription.getStatus().hasEnded()));
@@ -382,23 +411,40 @@ public class SubscriptionManagement {
 	}
 
 	/**
-	 * Follows the record's invoice, if it has one, by the provider's id of it: created
-	 * when new, otherwise moved forward.
+	 * Follows the record's invoice, if it has one
+	 * ({@link #followInvoice(Subscription, String, ProviderInvoice, Instant)}).
 	 * @return the invoice as it is now
 	 */
 	private @Nullable Invoice followInvoice(Subscription subscription, BillingChange change) {
 		ProviderInvoice given = change.invoice();
-		if (given == null) {
+		return (given != null) ? followInvoice(subscription, change.provider(), given, change.occurredAt()) : null;
+	}
+
+	/**
+	 * Follows a provider's invoice told at {@code at} by the provider's id of it: moved
+	 * forward when known; when new, it takes the place of the oldest open invoice of ours
+	 * (opened because a snapshot said the subscription is overdue before this invoice
+	 * came), else it is created. Nothing is added to a subscription revoked because its
+	 * customer was deleted.
+	 * @return the invoice as it is now; none for such a revoked subscription
+	 */
+	private @Nullable Invoice followInvoice(Subscription subscription, String provider, ProviderInvoice given,
+			Instant at) {
+		if (subscription.isRevokedForDeletedCustomer()) {
 			return null;
 		}
-		Optional<Invoice> known = this.invoices.findByProviderInvoiceIdForUpdate(change.provider(),
-				given.providerInvoiceId());
-		if (known.isEmpty()) {
-			return this.invoices
-				.save(Invoice.ofProvider(subscription, change.provider(), given, change.occurredAt(), this.clock));
+		Optional<Invoice> known = this.invoices.findByProviderInvoiceIdForUpdate(provider, given.providerInvoiceId());
+		if (known.isPresent()) {
+			Invoice invoice = known.get();
+			return invoice.follow(given.status(), at) ? this.invoices.save(invoice) : invoice;
 		}
-		Invoice invoice = known.get();
-		return invoice.follow(given.status(), change.occurredAt()) ? this.invoices.save(invoice) : invoice;
+		List<Invoice> ours = this.invoices.findOpenOfOursBySubscriptionId(subscription.getId());
+		if (!ours.isEmpty()) {
+			Invoice invoice = ours.get(0);
+			invoice.adopt(provider, given, at);
+			return this.invoices.save(invoice);
+		}
+		return this.invoices.save(Invoice.ofProvider(subscription, provider, given, at, this.clock));
 	}
 
 	/**

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The order of one provider subscription's snapshots: older than the last applied is
- * stale, as old is stale unless it ends the subscription, and the first is never stale.
+ * stale, as old is applied (the later record in partition order wins a tie), and the
+ * first is never stale.
  */
 class BillingLinkTests {
 
@@ -19,27 +20,32 @@ class BillingLinkTests {
 
 	@Test
 	void takesASnapshotNewerThanTheLastApplied() {
-		assertThat(this.link.isStale(LAST.plusMillis(1), false)).isFalse();
-		assertThat(this.link.isStale(LAST.plusMillis(1), true)).isFalse();
+		assertThat(this.link.isStale(LAST.plusMillis(1))).isFalse();
 	}
 
 	@Test
-	void ignoresASnapshotOlderThanTheLastAppliedEvenOneThatEnds() {
-		assertThat(this.link.isStale(LAST.minusMillis(1), false)).isTrue();
-		assertThat(this.link.isStale(LAST.minusMillis(1), true)).isTrue();
+	void ignoresASnapshotOlderThanTheLastApplied() {
+		assertThat(this.link.isStale(LAST.minusMillis(1))).isTrue();
 	}
 
+	/**
+	 * The providers' times have one-second resolution: two states in the same second are
+	 * common, and the later record wins. An ended state wins a tie all the same, because
+	 * once the link has ended nothing is applied.
+	 */
 	@Test
-	void letsAnEndedStateWinATieAndOtherwiseKeepsTheFirstApplied() {
-		assertThat(this.link.isStale(LAST, true)).isFalse();
-		assertThat(this.link.isStale(LAST, false)).isTrue();
+	void appliesASnapshotAsOldAsTheLastAppliedSoThatTheLaterRecordWinsATie() {
+		assertThat(this.link.isStale(LAST)).isFalse();
+		BillingLink ended = this.link.applied(LAST, this.link.subscriptionId(), true);
+		assertThat(ended.ended()).isTrue();
+		assertThat(ended.isStale(LAST)).isFalse();
 	}
 
 	@Test
 	void takesTheFirstSnapshotWhateverItsTime() {
 		BillingLink unknown = new BillingLink(BillingChange.STRIPE, "sub_1", null, null, false);
 
-		assertThat(unknown.isStale(Instant.EPOCH, false)).isFalse();
+		assertThat(unknown.isStale(Instant.EPOCH)).isFalse();
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import static dev.subscriptions.subscriptionservice.subscription.Invoice.Status.
 import static dev.subscriptions.subscriptionservice.subscription.Invoice.Status.REFUNDED;
 import static dev.subscriptions.subscriptionservice.subscription.Invoice.Status.VOID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -60,6 +61,42 @@ class InvoiceTests {
 			.returns("EUR", Invoice::getCurrency)
 			.returns(CLOCK.instant(), Invoice::getPaidAt);
 		assertThat(providers(VOID).getPaidAt()).isNull();
+	}
+
+	@Test
+	void becomesTheProvidersInvoiceWhenItIsAnOpenOneOfOursAndMovesOnAsTheProviderSays() {
+		Subscription subscription = Subscription.create(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 0,
+				Currency.getInstance("XXX"), 0, CLOCK);
+		Invoice ours = Invoice.open(subscription, CLOCK);
+		Instant paidAt = CLOCK.instant().plusSeconds(60);
+
+		ours.adopt(BillingChange.STRIPE, new BillingChange.ProviderInvoice("in_1", PAID, 1999, "EUR"), paidAt);
+
+		assertThat(ours).returns(BillingChange.STRIPE, Invoice::getProvider)
+			.returns("in_1", Invoice::getProviderInvoiceId)
+			.returns(1999L, Invoice::getAmount)
+			.returns("EUR", Invoice::getCurrency)
+			.returns(PAID, Invoice::getStatus)
+			.returns(paidAt, Invoice::getPaidAt)
+			.returns(subscription.getId(), Invoice::getSubscriptionId);
+	}
+
+	@Test
+	void refusesToAdoptWhenItIsTheProvidersAlreadyOrNotOpen() {
+		Invoice providers = providers(OPEN);
+		Subscription subscription = Subscription.create(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 0,
+				Currency.getInstance("EUR"), 0, CLOCK);
+		Invoice paid = Invoice.open(subscription, CLOCK);
+		paid.pay(CLOCK);
+		BillingChange.ProviderInvoice other = new BillingChange.ProviderInvoice("in_2", PAID, 500, "USD");
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> providers.adopt(BillingChange.STRIPE, other, CLOCK.instant()))
+			.withMessageContaining("lemon_squeezy's already");
+		assertThatIllegalStateException().isThrownBy(() -> paid.adopt(BillingChange.STRIPE, other, CLOCK.instant()))
+			.withMessageContaining("is paid");
+		assertThat(providers.getProviderInvoiceId()).isEqualTo("in_1");
+		assertThat(paid.getProvider()).isNull();
 	}
 
 	private static Invoice providers(Invoice.Status status) {

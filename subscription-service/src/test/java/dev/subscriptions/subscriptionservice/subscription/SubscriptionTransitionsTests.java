@@ -212,6 +212,17 @@ class SubscriptionTransitionsTests {
 	}
 
 	@Test
+	void knowsItWasRevokedBecauseItsCustomerWasDeletedAndNotOtherwise() {
+		Subscription deleted = in(SubscriptionStatus.ACTIVE);
+		deleted.revoke(EndReason.CUSTOMER_DELETED, CLOCK);
+
+		assertThat(deleted.isRevokedForDeletedCustomer()).isTrue();
+		assertThat(in(SubscriptionStatus.REVOKED).isRevokedForDeletedCustomer()).isFalse();
+		assertThat(in(SubscriptionStatus.CANCELED).isRevokedForDeletedCustomer()).isFalse();
+		assertThat(in(SubscriptionStatus.ACTIVE).isRevokedForDeletedCustomer()).isFalse();
+	}
+
+	@Test
 	void revokesIdempotently() {
 		Subscription subscription = in(SubscriptionStatus.ACTIVE);
 

@@ -34,13 +34,16 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
  * ({@link BillingOutcome}).
  * <p>
  * A record that cannot be read (an id that is no UUID, a status the contract does not
- * name) is a dead letter at once. One for a provider subscription that is not known and
- * that it cannot create (a snapshot without {@code customer_id}/{@code product_id}, an
- * invoice event), or whose customer is not known, fails: it is retried the bounded number
- * of times ({@code eventing.consumer.attempts}), in case its first snapshot or its
- * customer is still on the way, then dead-lettered to
- * {@code billing.events.subscription-service.DLT} with the reason in its headers. Either
- * way consumption goes on with the next record.
+ * name) is a dead letter at once. A snapshot for a provider subscription that is not
+ * known and that it cannot create (no {@code customer_id}/{@code product_id}), or whose
+ * customer is not known, fails: it is retried the bounded number of times
+ * ({@code eventing.consumer.attempts}), in case its first snapshot or its customer is
+ * still on the way, then dead-lettered to {@code billing.events.subscription-service.DLT}
+ * with the reason in its headers. Either way consumption goes on with the next record. An
+ * invoice event for a provider subscription not linked yet is not retried: its first
+ * snapshot has the same key and comes behind it, so it is parked in this transaction
+ * ({@link BillingOutcome#PARKED}) and applied when that snapshot creates the
+ * subscription.
  * <p>
  * The container has an id of its own ({@value #ID}); the group is the service's
  * ({@code spring.kafka.consumer.group-id}), as for customer.events.
