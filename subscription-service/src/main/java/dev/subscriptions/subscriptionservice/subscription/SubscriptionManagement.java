@@ -242,19 +242,13 @@ public class SubscriptionManagement {
 				}
 				return BillingOutcome.PARKED;
 			}
-			Subscription subscription = locked(linked);
-			followInvoice(subscription, change);
-			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
-					: BillingOutcome.APPLIED;
+			return invoiceOnly(locked(linked), change, BillingOutcome.APPLIED);
 		}
 		if (link.ended() || link.isStale(change.occurredAt())) {
 			if (linked == null) {
 				return link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
 			}
-			Subscription subscription = locked(linked);
-			followInvoice(subscription, change);
-			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
-					: link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE;
+			return invoiceOnly(locked(linked), change, link.ended() ? BillingOutcome.AFTER_END : BillingOutcome.STALE);
 		}
 		if (linked == null) {
 			if (status.hasEnded()) {
@@ -266,15 +260,23 @@ public class SubscriptionManagement {
 		}
 		Subscription subscription = locked(linked);
 		if (subscription.getStatus().hasEnded()) {
-			followInvoice(subscription, change);
 			this.links.save(link.asEnded());
-			return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED
-					: BillingOutcome.AFTER_END;
+			return invoiceOnly(subscription, change, BillingOutcome.AFTER_END);
 		}
 		reach(subscription, change, status, followInvoice(subscription, change));
 		subscription = this.subscriptions.save(subscription);
 		this.links.save(link.applied(change.occurredAt(), linked, subscription.getStatus().hasEnded()));
 		return BillingOutcome.APPLIED;
+	}
+
+	/**
+	 * Follows only the record's invoice (its snapshot, if any, does not apply).
+	 * @return {@code outcome}, unless the subscription was revoked because its customer
+	 * was deleted
+	 */
+	private BillingOutcome invoiceOnly(Subscription subscription, BillingChange change, BillingOutcome outcome) {
+		followInvoice(subscription, change);
+		return subscription.isRevokedForDeletedCustomer() ? BillingOutcome.CUSTOMER_DELETED : outcome;
 	}
 
 	/**
@@ -461,8 +463,7 @@ public class SubscriptionManagement {
 	}
 
 	private Subscription change(UUID id, Consumer<Subscription> transition) {
-		Subscription subscription = this.subscriptions.findByIdForUpdate(id)
-			.orElseThrow(() -> new SubscriptionNotFound(id));
+		Subscription subscription = locked(id);
 		transition.accept(subscription);
 		return this.subscriptions.save(subscription);
 	}

@@ -1,10 +1,10 @@
 package dev.subscriptions.subscriptionservice.subscription.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -38,18 +38,18 @@ public class WebhookDeliveries {
 	}
 
 	/**
-	 * Records the delivery {@code deliveryId} of {@code provider} and appends
-	 * {@code changes} to the outbox, unless it was recorded before.
+	 * Records the delivery {@code deliveryId} of {@code provider} and appends its
+	 * {@code change} (if it makes one) to the outbox, unless it was recorded before.
 	 * @return whether it was new (false for a replay, which changes nothing)
 	 */
 	@Transactional
-	public boolean accept(String provider, String deliveryId, String eventName, List<BillingChange> changes) {
+	public boolean accept(String provider, String deliveryId, String eventName, @Nullable BillingChange change) {
 		boolean recorded = this.jdbc.sql("""
 				insert into webhook_delivery (provider, delivery_id, event_name, received_at)
 				values (?, ?, ?, now())
 				on conflict do nothing""").params(provider, deliveryId, eventName).update() == 1;
-		if (recorded) {
-			changes.forEach(this.billingEvents::append);
+		if (recorded && change != null) {
+			this.billingEvents.append(change);
 		}
 		count(provider, eventName, recorded ? "applied" : "replayed");
 		return recorded;
@@ -65,8 +65,8 @@ public class WebhookDeliveries {
 	 * replay that got past the delivery record would carry the same id, and the
 	 * consumer's inbox would drop it.
 	 */
-	public static UUID eventId(String provider, String deliveryId, int index) {
-		return UUID.nameUUIDFromBytes((provider + ":" + deliveryId + ":" + index).getBytes(StandardCharsets.UTF_8));
+	public static UUID eventId(String provider, String deliveryId) {
+		return UUID.nameUUIDFromBytes((provider + ":" + deliveryId).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private void count(String provider, String eventName, String outcome) {

@@ -1,7 +1,5 @@
 package dev.subscriptions.subscriptionservice.subscription.webhook.lemonsqueezy;
 
-import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
@@ -27,14 +25,14 @@ class LemonSqueezyDeliveries {
 	}
 
 	/**
-	 * Records the delivery, appends {@code changes} to the outbox and records
+	 * Records the delivery, appends its {@code change} (if any) to the outbox and records
 	 * {@code order}, unless the delivery was recorded before.
 	 * @return whether it was new
 	 */
 	@Transactional
-	public boolean apply(String deliveryId, String eventName, List<BillingChange> changes,
+	public boolean apply(String deliveryId, String eventName, @Nullable BillingChange change,
 			@Nullable ProviderOrder order) {
-		boolean recorded = this.deliveries.accept(BillingChange.LEMON_SQUEEZY, deliveryId, eventName, changes);
+		boolean recorded = this.deliveries.accept(BillingChange.LEMON_SQUEEZY, deliveryId, eventName, change);
 		if (recorded && order != null) {
 			this.orders.record(order);
 		}

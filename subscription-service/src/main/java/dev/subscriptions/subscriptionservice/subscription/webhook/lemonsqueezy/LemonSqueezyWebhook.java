@@ -1,6 +1,5 @@
 package dev.subscriptions.subscriptionservice.subscription.webhook.lemonsqueezy;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -80,13 +79,13 @@ class LemonSqueezyWebhook {
 		}
 		LemonSqueezyEvent event = handled.get();
 		String deliveryId = payload.requireData(event.data()).deliveryId(body);
-		List<BillingChange> changes = switch (event.data()) {
-			case SUBSCRIPTION -> List.of(payload.subscription(eventId(deliveryId)));
-			case SUBSCRIPTION_INVOICE -> List.of(payload.invoice(eventId(deliveryId)));
-			case ORDER -> List.of();
+		BillingChange change = switch (event.data()) {
+			case SUBSCRIPTION -> payload.subscription(eventId(deliveryId));
+			case SUBSCRIPTION_INVOICE -> payload.invoice(eventId(deliveryId));
+			case ORDER -> null;
 		};
 		ProviderOrder order = (event.data() == LemonSqueezyEvent.ObjectType.ORDER) ? payload.order() : null;
-		this.deliveries.apply(deliveryId, eventName, changes, order);
+		this.deliveries.apply(deliveryId, eventName, change, order);
 		return ResponseEntity.ok().build();
 	}
 
@@ -102,7 +101,7 @@ class LemonSqueezyWebhook {
 	}
 
 	private static UUID eventId(String deliveryId) {
-		return WebhookDeliveries.eventId(BillingChange.LEMON_SQUEEZY, deliveryId, 0);
+		return WebhookDeliveries.eventId(BillingChange.LEMON_SQUEEZY, deliveryId);
 	}
 
 }

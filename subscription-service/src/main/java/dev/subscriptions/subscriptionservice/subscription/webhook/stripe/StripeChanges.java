@@ -231,7 +231,7 @@ final class StripeChanges {
 	}
 
 	private static UUID eventId(StripeEvent event) {
-		return WebhookDeliveries.eventId(BillingChange.STRIPE, event.id(), 0);
+		return WebhookDeliveries.eventId(BillingChange.STRIPE, event.id());
 	}
 
 	@SafeVarargs

@@ -1,7 +1,6 @@
 package dev.subscriptions.subscriptionservice.subscription.webhook.stripe;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -75,7 +74,7 @@ class StripeWebhookController {
 			this.deliveries.ignored(BillingChange.STRIPE, event.type());
 			return new Receipt(event.id(), event.type(), "ignored");
 		}
-		boolean applied = this.deliveries.accept(BillingChange.STRIPE, event.id(), event.type(), List.of(change.get()));
+		boolean applied = this.deliveries.accept(BillingChange.STRIPE, event.id(), event.type(), change.get());
 		return new Receipt(event.id(), event.type(), applied ? "applied" : "replayed");
 	}
 

@@ -148,7 +148,7 @@ class LemonSqueezyWebhookIntegrationTests {
 		String sha256 = Signatures.sha256Hex(withoutId.body());
 		assertThat(deliveriesRecorded(sha256)).isOne();
 		assertThat(recordsAfterAFollowingDelivery()).singleElement()
-			.returns(WebhookDeliveries.eventId("lemon_squeezy", sha256, 0).toString(),
+			.returns(WebhookDeliveries.eventId("lemon_squeezy", sha256).toString(),
 					BillingSubscriptionChanged::getEventId);
 	}
 
@@ -385,7 +385,7 @@ class LemonSqueezyWebhookIntegrationTests {
 	}
 
 	private static UUID eventId(Delivery delivery) {
-		return WebhookDeliveries.eventId("lemon_squeezy", delivery.webhookId(), 0);
+		return WebhookDeliveries.eventId("lemon_squeezy", delivery.webhookId());
 	}
 
 	private static BillingSubscriptionChanged withoutEventId(BillingSubscriptionChanged record) {

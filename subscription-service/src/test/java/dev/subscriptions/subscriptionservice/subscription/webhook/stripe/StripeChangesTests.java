@@ -48,7 +48,7 @@ class StripeChangesTests {
 
 		BillingChange change = change(payload);
 
-		assertThat(change.eventId()).isEqualTo(WebhookDeliveries.eventId("stripe", payload.eventId(), 0));
+		assertThat(change.eventId()).isEqualTo(WebhookDeliveries.eventId("stripe", payload.eventId()));
 		assertThat(change.occurredAt()).isEqualTo(Instant.ofEpochSecond(payload.created()));
 		assertThat(change.provider()).isEqualTo(BillingChange.STRIPE);
 		assertThat(change.providerSubscriptionId()).isEqualTo(StripePayload.SUBSCRIPTION);

@@ -360,7 +360,7 @@ class StripeWebhookIntegrationTests {
 	 * too.
 	 */
 	private List<BillingSubscriptionChanged> recordsUntil(String eventId) {
-		String id = WebhookDeliveries.eventId(BillingChange.STRIPE, eventId, 0).toString();
+		String id = WebhookDeliveries.eventId(BillingChange.STRIPE, eventId).toString();
 		return await().atMost(Duration.ofSeconds(60))
 			.until(this::records, (records) -> records.stream().anyMatch((record) -> record.getEventId().equals(id)));
 	}
@@ -388,7 +388,7 @@ class StripeWebhookIntegrationTests {
 	}
 
 	private static String eventId(StripePayload payload) {
-		return WebhookDeliveries.eventId(BillingChange.STRIPE, payload.eventId(), 0).toString();
+		return WebhookDeliveries.eventId(BillingChange.STRIPE, payload.eventId()).toString();
 	}
 
 	/** The last of {@code records}, which must be {@code count}. */
