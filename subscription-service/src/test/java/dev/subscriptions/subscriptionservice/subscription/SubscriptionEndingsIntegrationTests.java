@@ -17,7 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.subscriptions.eventing.test.EventTopics;
+import dev.subscriptions.events.billing.BillingSubscriptionChanged;
 import dev.subscriptions.events.customer.CustomerDeleted;
+import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.BillingFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 
@@ -29,6 +33,8 @@ import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 class SubscriptionEndingsIntegrationTests {
 
 	private static final Currency EUR = Currency.getInstance("EUR");
+
+	private static final String PROVIDER = "billing_system_" + UUID.randomUUID().toString().substring(0, 8);
 
 	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
 
@@ -101,6 +107,35 @@ class SubscriptionEndingsIntegrationTests {
 		assertThat(ended(EndReason.EXPIRED)).isGreaterThanOrEqualTo(before + 1);
 	}
 
+	/**
+	 * Ends told by billing.events count under the reason the subscription's end gives:
+	 * canceled now, or expired; the same record delivered twice counts once.
+	 */
+	@Test
+	void countsAnEndByTheBillingProviderUnderCanceledOrExpiredOnce() {
+		BillingFixture canceling = BillingFixture.of(PROVIDER, knownCustomer(), UUID.randomUUID());
+		BillingFixture expiring = BillingFixture.of(PROVIDER, knownCustomer(), UUID.randomUUID());
+		double canceledBefore = ended(EndReason.CANCELED);
+		double expiredBefore = ended(EndReason.EXPIRED);
+
+		BillingSubscriptionChanged active = canceling.active().build();
+		BillingSubscriptionChanged canceled = canceling.active().setStatus("canceled").build();
+		sendBilling(canceling, active, canceled, canceled);
+		BillingSubscriptionChanged alsoActive = expiring.active().build();
+		BillingSubscriptionChanged expired = expiring.expired().build();
+		sendBilling(expiring, alsoActive, expired, expired);
+		BillingSubscriptionChanged canceledBehind = canceling.active().build();
+		BillingSubscriptionChanged expiredBehind = expiring.active().build();
+		sendBilling(canceling, canceledBehind);
+		sendBilling(expiring, expiredBehind);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> handled(canceledBehind) && handled(expiredBehind));
+		assertThat(this.subscriptions.findByProviderSubscription(PROVIDER, canceling.providerSubscriptionId()))
+			.hasValueSatisfying(subscription -> assertThat(subscription.getStatus().hasEnded()).isTrue());
+		assertThat(ended(EndReason.CANCELED)).isEqualTo(canceledBefore + 1);
+		assertThat(ended(EndReason.EXPIRED)).isGreaterThanOrEqualTo(expiredBefore + 1);
+	}
+
 	@Test
 	void countsNothingForAnEndWhoseTransactionRollsBack() {
 		Subscription subscription = subscribe(knownCustomer());
@@ -142,6 +177,16 @@ class SubscriptionEndingsIntegrationTests {
 		assertThat(Arrays.stream(EndReason.values()).map(EndReason::value)).allSatisfy(
 				reason -> assertThat(scraped.lines()).anyMatch(line -> line.startsWith("subscriptions_ended_total{")
 						&& line.contains("reason=\"" + reason + "\"")));
+	}
+
+	private static void sendBilling(BillingFixture billing, BillingSubscriptionChanged... records) {
+		EventTopics.shared().send(Topic.BILLING_EVENTS.topicName(), billing.key(), records);
+	}
+
+	private boolean handled(BillingSubscriptionChanged record) {
+		return this.jdbc.queryForObject(
+				"select count(*) from inbox where consumer = 'subscription-service.billing' and event_id = ?::uuid",
+				Integer.class, record.getEventId()) == 1;
 	}
 
 	private double ended(EndReason reason) {
