@@ -2,8 +2,6 @@
 # One image definition for the three services; docker-compose.yml builds each with its module and port, e.g.
 #   docker build --build-arg SERVICE=benefit-service --build-arg PORT=8083 -t benefit-service .
 # SERVICE is a module of the root pom, PORT the port the service listens on (the default of its server.port).
-ARG SERVICE
-ARG PORT
 
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 ARG SERVICE
@@ -21,8 +19,8 @@ RUN java -Djarmode=tools -jar /build/application.jar extract --layers --launcher
 FROM eclipse-temurin:17.0.16_8-jre-noble AS runtime
 ARG SERVICE
 ARG PORT
-ENV SERVICE=${SERVICE} \
-    PORT=${PORT} \
+LABEL org.opencontainers.image.title="${SERVICE}"
+ENV PORT=${PORT} \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 RUN test -n "${PORT}" || { echo "build with --build-arg PORT=<the service's port>" >&2; exit 1; }; \
     groupadd --system --gid 10001 app \

@@ -483,6 +483,7 @@ class DockerComposeTests {
 	}
 
 	private static Map<String, Object> yaml(Path file) throws IOException {
+		assertThat(file).as("the file docker-compose.yml relies on").isRegularFile();
 		return new Yaml().load(Files.readString(file));
 	}
 
