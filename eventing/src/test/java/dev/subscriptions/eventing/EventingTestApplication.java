@@ -8,8 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,11 +55,6 @@ public class EventingTestApplication {
 	@Bean
 	EventSchemas publishedEvents() {
 		return EventSchemas.of(PUBLISHED_TOPIC, CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema());
-	}
-
-	@Bean
-	MeterRegistry meterRegistry() {
-		return new SimpleMeterRegistry();
 	}
 
 	@Bean
