@@ -27,7 +27,7 @@ import org.springframework.web.client.ResourceAccessException;
  * The one HTTP client of the end-to-end tests ({@link RestTestClient} bound to the
  * running servers).
  */
-final class Api {
+public final class Api {
 
 	private final RestTestClient customers;
 
@@ -36,7 +36,7 @@ final class Api {
 	private final @Nullable RestTestClient benefits;
 
 	/** The three services of the {@link Platform}. */
-	Api() {
+	public Api() {
 		this(Platform.customers.baseUrl(), Platform.subscriptions.baseUrl(), Platform.benefits.baseUrl());
 	}
 
@@ -51,7 +51,7 @@ final class Api {
 		return new Api(baseUrl, null, null);
 	}
 
-	String createCustomer(UUID organization, String email) {
+	public String createCustomer(UUID organization, String email) {
 		return id(this.customers.post()
 			.uri("/customers")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -83,7 +83,7 @@ final class Api {
 		}
 	}
 
-	void deleteCustomer(String customer) {
+	public void deleteCustomer(String customer) {
 		this.customers.delete().uri("/customers/{id}", customer).exchange().expectStatus().isNoContent();
 	}
 

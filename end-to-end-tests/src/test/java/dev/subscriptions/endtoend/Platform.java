@@ -12,16 +12,16 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
  * their executable jars, each with its own database and login, on the shared Kafka broker
  * and schema registry.
  */
-final class Platform {
+public final class Platform {
 
 	private static final Path ROOT = Path.of("..");
 
 	private static final Path LOGS = Path.of("target", "service-logs");
 
 	/** customer-service's database, for tests that act as its operators. */
-	static final String customerDatabase = SharedInfrastructure.newDatabase("customer");
+	public static final String customerDatabase = SharedInfrastructure.newDatabase("customer");
 
-	static final ServiceProcess customers = service("customer-service", customerDatabase)
+	public static final ServiceProcess customers = service("customer-service", customerDatabase)
 		.withJvmOption("-Deventing.relay.unknown-topic-grace=PT3S");
 
 	/**
@@ -37,12 +37,13 @@ final class Platform {
 	 * subscription-service with both webhook secrets, handed over as system properties
 	 * named like the environment variables its {@code application.yml} reads.
 	 */
-	static final ServiceProcess subscriptions = service("subscription-service",
+	public static final ServiceProcess subscriptions = service("subscription-service",
 			SharedInfrastructure.newDatabase("subscription"))
 		.withJvmOption("-DLEMON_SQUEEZY_SIGNING_SECRET=" + LEMON_SQUEEZY_SIGNING_SECRET)
 		.withJvmOption("-DSTRIPE_WEBHOOK_SECRET=" + STRIPE_WEBHOOK_SECRET);
 
-	static final ServiceProcess benefits = service("benefit-service", SharedInfrastructure.newDatabase("benefit"));
+	public static final ServiceProcess benefits = service("benefit-service",
+			SharedInfrastructure.newDatabase("benefit"));
 
 	static {
 		List<ServiceProcess> all = List.of(customers, subscriptions, benefits);
@@ -57,7 +58,7 @@ final class Platform {
 	}
 
 	/** Starts the services if they are not running yet. */
-	static void start() {
+	public static void start() {
 	}
 
 	private static ServiceProcess service(String name, String database) {
