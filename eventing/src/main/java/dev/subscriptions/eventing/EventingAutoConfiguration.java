@@ -1,15 +1,22 @@
 package dev.subscriptions.eventing;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -28,6 +35,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
@@ -42,9 +50,13 @@ import dev.subscriptions.eventing.consumer.InFlightRecordInterceptor;
 import dev.subscriptions.eventing.consumer.InFlightRecords;
 import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
 import dev.subscriptions.eventing.consumer.ListenerCoverage;
+import dev.subscriptions.eventing.consumer.SentDeadLetters;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.eventing.inbox.InboxRetention;
+import dev.subscriptions.eventing.lag.CommitTimestamps;
+import dev.subscriptions.eventing.lag.ConsumerGroupLag;
+import dev.subscriptions.eventing.lag.KafkaLagEndpoint;
 import dev.subscriptions.eventing.migration.EventingMigrations;
 import dev.subscriptions.eventing.outbox.LeaderConnections;
 import dev.subscriptions.eventing.outbox.Outbox;
@@ -125,8 +137,8 @@ public class EventingAutoConfiguration {
 	}
 
 	@Bean
-	Inbox inbox(JdbcTemplate jdbc) {
-		return new Inbox(jdbc);
+	Inbox inbox(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meterRegistry) {
+		return new Inbox(jdbc, meterRegistry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean
@@ -172,7 +184,7 @@ public class EventingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
 	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, SchemaRegistryClient registry,
-			InFlightRecords inFlightRecords, EventingProperties properties) {
+			InFlightRecords inFlightRecords, SentDeadLetters sentDeadLetters, EventingProperties properties) {
 		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
 		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
 		EventingProperties.Consumer consumer = properties.getConsumer();
@@ -180,7 +192,73 @@ public class EventingAutoConfiguration {
 				new DefaultKafkaProducerFactory<>(producerProperties, new StringSerializer(), DeadLetters
 					.valueSerializer(new ConfluentAvroSerializer(registry, false), consumer.getDeadLetterSuffix())));
 		return DeadLetters.errorHandler(template, consumer.getDeadLetterSuffix(), consumer.getAttempts(),
-				consumer.getInitialInterval(), consumer.getMaxInterval(), inFlightRecords);
+				consumer.getInitialInterval(), consumer.getMaxInterval(), inFlightRecords, sentDeadLetters);
+	}
+
+	@Bean
+	SentDeadLetters sentDeadLetters(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new SentDeadLetters(meterRegistry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	/** Every listener container commits with the time of the commit in its metadata. */
+	@Bean
+	static CommitTimestamps commitTimestamps() {
+		return new CommitTimestamps(Clock.systemUTC());
+	}
+
+	/**
+	 * The committed-offset lag of the listener containers' consumer groups. Its Admin
+	 * client and its consumer (of no group) have the consumers' connection settings.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "eventing.lag.enabled", matchIfMissing = true)
+	ConsumerGroupLag consumerGroupLag(KafkaProperties kafkaProperties,
+			ObjectProvider<KafkaListenerEndpointRegistry> listeners, ObjectProvider<NewTopic> topics,
+			SentDeadLetters sentDeadLetters, ObjectProvider<MeterRegistry> meterRegistry,
+			EventingProperties properties) {
+		EventingProperties.Lag lag = properties.getLag();
+		int timeout = (int) lag.getTimeout().toMillis();
+		Map<String, Object> adminProperties = kafkaProperties.buildAdminProperties();
+		adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "consumergroup-lag-admin");
+		adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+		adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+		Map<String, Object> consumerProperties = lagConsumerProperties(kafkaProperties, timeout);
+		return new ConsumerGroupLag(() -> Admin.create(adminProperties),
+				() -> new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+				() -> {
+					KafkaListenerEndpointRegistry registry = listeners.getIfAvailable();
+					return (registry != null) ? ConsumerGroupLag.subscriptionsOf(registry.getAllListenerContainers())
+							: List.of();
+				}, () -> {
+					Set<String> declared = new TreeSet<>();
+					topics.forEach(topic -> declared.add(topic.name()));
+					return declared;
+				}, sentDeadLetters, meterRegistry.getIfAvailable(SimpleMeterRegistry::new), Clock.systemUTC(),
+				new ConsumerGroupLag.Settings(lag.getInterval(), lag.getTimeout(),
+						properties.getConsumer().getDeadLetterSuffix()));
+	}
+
+	/**
+	 * The consumer that reads the timestamps of the oldest records not yet committed: the
+	 * consumers' connection settings, no group, no commits, only committed records, a
+	 * little at a time.
+	 */
+	static Map<String, Object> lagConsumerProperties(KafkaProperties kafkaProperties, int timeout) {
+		Map<String, Object> properties = kafkaProperties.buildConsumerProperties();
+		properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		properties.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+		properties.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "consumergroup-lag");
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+		properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+		properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
+		properties.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+		properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+		return properties;
 	}
 
 	@Bean
@@ -258,7 +336,10 @@ public class EventingAutoConfiguration {
 						inbox.getRetention(), inbox.getRetentionBatchSize(), inbox.getRetentionInterval()));
 	}
 
-	/** The operators' endpoint of parked outbox rows, where the actuator is. */
+	/**
+	 * The operators' endpoints, where the actuator is: parked outbox rows, consumer group
+	 * lag.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 	static class OutboxEndpointConfiguration {
@@ -266,6 +347,12 @@ public class EventingAutoConfiguration {
 		@Bean
 		OutboxEndpoint outboxEndpoint(ParkedOutbox parked) {
 			return new OutboxEndpoint(parked);
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = "eventing.lag.enabled", matchIfMissing = true)
+		KafkaLagEndpoint kafkaLagEndpoint(ConsumerGroupLag consumerGroupLag) {
+			return new KafkaLagEndpoint(consumerGroupLag);
 		}
 
 	}

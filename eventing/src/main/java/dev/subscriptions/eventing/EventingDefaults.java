@@ -30,6 +30,7 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * {@code SCHEMA_REGISTRY_AUTO_REGISTER}, {@code SCHEMA_REGISTRY_USER_INFO} and
  * {@code SCHEMA_REGISTRY_BEARER_TOKEN} environment variables, with the defaults of
  * {@link EventingProperties}.</li>
+ * <li>The actuator endpoints exposed over HTTP: {@value #EXPOSED_ENDPOINTS}.</li>
  * </ul>
  * Runs after the configuration files are loaded, so that it can add itself behind them.
  */
@@ -37,6 +38,12 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 
 	/** The name of the property source. */
 	public static final String NAME = "eventingDefaults";
+
+	/**
+	 * The actuator endpoints a service exposes over HTTP, eventing's operators' endpoints
+	 * ({@code outbox}, {@code kafkalag}) included.
+	 */
+	public static final String EXPOSED_ENDPOINTS = "health,info,metrics,prometheus,outbox,kafkalag";
 
 	private static final String CONSUMER = "spring.kafka.consumer.";
 
@@ -75,6 +82,7 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("eventing.schema-registry.auto-register", "${SCHEMA_REGISTRY_AUTO_REGISTER:true}");
 		defaults.put("eventing.schema-registry.user-info", "${SCHEMA_REGISTRY_USER_INFO:}");
 		defaults.put("eventing.schema-registry.bearer-token", "${SCHEMA_REGISTRY_BEARER_TOKEN:}");
+		defaults.put("management.endpoints.web.exposure.include", EXPOSED_ENDPOINTS);
 		return defaults;
 	}
 

@@ -28,6 +28,8 @@ public class EventingProperties {
 
 	private final Inbox inbox = new Inbox();
 
+	private final Lag lag = new Lag();
+
 	public SchemaRegistry getSchemaRegistry() {
 		return this.schemaRegistry;
 	}
@@ -46,6 +48,10 @@ public class EventingProperties {
 
 	public Inbox getInbox() {
 		return this.inbox;
+	}
+
+	public Lag getLag() {
+		return this.lag;
 	}
 
 	/** The Confluent-API schema registry. */
@@ -571,6 +577,50 @@ public class EventingProperties {
 
 		public void setRetentionInterval(Duration retentionInterval) {
 			this.retentionInterval = retentionInterval;
+		}
+
+	}
+
+	/**
+	 * The committed-offset lag of the service's consumer groups and the records of its
+	 * dead-letter topics, measured with the Kafka Admin client.
+	 */
+	public static class Lag {
+
+		/** Whether this instance measures the lag. */
+		private boolean enabled = true;
+
+		/** The wait between two measurements. */
+		private Duration interval = Duration.ofSeconds(5);
+
+		/**
+		 * The longest a measurement waits for each call to Kafka, and for the oldest
+		 * records not yet committed.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -5,11 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,14 +53,15 @@ public class EventingTestApplication {
 	 */
 	public static final String REPLAYED_TOPIC = "eventing-test.replayed";
 
+	/** Consumed by {@link HeldRecords}, whose lag the tests watch. */
+	public static final String HELD_TOPIC = "eventing-test.held";
+
+	/** The group of {@link HeldRecords}. */
+	public static final String HELD_GROUP = "eventing-tests-held";
+
 	@Bean
 	EventSchemas publishedEvents() {
 		return EventSchemas.of(PUBLISHED_TOPIC, CustomerCreated.getClassSchema(), CustomerDeleted.getClassSchema());
-	}
-
-	@Bean
-	MeterRegistry meterRegistry() {
-		return new SimpleMeterRegistry();
 	}
 
 	@Bean
@@ -82,6 +82,11 @@ public class EventingTestApplication {
 	@Bean
 	NewTopic replayedDeadLetterTopic() {
 		return TopicBuilder.name(REPLAYED_TOPIC + ".DLT").partitions(3).build();
+	}
+
+	@Bean
+	NewTopic heldTopic() {
+		return TopicBuilder.name(HELD_TOPIC).partitions(1).build();
 	}
 
 	@Bean
@@ -146,6 +151,53 @@ public class EventingTestApplication {
 		public int attempts(String customerId) {
 			AtomicInteger count = this.attempts.get(customerId);
 			return (count != null) ? count.get() : 0;
+		}
+
+	}
+
+	/**
+	 * A listener that a test can hold: while held, it waits in its handler for the
+	 * release, as a listener stuck on a lock or a remote call does, and commits nothing.
+	 */
+	@Component
+	public static class HeldRecords {
+
+		private volatile CountDownLatch release = new CountDownLatch(0);
+
+		private final AtomicInteger handled = new AtomicInteger();
+
+		private final AtomicInteger waiting = new AtomicInteger();
+
+		@KafkaListener(topics = HELD_TOPIC, groupId = HELD_GROUP)
+		public void on(ConsumerRecord<String, Object> record) throws InterruptedException {
+			CountDownLatch release = this.release;
+			this.waiting.incrementAndGet();
+			try {
+				release.await();
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+			this.handled.incrementAndGet();
+		}
+
+		/** From now on, the handler waits for {@link #release()}. */
+		public void hold() {
+			this.release = new CountDownLatch(1);
+		}
+
+		/** Lets the waiting handler and all later ones go on. */
+		public void release() {
+			this.release.countDown();
+		}
+
+		/** Whether a handler is waiting for the release now. */
+		public boolean isWaiting() {
+			return this.waiting.get() > 0;
+		}
+
+		public int handled() {
+			return this.handled.get();
 		}
 
 	}

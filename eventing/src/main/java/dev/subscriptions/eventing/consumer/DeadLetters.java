@@ -115,11 +115,12 @@ public final class DeadLetters {
 	 * @param maxInterval the longest wait between attempts, for failures and outages
 	 * alike
 	 * @param inFlight told of every failed attempt and every dead letter
+	 * @param sent counts the dead letters sent
 	 */
 	public static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> template, String suffix, int attempts,
-			Duration initialInterval, Duration maxInterval, InFlightRecords inFlight) {
-		return new DeadLetteringErrorHandler(new OriginalBytesRecoverer(template, suffix), attempts, initialInterval,
-				maxInterval, inFlight);
+			Duration initialInterval, Duration maxInterval, InFlightRecords inFlight, SentDeadLetters sent) {
+		return new DeadLetteringErrorHandler(new OriginalBytesRecoverer(template, suffix, sent), attempts,
+				initialInterval, maxInterval, inFlight);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.subscriptions.eventing.consumer;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -23,13 +24,30 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * letter adds the headers naming the innermost cause
  * ({@link DeadLetters#ROOT_CAUSE_CLASS_HEADER},
  * {@link DeadLetters#ROOT_CAUSE_MESSAGE_HEADER}) to Spring's {@code kafka_dlt-*} headers,
- * which name the outermost ones.
+ * which name the outermost ones. Each dead letter Kafka acknowledged is counted in
+ * {@link SentDeadLetters}.
  */
 class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
 
-	OriginalBytesRecoverer(KafkaOperations<?, ?> template, String suffix) {
+	private final String suffix;
+
+	private final SentDeadLetters sent;
+
+	OriginalBytesRecoverer(KafkaOperations<?, ?> template, String suffix, SentDeadLetters sent) {
 		super(template, (record, exception) -> new TopicPartition(record.topic() + suffix, -1));
+		this.suffix = suffix;
+		this.sent = sent;
 		setHeadersFunction((record, exception) -> rootCauseHeaders(exception));
+	}
+
+	/**
+	 * Publishes the dead letter and waits for Kafka's acknowledgement (a failed send
+	 * throws, and the record is tried again), then counts it.
+	 */
+	@Override
+	public void accept(ConsumerRecord<?, ?> record, @Nullable Consumer<?, ?> consumer, Exception exception) {
+		super.accept(record, consumer, exception);
+		this.sent.sent(groupOf(consumer), record.topic() + this.suffix, DeadLetters.classify(exception));
 	}
 
 	@Override
@@ -39,6 +57,15 @@ class OriginalBytesRecoverer extends DeadLetterPublishingRecoverer {
 		headers.remove(WireFormat.ORIGINAL_VALUE_HEADER);
 		byte @Nullable [] originalValue = (value != null) ? value : (original != null) ? original.value() : null;
 		return super.createProducerRecord(record, topicPartition, headers, key, originalValue);
+	}
+
+	private static String groupOf(@Nullable Consumer<?, ?> consumer) {
+		try {
+			return (consumer != null) ? consumer.groupMetadata().groupId() : "none";
+		}
+		catch (RuntimeException ex) {
+			return "none";
+		}
 	}
 
 	private static Headers rootCauseHeaders(Exception exception) {

@@ -1,6 +1,11 @@
 package dev.subscriptions.eventing.inbox;
 
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -11,13 +16,25 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * A handler calls {@link #markProcessed(String, UUID)} in the same transaction as its
  * work and does the work only when it answers {@code true}; a duplicate delivery then has
  * no second effect, and a rollback forgets both.
+ * <p>
+ * Duplicates are counted as {@value #DUPLICATES} ({@code inbox_duplicates_total} in
+ * Prometheus), tag {@code consumer}; a consumer's counter is registered at 0 with its
+ * first delivery.
  */
 public class Inbox {
 
+	/** The counter of deliveries skipped as already handled. */
+	public static final String DUPLICATES = "inbox.duplicates";
+
 	private final JdbcTemplate jdbc;
 
-	public Inbox(JdbcTemplate jdbc) {
+	private final MeterRegistry meters;
+
+	private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
+
+	public Inbox(JdbcTemplate jdbc, MeterRegistry meters) {
 		this.jdbc = jdbc;
+		this.meters = meters;
 	}
 
 	/**
@@ -29,8 +46,17 @@ public class Inbox {
 			throw new IllegalStateException(
 					"Inbox.markProcessed must run inside the transaction of the handler's work; none is active");
 		}
-		return this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing", consumer,
-				eventId) == 1;
+		Counter duplicates = this.duplicates.computeIfAbsent(consumer,
+				name -> Counter.builder(DUPLICATES)
+					.description("Deliveries the inbox skipped as already handled")
+					.tag("consumer", name)
+					.register(this.meters));
+		boolean first = this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing",
+				consumer, eventId) == 1;
+		if (!first) {
+			duplicates.increment();
+		}
+		return first;
 	}
 
 }
