@@ -1,5 +1,6 @@
 package dev.subscriptions.customerservice;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,11 +37,17 @@ public record CustomerServiceSettings(Topics topic, Deletion deletion) {
 	 * @param requiredServices the services that must report a revocation before a
 	 * deletion receipt is complete ({@code DELETION_REQUIRED_SERVICES}, default
 	 * {@code subscription,benefit}); blank entries are left out
+	 * @param incompleteAfter how long after a deletion its receipt may stay incomplete
+	 * before the gauge {@code customer.deletions.incomplete} counts it
+	 * ({@code DELETION_INCOMPLETE_AFTER}, default {@code PT5M})
 	 */
-	public record Deletion(List<String> requiredServices) {
+	public record Deletion(List<String> requiredServices, Duration incompleteAfter) {
 
 		public Deletion {
 			requiredServices = requiredServices.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+			if (incompleteAfter.isNegative()) {
+				throw new IllegalArgumentException("customer-service.deletion.incomplete-after must not be negative");
+			}
 		}
 
 	}

@@ -87,11 +87,11 @@ public final class Api {
 		this.customers.delete().uri("/customers/{id}", customer).exchange().expectStatus().isNoContent();
 	}
 
-	Map<String, Object> receipt(String customer) {
+	public Map<String, Object> receipt(String customer) {
 		return body(call(this.customers, HttpMethod.GET, "/customers/" + customer + "/deletion", null));
 	}
 
-	String createBenefit(UUID organization, String key) {
+	public String createBenefit(UUID organization, String key) {
 		return id(benefits().post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -103,7 +103,7 @@ public final class Api {
 			.returnResult());
 	}
 
-	void mapProduct(UUID product, List<String> benefitIds) {
+	public void mapProduct(UUID product, List<String> benefitIds) {
 		benefits().put()
 			.uri("/products/{id}/benefits", product)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -117,7 +117,7 @@ public final class Api {
 	 * Subscribes once subscription-service knows the customer (it learns it from
 	 * customer.events).
 	 */
-	String subscribe(String customer, UUID product) {
+	public String subscribe(String customer, UUID product) {
 		Map<String, Object> body = Map.of("customerId", customer, "productId", product.toString(), "amount", 1999,
 				"currency", "EUR");
 		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -161,7 +161,7 @@ public final class Api {
 	}
 
 	/** The keys of what the customer may use now, sorted. */
-	List<String> entitlementKeys(String customer) {
+	public List<String> entitlementKeys(String customer) {
 		return list(benefits(), "/customers/" + customer + "/entitlements").stream()
 			.map(entitlement -> (String) entitlement.get("key"))
 			.sorted()

@@ -24,6 +24,7 @@ import dev.subscriptions.benefitservice.BenefitServiceSettings;
 import dev.subscriptions.benefitservice.benefit.Benefit;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
+import dev.subscriptions.benefitservice.grant.GrantMetrics.Suspension;
 
 /**
  * Grants follow subscriptions and customers. Runs in the caller's transaction (the
@@ -45,17 +46,20 @@ public class GrantManagement {
 
 	private final JdbcClient jdbc;
 
+	private final GrantMetrics metrics;
+
 	private final Clock clock;
 
 	private final Duration pastDueGrace;
 
 	private final Duration customerLockTimeout;
 
-	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, Clock clock,
+	GrantManagement(Grants grants, BenefitManagement benefits, JdbcClient jdbc, GrantMetrics metrics, Clock clock,
 			BenefitServiceSettings settings) {
 		this.grants = grants;
 		this.benefits = benefits;
 		this.jdbc = jdbc;
+		this.metrics = metrics;
 		this.clock = clock;
 		this.pastDueGrace = settings.pastDue().grace();
 		this.customerLockTimeout = settings.customerLock().timeout();
@@ -114,12 +118,14 @@ public class GrantManagement {
 			return true;
 		}
 		Access access = change.access();
+		Suspension suspension = (change == SubscriptionChange.PAUSED_VOID) ? Suspension.PAUSED : Suspension.PAST_DUE;
 		if (access == Access.GRANTED && graceOver(applied.get(0))) {
 			access = Access.SUSPENDED;
+			suspension = Suspension.PAST_DUE;
 		}
 		switch (access) {
-			case GRANTED -> ensureGrants(changed, false);
-			case SUSPENDED -> ensureGrants(changed, true);
+			case GRANTED -> ensureGrants(changed, null);
+			case SUSPENDED -> ensureGrants(changed, suspension);
 			case REVOKED -> revokeAllOfSubscription(changed.subscriptionId(), change.revocationReason());
 			case UNCHANGED -> {
 			}
@@ -141,11 +147,14 @@ public class GrantManagement {
 			.sql("insert into customer_tombstone (customer_id, deleted_at) values (?, now()) on conflict do nothing")
 			.param(customerId)
 			.update();
+		int revoked = 0;
 		for (BenefitGrant grant : this.grants.findLiveByCustomerIdForUpdate(customerId)) {
 			if (grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock)) {
 				this.grants.save(grant);
+				revoked++;
 			}
 		}
+		this.metrics.revoked(RevocationReason.CUSTOMER_DELETED, revoked);
 		return this.jdbc.sql("select count(*) from benefit_grant where customer_id = ? and revocation_reason = ?")
 			.params(customerId, RevocationReason.CUSTOMER_DELETED.value())
 			.query(Integer.class)
@@ -185,23 +194,27 @@ public class GrantManagement {
 		if (pastDue.isEmpty() || !graceOver(pastDue.get())) {
 			return false;
 		}
-		boolean suspended = false;
+		int suspended = 0;
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(subscription.subscriptionId())) {
 			if (grant.suspend(this.clock)) {
 				this.grants.save(grant);
-				suspended = true;
+				suspended++;
 			}
 		}
-		return suspended;
+		this.metrics.suspended(Suspension.PAST_DUE, suspended);
+		return suspended > 0;
 	}
 
 	@EventListener
 	void on(BenefitManagement.BenefitDeleted deleted) {
+		int revoked = 0;
 		for (BenefitGrant grant : this.grants.findLiveByBenefitIdForUpdate(deleted.benefitId())) {
 			if (grant.revoke(RevocationReason.BENEFIT_DELETED, this.clock)) {
 				this.grants.save(grant);
+				revoked++;
 			}
 		}
+		this.metrics.revoked(RevocationReason.BENEFIT_DELETED, revoked);
 	}
 
 	/** What the customer may use now. */
@@ -226,10 +239,13 @@ public class GrantManagement {
 	}
 
 	/**
-	 * Every benefit of the product granted to the subscription, suspended or not; the
-	 * grants it has are reused.
+	 * Every benefit of the product granted to the subscription, suspended for
+	 * {@code suspension} when one is given, else not; the grants it has are reused.
+	 * Grants that gave access and are suspended now are counted ({@link GrantMetrics});
+	 * new ones granted suspended never gave any.
 	 */
-	private void ensureGrants(SubscriptionChanged facts, boolean suspended) {
+	private void ensureGrants(SubscriptionChanged facts, @Nullable Suspension suspension) {
+		boolean suspended = suspension != null;
 		Map<UUID, BenefitGrant> live = new HashMap<>();
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(facts.subscriptionId())) {
 			live.put(grant.getBenefitId(), grant);
@@ -245,20 +261,28 @@ public class GrantManagement {
 				changed.add(grant);
 			}
 		}
+		int lostAccess = 0;
 		for (BenefitGrant grant : live.values()) {
 			if (suspended ? grant.suspend(this.clock) : grant.restore()) {
 				changed.add(grant);
+				lostAccess += suspended ? 1 : 0;
 			}
 		}
 		this.grants.saveAll(changed);
+		if (suspension != null) {
+			this.metrics.suspended(suspension, lostAccess);
+		}
 	}
 
 	private void revokeAllOfSubscription(UUID subscriptionId, RevocationReason reason) {
+		int revoked = 0;
 		for (BenefitGrant grant : this.grants.findLiveBySubscriptionIdForUpdate(subscriptionId)) {
 			if (grant.revoke(reason, this.clock)) {
 				this.grants.save(grant);
+				revoked++;
 			}
 		}
+		this.metrics.revoked(reason, revoked);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.subscriptions.customerservice.deletion.DeletionCompletions;
 import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.customerservice.deletion.DeletionReports;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
@@ -19,8 +20,9 @@ import dev.subscriptions.schemas.Topic;
 
 /**
  * Records the revocation reports of downstream services from
- * {@code customer.revocations}, once each: the inbox entry and the report commit in one
- * transaction.
+ * {@code customer.revocations}, once each: the inbox entry, the report and, when it
+ * completes the deletion receipt, that completion ({@link DeletionCompletions}) commit in
+ * one transaction.
  */
 @Component
 @KafkaListener(topics = Topic.Names.CUSTOMER_REVOCATIONS, groupId = RevocationReportsListener.GROUP)
@@ -32,14 +34,17 @@ class RevocationReportsListener {
 
 	private final DeletionReports reports;
 
+	private final DeletionCompletions completions;
+
 	private final RevocationReportMapper mapper;
 
 	private final UnhandledRecords unhandled;
 
-	RevocationReportsListener(Inbox inbox, DeletionReports reports, RevocationReportMapper mapper,
-			UnhandledRecords unhandled) {
+	RevocationReportsListener(Inbox inbox, DeletionReports reports, DeletionCompletions completions,
+			RevocationReportMapper mapper, UnhandledRecords unhandled) {
 		this.inbox = inbox;
 		this.reports = reports;
+		this.completions = completions;
 		this.mapper = mapper;
 		this.unhandled = unhandled;
 	}
@@ -50,6 +55,7 @@ class RevocationReportsListener {
 		DeletionReport report = this.mapper.toReport(completed);
 		if (this.inbox.markProcessed(GROUP, report.reportId())) {
 			this.reports.record(report);
+			this.completions.completeIfReported(report.customerId());
 		}
 	}
 
