@@ -2,6 +2,7 @@ package dev.subscriptions.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -117,19 +118,16 @@ class LocalPrometheusIntegrationTests {
 	}
 
 	@Test
-	void givesEachServiceOfTheLocalStackItsPort() throws Exception {
-		Path deployment = Files.writeString(this.configuration.resolveSibling("services.yml"), """
-				scrape_configs:
-				  - job_name: customer-service
-				    dns_sd_configs: [{names: [customer-service], type: A, port: 8081}]
-				  - job_name: subscription-service
-				    dns_sd_configs: [{names: [subscription-service], type: A, port: 8082}]
-				  - job_name: benefit-service
-				    dns_sd_configs: [{names: [benefit-service], type: A, port: 8083}]
-				""");
+	@SuppressWarnings("unchecked")
+	void givesEachJobOfTheDeploymentsConfigurationItsLocalStackPort() {
+		Map<String, Object> local = new Yaml()
+			.load(LocalStack.prometheus(Path.of("..").resolve(LocalStack.PROMETHEUS_CONFIGURATION)).text());
 
-		assertThat(LocalStack.prometheus(deployment).text()).contains("localhost:8081", "localhost:8082",
-				"localhost:8083");
+		assertThat((List<Map<String, Object>>) local.get("scrape_configs"))
+			.extracting(job -> job.get("job_name"), job -> job.get("static_configs"))
+			.containsExactlyInAnyOrder(tuple("customer-service", List.of(Map.of("targets", List.of("localhost:8081")))),
+					tuple("subscription-service", List.of(Map.of("targets", List.of("localhost:8082")))),
+					tuple("benefit-service", List.of(Map.of("targets", List.of("localhost:8083")))));
 	}
 
 	@Test

@@ -30,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumDriverLogLevel;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,10 +57,9 @@ import dev.subscriptions.localstack.dashboard.DashboardServer;
  */
 class DashboardBrowserEndToEndTests {
 
-	private static final Path PROMETHEUS_CONFIGURATION = Path.of("src", "test", "resources", "dashboard-stand-in",
-			"prometheus.yml");
+	private static final Path PROMETHEUS_CONFIGURATION = Path.of("..", "deploy", "prometheus", "prometheus.yml");
 
-	private static final Path DASHBOARD = Path.of("src", "test", "resources", "dashboard-stand-in",
+	private static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "dashboards",
 			"subscription-platform.json");
 
 	private static final Path SCREENSHOTS = Path.of("target");
@@ -113,6 +113,7 @@ class DashboardBrowserEndToEndTests {
 					"--user-data-dir=" + directory.resolve("chromium-profile"));
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
+			.withLogLevel(ChromiumDriverLogLevel.WARNING)
 			.withLogFile(new File("target/chromedriver.log"))
 			.build();
 		browser = new ChromeDriver(service, options);
