@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +147,27 @@ class DashboardBrowserEndToEndTests {
 			.extracting(element -> element.getDomAttribute("data-title"))
 			.containsExactlyElementsOf(titles);
 		assertThat(browser.findElements(By.cssSelector("section.panel[data-error]"))).isEmpty();
+	}
+
+	@Test
+	void tellsWhenPrometheusIsUnreachable() throws Exception {
+		int closed;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closed = socket.getLocalPort();
+		}
+		try (DashboardServer unreachable = DashboardServer.start(0, URI.create("http://localhost:" + closed),
+				DASHBOARD)) {
+			browser.get(unreachable.url());
+			await().atMost(PAGE_TIMEOUT)
+				.untilAsserted(
+						() -> assertThat(browser.findElement(By.tagName("body")).getDomAttribute("data-prometheus"))
+							.isEqualTo("unreachable"));
+			assertThat(browser.findElement(By.id("note")).getText())
+				.contains("Prometheus at http://localhost:" + closed + " is unreachable", "apt-get install prometheus");
+		}
+		finally {
+			browser.get(dashboard.url());
+		}
 	}
 
 	@Test

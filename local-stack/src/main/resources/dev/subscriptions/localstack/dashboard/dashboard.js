@@ -149,8 +149,8 @@
       data.push(ys);
     });
     showError(panel, null);
-    render(panel, series.map(item => item.name), data);
     summarize(panel, series.map(item => item.name), data);
+    render(panel, series.map(item => item.name), data);
   }
 
   async function queryRange(expr, start, end) {
@@ -203,6 +203,7 @@
   function render(panel, names, data) {
     const key = names.join('\u0000');
     if (panel.plot && panel.key === key) {
+      resize(panel);
       panel.plot.setData(data);
       return;
     }
@@ -307,8 +308,9 @@
   }
 
   function resize(panel) {
-    if (panel.plot) {
-      panel.plot.setSize(chartSize(panel));
+    const size = chartSize(panel);
+    if (panel.plot && (panel.plot.width !== size.width || panel.plot.height !== size.height)) {
+      panel.plot.setSize(size);
     }
   }
 
