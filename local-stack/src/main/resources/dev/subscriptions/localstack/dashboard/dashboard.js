@@ -9,7 +9,8 @@
  * <section class="panel" data-title="..." data-last="..." data-max="..." data-points="..."
  * data-series="..."> (last: the sum of the series' values at the newest point; max: the
  * highest value of any series; points: how many values are drawn; series: how many
- * series), each series an <li data-series="name" data-last data-max data-points>, the
+ * series), each series an <li data-series="name" data-last data-max data-points> (the
+ * list ordered by the newest value, highest first, so the worst partition leads), the
  * <body> has data-prometheus="up|unreachable" and data-updates (refreshes so far), and
  * window.dashboard holds the same as an object.
  */
@@ -262,7 +263,10 @@
     element.dataset.max = attribute(panel.summary.max);
     element.dataset.points = String(panel.summary.points);
     element.dataset.series = String(series.length);
-    panel.list.replaceChildren(...series.map((item, position) => {
+    const colored = series.map((item, position) => ({ item, color: COLORS[position % COLORS.length] }));
+    colored.sort((a, b) => (b.item.last ?? -Infinity) - (a.item.last ?? -Infinity)
+      || a.item.name.localeCompare(b.item.name));
+    panel.list.replaceChildren(...colored.map(({ item, color }) => {
       const entry = document.createElement('li');
       entry.dataset.series = item.name;
       entry.dataset.last = attribute(item.last);
@@ -270,7 +274,7 @@
       entry.dataset.points = String(item.points);
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
-      swatch.style.background = COLORS[position % COLORS.length];
+      swatch.style.background = color;
       const name = document.createElement('span');
       name.className = 'name';
       name.textContent = item.name;
