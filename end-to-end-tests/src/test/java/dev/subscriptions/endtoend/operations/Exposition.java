@@ -1,11 +1,14 @@
 package dev.subscriptions.endtoend.operations;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Prometheus' text exposition format, as a service's {@code /actuator/prometheus} writes
- * it: the names of its samples and of the families they belong to.
+ * it: the names of its samples, with their label names, and of the families they belong
+ * to.
  */
 final class Exposition {
 
@@ -13,23 +16,46 @@ final class Exposition {
 	}
 
 	/**
-	 * Each sample's name (up to its labels or value) and each {@code # TYPE}'s family.
+	 * Each sample's name (a histogram's {@code _bucket}, {@code _count} and {@code _sum}
+	 * each) with the names of the labels its samples have, and each {@code # TYPE}'s
+	 * family (without labels).
 	 */
-	static Set<String> metricNames(String exposition) {
-		Set<String> names = new TreeSet<>();
+	static Map<String, Set<String>> metrics(String exposition) {
+		Map<String, Set<String>> metrics = new TreeMap<>();
 		for (String line : exposition.split("\n")) {
 			if (line.startsWith("# TYPE ")) {
-				names.add(line.split(" ")[2]);
+				metrics.computeIfAbsent(line.split(" ")[2], family -> new TreeSet<>());
 			}
 			else if (!line.isBlank() && !line.startsWith("#")) {
-				int end = 0;
-				while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
-					end++;
-				}
-				names.add(line.substring(0, end));
+				sample(line, metrics);
 			}
 		}
-		return names;
+		return metrics;
+	}
+
+	/** {@code name{label="value",...} value [timestamp]} */
+	private static void sample(String line, Map<String, Set<String>> metrics) {
+		int position = 0;
+		while (position < line.length() && line.charAt(position) != '{' && line.charAt(position) != ' ') {
+			position++;
+		}
+		Set<String> labels = metrics.computeIfAbsent(line.substring(0, position), name -> new TreeSet<>());
+		if (position == line.length() || line.charAt(position) != '{') {
+			return;
+		}
+		position++;
+		while (position < line.length() && line.charAt(position) != '}') {
+			int equals = line.indexOf('=', position);
+			labels.add(line.substring(position, equals).trim());
+			position = equals + 2;
+			while (line.charAt(position) != '"') {
+				position += (line.charAt(position) == '\\') ? 2 : 1;
+			}
+			position++;
+			if (line.charAt(position) == ',') {
+				position++;
+			}
+		}
 	}
 
 }

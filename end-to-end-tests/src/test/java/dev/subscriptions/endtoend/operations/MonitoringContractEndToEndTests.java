@@ -24,88 +24,111 @@ import dev.subscriptions.endtoend.Platform;
 import dev.subscriptions.infrastructure.ServiceProcess;
 
 /**
- * Every metric the Grafana dashboard and the alert rules use is one a running service
- * exports on {@code /actuator/prometheus}, so that renaming a meter fails here instead of
- * leaving a panel empty or an alert silent.
+ * Every metric the Grafana dashboard and the alert rules use is one the running services
+ * export on {@code /actuator/prometheus}, with the labels they group by, match on and
+ * show, so that renaming a meter or a tag fails here instead of leaving a panel empty or
+ * an alert silent.
  */
 class MonitoringContractEndToEndTests {
 
 	/** Made by Prometheus for each target, not by a service. */
 	private static final Set<String> MADE_BY_PROMETHEUS = Set.of("up");
 
-	private final Api api = new Api();
+	/** Prometheus' target labels, which it adds to every sample it scrapes. */
+	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
 	@BeforeAll
-	static void startPlatform() {
+	static void subscribeACustomerAndDeleteHer() {
 		Platform.start();
+		Api api = new Api();
+		UUID organization = UUID.randomUUID();
+		UUID product = UUID.randomUUID();
+		String benefit = api.createBenefit(organization, "monitored-" + UUID.randomUUID());
+		api.mapProduct(product, List.of(benefit));
+		String customer = api.createCustomer(organization, "monitored-" + UUID.randomUUID() + "@example.com");
+		api.subscribe(customer, product);
+		await().atMost(Duration.ofSeconds(30)).until(() -> api.entitlementKeys(customer).size() == 1);
+
+		api.deleteCustomer(customer);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(api.receipt(customer).get("complete")));
 	}
 
 	@Test
 	void everyMetricTheDashboardAndTheAlertRulesUseIsExportedByARunningService() {
-		subscribeACustomerAndDeleteHer();
-		Map<String, Set<String>> used = usedMetrics();
+		Map<String, Set<String>> used = new TreeMap<>();
+		for (MonitoringFiles.Query query : MonitoringFiles.queries()) {
+			PromQl.metricNames(query.expression())
+				.forEach(metric -> used.computeIfAbsent(metric, where -> new TreeSet<>()).add(query.where()));
+		}
 
 		assertThat(used).containsKeys("kafka_consumergroup_lag", "kafka_consumergroup_lag_seconds", "outbox_pending",
 				"customer_deletion_completion_seconds_bucket", "http_server_requests_seconds_count");
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-			Set<String> exported = exportedMetrics();
 			Map<String, Set<String>> missing = new TreeMap<>(used);
-			missing.keySet().removeAll(exported);
+			missing.keySet().removeAll(exported().keySet());
 			missing.keySet().removeAll(MADE_BY_PROMETHEUS);
 			assertThat(missing)
 				.withFailMessage("Metrics that deploy/ uses but no service exports (name=[where it is used]):%n%s",
-						missing.toString().replace("], ", "],\n"))
+						lines(missing))
+				.isEmpty();
+		});
+	}
+
+	@Test
+	void everyLabelTheDashboardAndTheAlertRulesGroupByMatchOrShowIsOneOfTheMetricTheyRead() {
+		Map<String, Set<String>> used = new TreeMap<>();
+		for (MonitoringFiles.Query query : MonitoringFiles.queries()) {
+			Set<String> labels = new TreeSet<>(PromQl.labelNames(query.expression()));
+			labels.addAll(query.shownLabels());
+			labels.removeAll(TARGET_LABELS);
+			for (String metric : PromQl.metricNames(query.expression())) {
+				labels.forEach(label -> used.computeIfAbsent(metric + "{" + label + "}", where -> new TreeSet<>())
+					.add(query.where()));
+			}
+		}
+
+		assertThat(used).containsKeys("kafka_consumergroup_lag{partition}", "subscriptions_ended_total{reason}",
+				"http_server_requests_seconds_count{status}");
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+			Map<String, Set<String>> exported = exported();
+			Map<String, Set<String>> missing = new TreeMap<>(used);
+			missing.keySet().removeIf(label -> {
+				String metric = label.substring(0, label.indexOf('{'));
+				return MADE_BY_PROMETHEUS.contains(metric) || exported.getOrDefault(metric, Set.of())
+					.contains(label.substring(metric.length() + 1, label.length() - 1));
+			});
+			assertThat(missing)
+				.withFailMessage(
+						"Labels that deploy/ uses but no service exports (metric{label}=[where it is used]):%n%s",
+						lines(missing))
 				.isEmpty();
 		});
 	}
 
 	/**
-	 * A customer with a benefit through a subscription, deleted, her receipt complete.
-	 */
-	private void subscribeACustomerAndDeleteHer() {
-		UUID organization = UUID.randomUUID();
-		UUID product = UUID.randomUUID();
-		String benefit = this.api.createBenefit(organization, "monitored-" + UUID.randomUUID());
-		this.api.mapProduct(product, List.of(benefit));
-		String customer = this.api.createCustomer(organization, "monitored-" + UUID.randomUUID() + "@example.com");
-		this.api.subscribe(customer, product);
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(customer).size() == 1);
-
-		this.api.deleteCustomer(customer);
-
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> Boolean.TRUE.equals(this.api.receipt(customer).get("complete")));
-	}
-
-	/** Each metric name of the dashboard's and the rules' expressions, with where. */
-	private static Map<String, Set<String>> usedMetrics() {
-		Map<String, Set<String>> used = new TreeMap<>();
-		MonitoringFiles.dashboardExpressions()
-			.forEach((panel, expression) -> PromQl.metricNames(expression)
-				.forEach(name -> used.computeIfAbsent(name, where -> new TreeSet<>()).add("panel " + panel)));
-		MonitoringFiles.ruleExpressions()
-			.forEach((alert, expression) -> PromQl.metricNames(expression)
-				.forEach(name -> used.computeIfAbsent(name, where -> new TreeSet<>()).add("alert " + alert)));
-		return used;
-	}
-
-	/**
 	 * The names of the samples the three services export (a histogram's {@code _bucket},
-	 * {@code _count} and {@code _sum} each) and of their families.
+	 * {@code _count} and {@code _sum} each) and of their families, each with the names of
+	 * its labels.
 	 */
-	private Set<String> exportedMetrics() throws IOException, InterruptedException {
-		Set<String> names = new TreeSet<>();
+	private static Map<String, Set<String>> exported() throws IOException, InterruptedException {
+		Map<String, Set<String>> metrics = new TreeMap<>();
 		for (ServiceProcess service : List.of(Platform.customers, Platform.subscriptions, Platform.benefits)) {
-			HttpResponse<String> scrape = this.http
+			HttpResponse<String> scrape = http
 				.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/prometheus"))
 					.timeout(Duration.ofSeconds(30))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(scrape.statusCode()).as(service.name()).isEqualTo(200);
-			names.addAll(Exposition.metricNames(scrape.body()));
+			Exposition.metrics(scrape.body())
+				.forEach((metric, labels) -> metrics.computeIfAbsent(metric, name -> new TreeSet<>()).addAll(labels));
 		}
-		return names;
+		return metrics;
+	}
+
+	private static String lines(Map<String, Set<String>> missing) {
+		return missing.toString().replace("], ", "],\n");
 	}
 
 }

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +32,10 @@ final class MonitoringFiles {
 	static final Path ALERT_RULE_TESTS = Path.of("deploy", "prometheus", "alerts-tests.yml");
 
 	static final Path DASHBOARD = Path.of("deploy", "grafana", "dashboards", "subscription-platform.json");
+
+	private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
+
+	private static final Pattern ANNOTATION_LABEL = Pattern.compile("\\$labels\\.(\\w+)");
 
 	/** The three services, by the names of their modules, jobs and applications. */
 	static final List<String> SERVICES = List.of("customer-service", "subscription-service", "benefit-service");
@@ -56,16 +64,27 @@ final class MonitoringFiles {
 		return expressions;
 	}
 
-	/** Each expression of the rules, by the name of its alert (or recorded series). */
-	static Map<String, String> ruleExpressions() {
-		Map<String, String> expressions = new LinkedHashMap<>();
-		for (Map<String, Object> group : maps(yaml(ALERT_RULES).get("groups"))) {
-			for (Map<String, Object> rule : maps(group.get("rules"))) {
-				Object name = rule.containsKey("alert") ? rule.get("alert") : rule.get("record");
-				expressions.put(String.valueOf(name), String.valueOf(rule.get("expr")));
+	/**
+	 * Every expression of the dashboard and of the rules, with the labels its legend or
+	 * its annotations show.
+	 */
+	static List<Query> queries() {
+		List<Query> queries = new ArrayList<>();
+		for (Map<String, Object> panel : panels()) {
+			for (Map<String, Object> target : maps(panel.get("targets"))) {
+				queries.add(new Query("panel " + panel.get("title") + "/" + target.get("refId"),
+						(String) target.get("expr"), placeholders(LEGEND_LABEL, (String) target.get("legendFormat"))));
 			}
 		}
-		return expressions;
+		for (Map<String, Object> group : maps(yaml(ALERT_RULES).get("groups"))) {
+			for (Map<String, Object> rule : maps(group.get("rules"))) {
+				String name = String.valueOf(rule.containsKey("alert") ? rule.get("alert") : rule.get("record"));
+				Object annotations = rule.getOrDefault("annotations", Map.of());
+				queries.add(new Query(rule.containsKey("alert") ? "alert " + name : "rule " + name,
+						String.valueOf(rule.get("expr")), placeholders(ANNOTATION_LABEL, annotations.toString())));
+			}
+		}
+		return queries;
 	}
 
 	/** The alert rules, each as written. */
@@ -92,6 +111,15 @@ final class MonitoringFiles {
 		return (List<Map<String, Object>>) value;
 	}
 
+	private static Set<String> placeholders(Pattern placeholder, String text) {
+		Set<String> labels = new TreeSet<>();
+		Matcher label = placeholder.matcher(text);
+		while (label.find()) {
+			labels.add(label.group(1));
+		}
+		return labels;
+	}
+
 	private static String read(Path file) {
 		try {
 			return Files.readString(ROOT.resolve(file));
@@ -99,6 +127,17 @@ final class MonitoringFiles {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * An expression of the dashboard or the rules.
+	 *
+	 * @param where the panel and refId, or the alert
+	 * @param expression its PromQL
+	 * @param shownLabels the labels its legend or its annotations show
+	 */
+	record Query(String where, String expression, Set<String> shownLabels) {
+
 	}
 
 }

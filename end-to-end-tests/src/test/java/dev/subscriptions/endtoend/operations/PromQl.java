@@ -4,11 +4,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The metric names a PromQL expression selects, read by a small tokenizer: identifiers
- * that are neither functions (followed by {@code (}), aggregation operators nor keywords,
- * outside label matchers ({@code {...}}), range and subquery brackets ({@code [...]}),
- * strings and the label lists of {@code by}, {@code without}, {@code on},
+ * The metric names and label names a PromQL expression uses, read by a small tokenizer.
+ * Metric names are the identifiers that are neither functions (followed by {@code (}),
+ * aggregation operators nor keywords, outside label matchers ({@code {...}}), range and
+ * subquery brackets ({@code [...]}), strings and label lists. Label names are those of
+ * the matchers and of the lists of {@code by}, {@code without}, {@code on},
  * {@code ignoring}, {@code group_left} and {@code group_right}.
  */
 final class PromQl {
@@ -22,32 +25,41 @@ final class PromQl {
 
 	private final String expression;
 
+	private final Set<String> metrics = new TreeSet<>();
+
+	private final Set<String> labels = new TreeSet<>();
+
 	private int position;
 
 	private PromQl(String expression) {
 		this.expression = expression;
+		read();
 	}
 
 	/** The metric names {@code expression} selects, sorted. */
 	static Set<String> metricNames(String expression) {
-		return new PromQl(expression).names();
+		return new PromQl(expression).metrics;
 	}
 
-	private Set<String> names() {
-		Set<String> names = new TreeSet<>();
+	/** The label names {@code expression} matches, groups or joins by, sorted. */
+	static Set<String> labelNames(String expression) {
+		return new PromQl(expression).labels;
+	}
+
+	private void read() {
 		while (this.position < this.expression.length()) {
 			char current = this.expression.charAt(this.position);
 			if (current == '"' || current == '\'' || current == '`') {
 				skipString(current);
 			}
 			else if (current == '{') {
-				skipTo('}');
+				skipTo('}', this.labels);
 			}
 			else if (current == '[') {
-				skipTo(']');
+				skipTo(']', null);
 			}
 			else if (current == '#') {
-				skipTo('\n');
+				skipTo('\n', null);
 			}
 			else if (Character.isDigit(current) || (current == '.' && nextIsDigit())) {
 				skipWhile(PromQl::isNumberPart);
@@ -58,18 +70,17 @@ final class PromQl {
 				char next = nextNonBlank();
 				if (LABEL_LIST_KEYWORDS.contains(keyword)) {
 					if (next == '(') {
-						skipTo(')');
+						skipTo(')', this.labels);
 					}
 				}
 				else if (next != '(' && !KEYWORDS.contains(keyword)) {
-					names.add(identifier);
+					this.metrics.add(identifier);
 				}
 			}
 			else {
 				this.position++;
 			}
 		}
-		return names;
 	}
 
 	private String identifier() {
@@ -89,8 +100,11 @@ final class PromQl {
 				&& Character.isDigit(this.expression.charAt(this.position + 1));
 	}
 
-	/** Skips up to and past {@code end}, jumping over strings in between. */
-	private void skipTo(char end) {
+	/**
+	 * Skips up to and past {@code end}, jumping over strings in between and adding the
+	 * identifiers there to {@code identifiers} if any.
+	 */
+	private void skipTo(char end, @Nullable Set<String> identifiers) {
 		this.position++;
 		while (this.position < this.expression.length()) {
 			char current = this.expression.charAt(this.position);
@@ -100,6 +114,9 @@ final class PromQl {
 			}
 			if (current == '"' || current == '\'' || current == '`') {
 				skipString(current);
+			}
+			else if (identifiers != null && isIdentifierStart(current)) {
+				identifiers.add(identifier());
 			}
 			else {
 				this.position++;

@@ -35,4 +35,11 @@ class PromQlTests {
 			.containsExactly("grants_revoked_total", "subscriptions_ended_total");
 	}
 
+	@Test
+	void findsTheLabelsOfMatchersAndOfGroupingAndJoiningLists() {
+		assertThat(PromQl.labelNames("sum by (job, status) (rate(http_server_requests_seconds_count{status=~\"5..\", "
+				+ "uri!~\"/actuator.*\"}[1m])) / on (job) group_left (instance) sum without (le) (up{job=\"x\"})"))
+			.containsExactly("instance", "job", "le", "status", "uri");
+	}
+
 }
