@@ -19,7 +19,7 @@ public final class Platform {
 	private static final Path LOGS = Path.of("target", "service-logs");
 
 	/** customer-service's database, for tests that act as its operators. */
-	static final String customerDatabase = SharedInfrastructure.newDatabase("customer");
+	public static final String customerDatabase = SharedInfrastructure.newDatabase("customer");
 
 	public static final ServiceProcess customers = service("customer-service", customerDatabase)
 		.withJvmOption("-Deventing.relay.unknown-topic-grace=PT3S");

@@ -71,6 +71,14 @@ class EventingDefaultsTests {
 		assertThat(environment.getProperty("eventing.schema-registry.auto-register", Boolean.class)).isTrue();
 	}
 
+	@Test
+	void exposesTheOperatorsEndpointsUnlessTheServiceListsItsOwn() {
+		assertThat(environment(Map.of()).getProperty("management.endpoints.web.exposure.include"))
+			.isEqualTo("health,info,metrics,prometheus,outbox,kafkalag");
+		assertThat(environment(Map.of("management.endpoints.web.exposure.include", "health"))
+			.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health");
+	}
+
 	private static Map<String, Object> consumerProperties(Map<String, Object> serviceSettings) {
 		return Binder.get(environment(serviceSettings))
 			.bind("spring.kafka", Bindable.of(KafkaProperties.class))

@@ -1,6 +1,7 @@
 package dev.subscriptions.localstack;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -16,20 +18,28 @@ import java.util.stream.Stream;
 import dev.subscriptions.infrastructure.ApicurioRegistry;
 import dev.subscriptions.infrastructure.EmbeddedKafka;
 import dev.subscriptions.infrastructure.EmbeddedPostgresql;
+import dev.subscriptions.infrastructure.Prometheus;
 import dev.subscriptions.infrastructure.ServiceProcess;
+import dev.subscriptions.localstack.dashboard.DashboardServer;
 
 /**
  * The whole platform on one machine, without Docker: a Kafka broker (9092), Apicurio
  * Registry (8080, schemas kept in PostgreSQL), one PostgreSQL server with a database and
  * login per service, and the services as child processes, configured by the same
- * environment variables a deployment would set.
+ * environment variables a deployment would set. Prometheus (9090, if the
+ * {@code prometheus} executable is installed) scrapes them with the deployment's
+ * configuration ({@code deploy/prometheus}), and a page at 9091 shows the Grafana
+ * dashboard's panels ({@code deploy/grafana/dashboards}) from it; both are read from the
+ * project directory, which the local stack runs in.
  * <p>
  * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it
  * elsewhere (default {@code .local-stack}). subscription-service gets the webhook secrets
  * of {@link #WEBHOOK_SECRETS}, unless the caller's environment sets them. Ctrl-C stops
  * everything. {@code tail <topic>} prints a topic's records instead;
  * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead
- * letters back to their topics ({@link DeadLetterReplay}).
+ * letters back to their topics ({@link DeadLetterReplay});
+ * {@code dashboard [--port 9091] [--prometheus http://localhost:9090]} serves the
+ * dashboard page alone, for a Prometheus running elsewhere (e.g. docker compose's).
  */
 public final class LocalStack {
 
@@ -39,6 +49,16 @@ public final class LocalStack {
 
 	private static final int POSTGRES_PORT = Integer
 		.parseInt(System.getenv().getOrDefault("LOCAL_POSTGRES_PORT", "5432"));
+
+	private static final int PROMETHEUS_PORT = 9090;
+
+	private static final int DASHBOARD_PORT = 9091;
+
+	/** The deployment's Prometheus configuration, made local by {@link #prometheus}. */
+	static final Path PROMETHEUS_CONFIGURATION = Path.of("deploy", "prometheus", "prometheus.yml");
+
+	/** The Grafana dashboard whose panels the page at {@link #DASHBOARD_PORT} draws. */
+	static final Path DASHBOARD = Path.of("deploy", "grafana", "dashboards", "subscription-platform.json");
 
 	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081),
 			new Service("subscription-service", "subscription", 8082), new Service("benefit-service", "benefit", 8083));
@@ -62,6 +82,10 @@ public final class LocalStack {
 		}
 		if (args.length > 0 && args[0].equals("replay")) {
 			DeadLetterReplay.main(args);
+			return;
+		}
+		if (args.length > 0 && args[0].equals("dashboard")) {
+			serveDashboard(args);
 			return;
 		}
 		Path data = Path.of(option(args, "--data", ".local-stack")).toAbsolutePath();
@@ -102,6 +126,13 @@ public final class LocalStack {
 				"registry", "registry", data.resolve("logs/apicurio-registry.log"));
 		this.running.add(registry);
 
+		Optional<Prometheus> prometheus = startPrometheus(data);
+		prometheus.ifPresent(this.running::add);
+		log("Dashboard page on " + DASHBOARD_PORT);
+		DashboardServer dashboard = DashboardServer.start(DASHBOARD_PORT,
+				URI.create("http://localhost:" + PROMETHEUS_PORT), DASHBOARD);
+		this.running.add(dashboard);
+
 		Map<String, String> webhookSecrets = webhookSecrets(System.getenv());
 		List<ServiceProcess> services = new ArrayList<>();
 		for (Service service : SERVICES) {
@@ -133,8 +164,62 @@ public final class LocalStack {
 			.stream()
 			.map(secret -> secret.getKey() + "=" + secret.getValue())
 			.collect(Collectors.joining(" ")) + " (subscription-service)");
+		System.out.println("  Prometheus       " + prometheus.map(Prometheus::url)
+			.orElse("not running (install it: sudo apt-get install prometheus, or https://prometheus.io/download/)"));
+		System.out.println("  Dashboard        " + dashboard.url() + " (panels of " + DASHBOARD + ")");
 		System.out.println("  Logs             " + data.resolve("logs"));
 		System.out.println("Press Ctrl-C to stop.");
+	}
+
+	/**
+	 * Prometheus on {@link #PROMETHEUS_PORT} with the deployment's configuration, each
+	 * service scraped at its local port, time series kept in {@code prometheus/} of the
+	 * data directory; nothing (and a note saying how to install it) if it is not
+	 * installed.
+	 */
+	private static Optional<Prometheus> startPrometheus(Path data) {
+		if (!Prometheus.isInstalled()) {
+			log("Prometheus is not installed, so the dashboard page has no data: sudo apt-get install prometheus "
+					+ "(Debian, Ubuntu), or download it from https://prometheus.io/download/ and put it on the PATH");
+			return Optional.empty();
+		}
+		if (!Files.isRegularFile(PROMETHEUS_CONFIGURATION)) {
+			log("No " + PROMETHEUS_CONFIGURATION.toAbsolutePath() + ", so no Prometheus: run ./run-local "
+					+ "from the project directory");
+			return Optional.empty();
+		}
+		log("Prometheus on " + PROMETHEUS_PORT + " (configuration " + PROMETHEUS_CONFIGURATION + ", data in "
+				+ data.resolve("prometheus") + ")");
+		try {
+			return Optional.of(prometheus(PROMETHEUS_CONFIGURATION).start(PROMETHEUS_PORT, data.resolve("prometheus"),
+					data.resolve("logs/prometheus.log")));
+		}
+		catch (RuntimeException ex) {
+			log("Prometheus did not start, carrying on without it: " + ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * The deployment's Prometheus configuration with each service's job scraping the
+	 * service's port on this machine.
+	 */
+	static Prometheus.Configuration prometheus(Path configuration) {
+		Prometheus.Configuration local = Prometheus.configuredBy(configuration);
+		for (Service service : SERVICES) {
+			local = local.scraping(service.name(), service.port());
+		}
+		return local;
+	}
+
+	private static void serveDashboard(String[] args) throws InterruptedException {
+		int port = Integer.parseInt(option(args, "--port", String.valueOf(DASHBOARD_PORT)));
+		URI prometheus = URI.create(option(args, "--prometheus", "http://localhost:" + PROMETHEUS_PORT));
+		DashboardServer dashboard = DashboardServer.start(port, prometheus, DASHBOARD);
+		Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close));
+		System.out.println("Dashboard " + dashboard.url() + " (panels of " + DASHBOARD.toAbsolutePath() + ", data from "
+				+ prometheus + "). Press Ctrl-C to stop.");
+		new CountDownLatch(1).await();
 	}
 
 	private void stop() {

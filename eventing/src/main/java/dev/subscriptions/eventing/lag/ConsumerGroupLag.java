@@ -465,28 +465,32 @@ public class ConsumerGroupLag implements SmartLifecycle {
 		return known;
 	}
 
+	/**
+	 * Reads the first record at or after each offset. The partitions stay assigned (and
+	 * paused) until the next read needs others, so that the consumer does not log a new
+	 * assignment at every measurement.
+	 */
 	private Map<TopicPartition, Long> read(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> end) {
 		Consumer<byte[], byte[]> consumer = consumer();
 		Map<TopicPartition, Long> timestamps = new HashMap<>();
-		try {
+		if (!consumer.assignment().equals(offsets.keySet())) {
 			consumer.assign(offsets.keySet());
-			offsets.forEach(consumer::seek);
-			Set<TopicPartition> pending = new HashSet<>(offsets.keySet());
-			long deadline = System.nanoTime() + this.settings.timeout().toNanos();
-			while (!pending.isEmpty() && System.nanoTime() < deadline) {
-				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-					if (pending.remove(partition)) {
-						timestamps.put(partition, record.timestamp());
-						consumer.pause(List.of(partition));
-					}
+		}
+		consumer.resume(consumer.paused());
+		offsets.forEach(consumer::seek);
+		Set<TopicPartition> pending = new HashSet<>(offsets.keySet());
+		long deadline = System.nanoTime() + this.settings.timeout().toNanos();
+		while (!pending.isEmpty() && System.nanoTime() < deadline) {
+			for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				if (pending.remove(partition)) {
+					timestamps.put(partition, record.timestamp());
+					consumer.pause(List.of(partition));
 				}
-				pending.removeIf(partition -> consumer.position(partition) >= end.get(partition));
 			}
+			pending.removeIf(partition -> consumer.position(partition) >= end.get(partition));
 		}
-		finally {
-			consumer.unsubscribe();
-		}
+		consumer.pause(consumer.assignment());
 		return timestamps;
 	}
 
