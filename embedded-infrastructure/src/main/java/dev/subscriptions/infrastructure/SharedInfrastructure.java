@@ -1,6 +1,11 @@
 package dev.subscriptions.infrastructure;
 
 import java.nio.file.Path;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,6 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SharedInfrastructure {
 
 	private static final AtomicInteger databases = new AtomicInteger();
+
+	private static final List<AutoCloseable> dependents = new CopyOnWriteArrayList<>();
+
+	private static final Deque<AutoCloseable> resources = new ConcurrentLinkedDeque<>();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(SharedInfrastructure::closeAll, "shared-infrastructure-exit"));
+	}
 
 	private SharedInfrastructure() {
 	}
@@ -39,16 +52,38 @@ public final class SharedInfrastructure {
 		return name;
 	}
 
+	/**
+	 * Closes {@code dependent} (a service process using the infrastructure, say) when the
+	 * JVM exits, before the infrastructure itself: a service stopped after its broker
+	 * would wait for it in vain. Dependents are closed all at once.
+	 */
+	public static <T extends AutoCloseable> T closedBeforeInfrastructure(T dependent) {
+		dependents.add(dependent);
+		return dependent;
+	}
+
 	private static <T extends AutoCloseable> T closedOnExit(T resource) {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				// the JVM is exiting
-			}
-		}));
+		resources.push(resource);
 		return resource;
+	}
+
+	/** The dependents at once, then the infrastructure, the last started first. */
+	private static void closeAll() {
+		CompletableFuture
+			.allOf(dependents.stream()
+				.map(dependent -> CompletableFuture.runAsync(() -> close(dependent)))
+				.toArray(CompletableFuture[]::new))
+			.join();
+		resources.forEach(SharedInfrastructure::close);
+	}
+
+	private static void close(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			// the JVM is exiting
+		}
 	}
 
 	private static final class Kafka {

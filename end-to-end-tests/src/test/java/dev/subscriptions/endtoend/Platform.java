@@ -51,7 +51,7 @@ public final class Platform {
 		for (ServiceProcess service : all) {
 			service.awaitHealthy(Duration.ofMinutes(4));
 		}
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> all.forEach(ServiceProcess::close)));
+		all.forEach(SharedInfrastructure::closedBeforeInfrastructure);
 	}
 
 	private Platform() {

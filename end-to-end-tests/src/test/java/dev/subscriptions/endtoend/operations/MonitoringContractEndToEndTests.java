@@ -18,6 +18,9 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.subscriptions.endtoend.Api;
 import dev.subscriptions.endtoend.Platform;
@@ -38,6 +41,8 @@ class MonitoringContractEndToEndTests {
 	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private static final ObjectMapper json = JsonMapper.builder().build();
 
 	@BeforeAll
 	static void subscribeACustomerAndDeleteHer() {
@@ -106,6 +111,31 @@ class MonitoringContractEndToEndTests {
 						lines(missing))
 				.isEmpty();
 		});
+	}
+
+	@Test
+	void everyServiceServesTheLagOfItsConsumerGroupsAsJsonWithoutPrometheus() {
+		Map<ServiceProcess, String> groups = Map.of(Platform.customers, "customer-service", Platform.subscriptions,
+				"subscription-service", Platform.benefits, "benefit-service");
+
+		groups.forEach((service, group) -> await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.untilAsserted(() -> {
+				HttpResponse<String> lag = http
+					.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/kafkalag"))
+						.timeout(Duration.ofSeconds(30))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(lag.statusCode()).as(service.name()).isEqualTo(200);
+				JsonNode partitions = json.readTree(lag.body()).path("groups").path(group);
+				assertThat(partitions.isObject()).as("%s's groups in %s", service.name(), lag.body()).isTrue();
+				assertThat(partitions.properties()).as(service.name()).isNotEmpty();
+				partitions.properties()
+					.forEach(topic -> topic.getValue()
+						.properties()
+						.forEach(partition -> assertThat(partition.getValue().path("lag").asLong(-1))
+							.as("%s %s/%s", group, topic.getKey(), partition.getKey())
+							.isNotNegative()));
+			}));
 	}
 
 	/**
