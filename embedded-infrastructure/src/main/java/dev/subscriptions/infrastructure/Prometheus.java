@@ -97,7 +97,8 @@ public final class Prometheus implements AutoCloseable {
 						"Prometheus exited with " + this.process.exitValue() + "; see " + this.logFile);
 			}
 			try {
-				if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+				if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+						&& this.process.isAlive()) {
 					return;
 				}
 			}
@@ -106,6 +107,7 @@ public final class Prometheus implements AutoCloseable {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+				close();
 				throw new IllegalStateException(ex);
 			}
 			this.process.onExit().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
@@ -235,6 +237,10 @@ public final class Prometheus implements AutoCloseable {
 			Path executable = executable().orElseThrow(() -> new IllegalStateException(
 					"prometheus is not installed: sudo apt-get install prometheus (Debian, Ubuntu), "
 							+ "or see https://prometheus.io/download/"));
+			if (port > 0 && !Ports.isFree(port)) {
+				throw new IllegalStateException("Port " + port + " is taken, by another Prometheus perhaps (Debian's "
+						+ "package runs one as a service: sudo systemctl disable --now prometheus)");
+			}
 			int actualPort = (port > 0) ? port : Ports.free();
 			try {
 				Files.createDirectories(directory);

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import dev.subscriptions.infrastructure.ApicurioRegistry;
 import dev.subscriptions.infrastructure.EmbeddedKafka;
 import dev.subscriptions.infrastructure.EmbeddedPostgresql;
+import dev.subscriptions.infrastructure.Ports;
 import dev.subscriptions.infrastructure.Prometheus;
 import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.localstack.dashboard.DashboardServer;
@@ -128,10 +129,9 @@ public final class LocalStack {
 
 		Optional<Prometheus> prometheus = startPrometheus(data);
 		prometheus.ifPresent(this.running::add);
-		log("Dashboard page on " + DASHBOARD_PORT);
-		DashboardServer dashboard = DashboardServer.start(DASHBOARD_PORT,
-				URI.create("http://localhost:" + PROMETHEUS_PORT), DASHBOARD);
-		this.running.add(dashboard);
+		Optional<DashboardServer> dashboard = startDashboard(
+				prometheus.map(Prometheus::url).orElse("http://localhost:" + PROMETHEUS_PORT));
+		dashboard.ifPresent(this.running::add);
 
 		Map<String, String> webhookSecrets = webhookSecrets(System.getenv());
 		List<ServiceProcess> services = new ArrayList<>();
@@ -166,7 +166,8 @@ public final class LocalStack {
 			.collect(Collectors.joining(" ")) + " (subscription-service)");
 		System.out.println("  Prometheus       " + prometheus.map(Prometheus::url)
 			.orElse("not running (install it: sudo apt-get install prometheus, or https://prometheus.io/download/)"));
-		System.out.println("  Dashboard        " + dashboard.url() + " (panels of " + DASHBOARD + ")");
+		System.out.println("  Dashboard        " + dashboard.map(page -> page.url() + " (panels of " + DASHBOARD + ")")
+			.orElse("not running (port " + DASHBOARD_PORT + " is taken)"));
 		System.out.println("  Logs             " + data.resolve("logs"));
 		System.out.println("Press Ctrl-C to stop.");
 	}
@@ -188,14 +189,34 @@ public final class LocalStack {
 					+ "from the project directory");
 			return Optional.empty();
 		}
-		log("Prometheus on " + PROMETHEUS_PORT + " (configuration " + PROMETHEUS_CONFIGURATION + ", data in "
-				+ data.resolve("prometheus") + ")");
+		int port = PROMETHEUS_PORT;
+		if (!Ports.isFree(port)) {
+			log("Port " + port + " is taken, by another Prometheus perhaps (Debian's package runs one as a service: "
+					+ "sudo systemctl disable --now prometheus frees it); this one listens on a free port instead");
+			port = 0;
+		}
+		log("Prometheus (configuration " + PROMETHEUS_CONFIGURATION + ", data in " + data.resolve("prometheus") + ")");
 		try {
-			return Optional.of(prometheus(PROMETHEUS_CONFIGURATION).start(PROMETHEUS_PORT, data.resolve("prometheus"),
+			return Optional.of(prometheus(PROMETHEUS_CONFIGURATION).start(port, data.resolve("prometheus"),
 					data.resolve("logs/prometheus.log")));
 		}
 		catch (RuntimeException ex) {
 			log("Prometheus did not start, carrying on without it: " + ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * The dashboard page on {@link #DASHBOARD_PORT}, reading the Prometheus at
+	 * {@code prometheus}; nothing (and a note saying why) if the port is taken.
+	 */
+	private static Optional<DashboardServer> startDashboard(String prometheus) {
+		log("Dashboard page on " + DASHBOARD_PORT + " (data from " + prometheus + ")");
+		try {
+			return Optional.of(DashboardServer.start(DASHBOARD_PORT, URI.create(prometheus), DASHBOARD));
+		}
+		catch (RuntimeException ex) {
+			log("The dashboard page did not start, carrying on without it: " + ex.getMessage());
 			return Optional.empty();
 		}
 	}

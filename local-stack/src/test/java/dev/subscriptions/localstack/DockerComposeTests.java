@@ -153,7 +153,6 @@ class DockerComposeTests {
 		List<Stage> stages = Stage.of(Files.readString(ROOT.resolve("Dockerfile")));
 		Stage runtime = stages.get(stages.size() - 1);
 		Map<String, Object> management = (Map<String, Object>) application(service).get("management");
-		Map<String, Object> web = (Map<String, Object>) ((Map<String, Object>) management.get("endpoints")).get("web");
 
 		assertThat(runtime.arguments("ARG")).contains("PORT");
 		assertThat(runtime.arguments("ENV")).anySatisfy((env) -> assertThat(env).contains("PORT=${PORT}"));
@@ -162,7 +161,9 @@ class DockerComposeTests {
 			.satisfies((healthcheck) -> assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/${PORT}")
 				.contains("GET /actuator/health ")
 				.contains(" 200"));
-		assertThat(String.valueOf(((Map<String, Object>) web.get("exposure")).get("include")).split(","))
+		assertThat(management).as("the service exposes eventing's default endpoints").doesNotContainKey("endpoints");
+		assertThat(
+				String.valueOf(EventingDefaults.defaults().get("management.endpoints.web.exposure.include")).split(","))
 			.contains("health", "prometheus");
 		assertThat(application(service).get("server")).asString().contains("port=${PORT:");
 	}

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -18,8 +19,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * no second effect, and a rollback forgets both.
  * <p>
  * Duplicates are counted as {@value #DUPLICATES} ({@code inbox_duplicates_total} in
- * Prometheus), tag {@code consumer}; a consumer's counter is registered at 0 with its
- * first delivery.
+ * Prometheus), tag {@code consumer}, once the handler's transaction commits (a delivery
+ * rolled back and delivered again counts once); a consumer's counter is registered at 0
+ * with its first delivery.
  */
 public class Inbox {
 
@@ -54,7 +56,14 @@ public class Inbox {
 		boolean first = this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing",
 				consumer, eventId) == 1;
 		if (!first) {
-			duplicates.increment();
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					duplicates.increment();
+				}
+
+			});
 		}
 		return first;
 	}

@@ -92,7 +92,9 @@ import dev.subscriptions.eventing.consumer.SentDeadLetters;
  * <p>
  * Gauges of partitions that are no longer measured are removed. A measurement that fails
  * (Kafka down) keeps the last figures and marks them stale: the snapshot says when it was
- * measured, when the last attempt failed and why ({@link KafkaLagEndpoint}).
+ * measured, when the last attempt failed and why ({@link KafkaLagEndpoint}), and
+ * {@value #MEASURED} (seconds since the epoch) stops advancing, so that an alert can tell
+ * figures that are no longer measured.
  */
 public class ConsumerGroupLag implements SmartLifecycle {
 
@@ -110,6 +112,12 @@ public class ConsumerGroupLag implements SmartLifecycle {
 
 	/** The time of the last commit; base unit seconds. */
 	public static final String LAST_COMMIT = "kafka.consumergroup.last.commit.timestamp";
+
+	/**
+	 * The time of the last measurement that succeeded (the monitor's start before the
+	 * first); base unit seconds.
+	 */
+	public static final String MEASURED = "kafka.consumergroup.lag.measured.timestamp";
 
 	/** Records per dead-letter topic. */
 	public static final String DEAD_LETTER_RECORDS = "kafka.dead.letter.topic.records";
@@ -176,6 +184,15 @@ public class ConsumerGroupLag implements SmartLifecycle {
 		this.meters = meters;
 		this.clock = clock;
 		this.settings = settings;
+		Instant created = clock.instant();
+		Gauge.builder(MEASURED, this, self -> {
+			Instant measuredAt = self.snapshot.measuredAt();
+			return ((measuredAt != null) ? measuredAt : created).toEpochMilli() / 1000.0;
+		})
+			.description("Time of the last consumer group lag measurement that succeeded (the monitor's start "
+					+ "before the first), seconds since the epoch")
+			.baseUnit("seconds")
+			.register(meters);
 	}
 
 	/** The groups and topics of {@code containers}. */
@@ -238,14 +255,14 @@ public class ConsumerGroupLag implements SmartLifecycle {
 		try {
 			if (!executor.awaitTermination(this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				log.warn("The consumer group lag measurement did not end within {}", this.settings.timeout());
-				return;
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return;
 		}
-		closeClients();
+		finally {
+			closeClients();
+		}
 	}
 
 	@Override
@@ -268,7 +285,9 @@ public class ConsumerGroupLag implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (Exception ex) {
+		catch (Exception | LinkageError | AssertionError ex) {
+			// any failure but the JVM's own: an escaping one would end the schedule
+			// silently
 			String failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
 			this.snapshot = this.snapshot.failedAt(now, failure);
 			if (!this.failing) {

@@ -215,6 +215,8 @@ class ConsumerGroupLagIntegrationTests {
 				.containsPattern(Pattern.compile("^" + gauge + partition, Pattern.MULTILINE));
 		}
 		assertThat(scraped)
+			.containsPattern(Pattern.compile("^# TYPE kafka_consumergroup_lag_measured_timestamp_seconds gauge$",
+					Pattern.MULTILINE))
 			.containsPattern(Pattern.compile("^# TYPE kafka_dead_letter_topic_records gauge$", Pattern.MULTILINE))
 			.containsPattern(Pattern.compile(
 					"^kafka_dead_letter_topic_records\\{topic=\"" + Pattern.quote(DEAD_LETTER_TOPIC) + "\"} ",

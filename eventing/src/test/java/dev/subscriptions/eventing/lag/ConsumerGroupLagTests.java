@@ -36,6 +36,7 @@ class ConsumerGroupLagTests {
 		Map<String, Object> clients = Map.of("bootstrap.servers", unreachable, "request.timeout.ms", 300,
 				"default.api.timeout.ms", 300, "reconnect.backoff.max.ms", 100);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Instant created = Instant.now();
 		ConsumerGroupLag lag = new ConsumerGroupLag(() -> Admin.create(clients),
 				() -> new KafkaConsumer<>(clients, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
 				() -> List.of(new Subscription("some-group", Set.of("some.topic"), null)), Set::of,
@@ -53,6 +54,9 @@ class ConsumerGroupLagTests {
 			assertThat(lag.snapshot().failure()).isNotBlank();
 			assertThat(lag.snapshot().partitions()).isEmpty();
 			assertThat(meters.find(ConsumerGroupLag.LAG).gauges()).isEmpty();
+			assertThat(meters.get(ConsumerGroupLag.MEASURED).gauge().value())
+				.as("no measurement succeeded: the monitor's start")
+				.isBetween(created.toEpochMilli() / 1000.0 - 1, firstFailure.toEpochMilli() / 1000.0);
 		}
 		finally {
 			lag.stop();
