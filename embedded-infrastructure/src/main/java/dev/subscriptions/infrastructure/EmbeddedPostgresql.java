@@ -24,14 +24,30 @@ public final class EmbeddedPostgresql implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a server.
+	 * Starts a server, stopped at the latest when the JVM exits.
 	 * @param port the port, or 0 for any free one
 	 * @param dataDirectory where the cluster lives (kept across restarts), or
 	 * {@code null} for a temporary one
 	 */
 	public static EmbeddedPostgresql start(int port, File dataDirectory) {
+		return start(port, dataDirectory, true);
+	}
+
+	/**
+	 * Starts a server that only {@link #close()} stops, not the JVM's exit: for callers
+	 * that stop what uses it first (services, say) and then the server itself.
+	 * @param port the port, or 0 for any free one
+	 * @param dataDirectory where the cluster lives (kept across restarts), or
+	 * {@code null} for a temporary one
+	 */
+	public static EmbeddedPostgresql startClosedByCaller(int port, File dataDirectory) {
+		return start(port, dataDirectory, false);
+	}
+
+	private static EmbeddedPostgresql start(int port, File dataDirectory, boolean stoppedOnExit) {
 		try {
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+				.setRegisterShutdownHook(stoppedOnExit)
 				.setServerConfig("max_connections", "300")
 				.setServerConfig("fsync", "on");
 			if (port > 0) {

@@ -85,7 +85,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 	public synchronized void stop() {
 		if (this.process != null) {
 			this.process.destroy();
-			if (this.process.onExit().completeOnTimeout(null, 60, TimeUnit.SECONDS).join().isAlive()) {
+			if (this.process.onExit().completeOnTimeout(null, 60, TimeUnit.SECONDS).join() == null) {
 				kill();
 			}
 			this.process = null;

@@ -143,7 +143,7 @@ public final class ServiceProcess implements AutoCloseable {
 	public synchronized void close() {
 		if (this.process != null) {
 			this.process.destroy();
-			if (!this.process.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join().isAlive()) {
+			if (this.process.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join() != null) {
 				this.process = null;
 				return;
 			}

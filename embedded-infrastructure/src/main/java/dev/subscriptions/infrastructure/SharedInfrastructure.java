@@ -94,7 +94,7 @@ public final class SharedInfrastructure {
 
 	private static final class Postgresql {
 
-		static final EmbeddedPostgresql INSTANCE = closedOnExit(EmbeddedPostgresql.start(0, null));
+		static final EmbeddedPostgresql INSTANCE = closedOnExit(EmbeddedPostgresql.startClosedByCaller(0, null));
 
 	}
 

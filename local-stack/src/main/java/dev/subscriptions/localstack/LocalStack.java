@@ -113,7 +113,8 @@ public final class LocalStack {
 
 	private void start(Path data) throws Exception {
 		log("PostgreSQL 17 on " + POSTGRES_PORT + " (data in " + data.resolve("postgres") + ")");
-		EmbeddedPostgresql postgres = EmbeddedPostgresql.start(POSTGRES_PORT, data.resolve("postgres").toFile());
+		EmbeddedPostgresql postgres = EmbeddedPostgresql.startClosedByCaller(POSTGRES_PORT,
+				data.resolve("postgres").toFile());
 		this.running.add(postgres);
 		postgres.createDatabase("registry");
 		postgres.createDatabase("benchmark");
