@@ -15,19 +15,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
- * One application context for the service's integration tests, against the shared Kafka
- * broker, PostgreSQL and schema registry, with a
+ * One application context for the service's integration tests, against the infrastructure
+ * of {@link EmbeddedInfrastructure}, with a
  * {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
- * server.
+ * server and an {@link EventTopics} for that broker and registry.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
 public @interface BenefitServiceIntegrationTest {
 
 	/** The topics other services own; here the tests create them. */

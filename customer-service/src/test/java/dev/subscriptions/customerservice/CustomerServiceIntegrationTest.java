@@ -10,19 +10,20 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Import;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 
 /**
  * One application context for all integration tests of the service (one consumer group,
- * one database), against the shared Kafka broker, PostgreSQL and schema registry, with a
- * {@code RestTestClient} on its port. customer-service creates the topics it reads and
- * writes itself.
+ * one database), against the infrastructure of {@link EmbeddedInfrastructure}, with a
+ * {@code RestTestClient} on its port and an {@link EventTopics} for that broker and
+ * registry. customer-service creates the topics it reads and writes itself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import(EmbeddedInfrastructure.class)
+@Import({ EmbeddedInfrastructure.class, EventTopics.class })
 public @interface CustomerServiceIntegrationTest {
 
 }

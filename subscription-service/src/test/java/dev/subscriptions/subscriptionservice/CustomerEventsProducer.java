@@ -13,10 +13,19 @@ import dev.subscriptions.schemas.fixtures.CustomerFixture;
 /**
  * Writes to customer.events as customer-service does: the contract fixtures' records,
  * written with {@link EventTopics}. Each write returns once the broker has it.
+ * <p>
+ * The integration tests have it injected ({@link SubscriptionServiceIntegrationTest}
+ * imports it), so that it writes to the broker of their application context.
  */
 public final class CustomerEventsProducer {
 
 	public static final String TOPIC = Topic.CUSTOMER_EVENTS.topicName();
+
+	private final EventTopics topics;
+
+	public CustomerEventsProducer(EventTopics topics) {
+		this.topics = topics;
+	}
 
 	public CustomerCreated created(UUID organization, UUID customer) {
 		return created(organization, customer, customer.toString());
@@ -40,12 +49,12 @@ public final class CustomerEventsProducer {
 
 	/** Sends an event (again, when it was sent before: a duplicate delivery). */
 	public void send(String key, SpecificRecord event) {
-		EventTopics.shared().send(TOPIC, key, event);
+		this.topics.send(TOPIC, key, event);
 	}
 
 	/** Sends bytes as they are, e.g. a record that cannot be read. */
 	public void send(String key, byte[] value) {
-		EventTopics.shared().sendBytes(TOPIC, key, value);
+		this.topics.sendBytes(TOPIC, key, value);
 	}
 
 }

@@ -15,15 +15,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 
 /**
  * One application context for all integration tests of the service (one consumer group,
- * one database), against the shared Kafka broker, PostgreSQL and schema registry, with a
- * {@code RestTestClient} bound to the server. The period-end job runs every second here,
- * and both billing webhooks have secrets ({@link #LEMON_SQUEEZY_SECRET},
- * {@link #STRIPE_SECRET}).
+ * one database), against the infrastructure of {@link EmbeddedInfrastructure}, with a
+ * {@code RestTestClient} bound to the server, and an {@link EventTopics} and a
+ * {@link CustomerEventsProducer} for that broker and registry. The period-end job runs
+ * every second here, and both billing webhooks have secrets
+ * ({@link #LEMON_SQUEEZY_SECRET}, {@link #STRIPE_SECRET}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,7 +35,8 @@ import dev.subscriptions.schemas.Topic;
 						+ SubscriptionServiceIntegrationTest.LEMON_SQUEEZY_SECRET,
 				"subscription-service.stripe.webhook-secret=" + SubscriptionServiceIntegrationTest.STRIPE_SECRET })
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, SubscriptionServiceIntegrationTest.CustomerTopic.class })
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, CustomerEventsProducer.class,
+		SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {
 
 	/** The Lemon Squeezy webhook's signing secret in these tests. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,7 +35,6 @@ import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
 import dev.subscriptions.infrastructure.OpenTransaction;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
@@ -55,6 +55,12 @@ class CustomerLockTimeoutIntegrationTests {
 
 	private static final String DEAD_LETTERS = "subscription.events.benefit-service.DLT";
 
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Autowired
+	EventTopics topics;
+
 	@Autowired
 	GrantManagement grants;
 
@@ -69,8 +75,6 @@ class CustomerLockTimeoutIntegrationTests {
 
 	@Autowired
 	DataSource dataSource;
-
-	private final EventTopics topics = EventTopics.shared();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -163,10 +167,7 @@ class CustomerLockTimeoutIntegrationTests {
 	 * its end.
 	 */
 	private List<String> deadLetterKeys() {
-		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
-			.stream()
-			.map(ConsumerRecord::key)
-			.toList();
+		return TopicContents.read(this.bootstrapServers, DEAD_LETTERS).stream().map(ConsumerRecord::key).toList();
 	}
 
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,7 +42,6 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.events.subscription.SubscriptionPaused;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
@@ -56,6 +56,12 @@ class EntitlementsIntegrationTests {
 
 	private static final String DEAD_LETTERS = "subscription.events.benefit-service.DLT";
 
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Autowired
+	EventTopics topics;
+
 	@Autowired
 	RestTestClient client;
 
@@ -64,8 +70,6 @@ class EntitlementsIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
-
-	private final EventTopics topics = EventTopics.shared();
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -252,7 +256,7 @@ class EntitlementsIntegrationTests {
 
 		awaitEntitlementKeys(next.customerId(), this.benefitKeys);
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS)
+			.until(() -> TopicContents.read(this.bootstrapServers, DEAD_LETTERS)
 				.stream()
 				.anyMatch(record -> key.equals(record.key())));
 	}
@@ -295,7 +299,7 @@ class EntitlementsIntegrationTests {
 		awaitEntitlementKeys(markerBehind(key).customerId(), this.benefitKeys);
 
 		assertThat(unhandledCount()).isEqualTo(before + 1);
-		assertThat(TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTERS))
+		assertThat(TopicContents.read(this.bootstrapServers, DEAD_LETTERS))
 			.noneMatch(record -> key.equals(record.key()));
 	}
 

@@ -43,6 +43,9 @@ import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 class GrantMetricsIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	GrantManagement grants;
 
 	@Autowired
@@ -62,8 +65,6 @@ class GrantMetricsIntegrationTests {
 
 	@Autowired
 	RestTestClient client;
-
-	private final EventTopics topics = EventTopics.shared();
 
 	private final UUID organization = UUID.randomUUID();
 

@@ -41,6 +41,9 @@ import dev.subscriptions.web.test.ApiResponses;
 class DeletionMetricsIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	RestTestClient client;
 
 	@Autowired
@@ -48,8 +51,6 @@ class DeletionMetricsIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
-
-	private final EventTopics topics = EventTopics.shared();
 
 	@Test
 	void recordsTheCompletionOfADeletionReceiptInTheHistogramOnce() {

@@ -40,6 +40,9 @@ import dev.subscriptions.web.test.ApiResponses;
 class DeletionReceiptIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	RestTestClient client;
 
 	@Autowired
@@ -47,8 +50,6 @@ class DeletionReceiptIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
-
-	private final EventTopics topics = EventTopics.shared();
 
 	@Test
 	void completesOnceEveryRequiredServiceHasReported() {

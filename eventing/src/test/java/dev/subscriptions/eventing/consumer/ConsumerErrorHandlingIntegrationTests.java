@@ -32,16 +32,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistrar;
 
 import dev.subscriptions.eventing.EventingTestApplication;
 import dev.subscriptions.eventing.EventingTestApplication.ReceivedCustomers;
@@ -52,7 +54,6 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.eventing.serde.WireFormat;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
@@ -67,7 +68,7 @@ import dev.subscriptions.infrastructure.TopicContents;
 		"eventing.consumer.initial-interval=200ms", "eventing.consumer.max-interval=1500ms",
 		"eventing.consumer.stuck-warning=2s", "eventing.consumer.stuck-down=4s",
 		"spring.datasource.hikari.connection-timeout=2000" })
-@Import(EmbeddedInfrastructure.class)
+@Import({ EmbeddedInfrastructure.class, ConsumerErrorHandlingIntegrationTests.ThroughRegistryProxy.class })
 @ExtendWith(OutputCaptureExtension.class)
 class ConsumerErrorHandlingIntegrationTests {
 
@@ -79,15 +80,14 @@ class ConsumerErrorHandlingIntegrationTests {
 
 	private static final String GROUP = "eventing-tests";
 
-	private static final RegistryProxy registry = new RegistryProxy(
-			SharedInfrastructure.schemaRegistry().confluentApiUrl());
+	private final String bootstrapServers;
 
-	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
+	private final ConfluentAvroSerializer serializer;
 
-	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()), new StringSerializer(),
-			new ByteArraySerializer());
+	private final KafkaProducer<String, byte[]> producer;
+
+	@Autowired
+	RegistryProxy registry;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -104,14 +104,17 @@ class ConsumerErrorHandlingIntegrationTests {
 	@Autowired
 	InFlightRecordsHealthIndicator health;
 
-	@DynamicPropertySource
-	static void consumeThroughTheProxy(DynamicPropertyRegistry properties) {
-		properties.add("spring.kafka.consumer.properties.schema.registry.url", registry::url);
+	ConsumerErrorHandlingIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.serializer = new ConfluentAvroSerializer(SchemaRegistryClient.forUrl(registryUrl), true);
+		this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
+				new ByteArraySerializer());
 	}
 
 	@AfterEach
 	void closeProducer() {
-		registry.answer(Answer.FORWARD);
+		this.registry.answer(Answer.FORWARD);
 		this.producer.close();
 	}
 
@@ -223,12 +226,12 @@ class ConsumerErrorHandlingIntegrationTests {
 		String customer = UUID.randomUUID().toString();
 		byte[] written = writtenWithANewSchemaVersion(TOPIC, customer);
 
-		registry.answer(answer);
-		long requestsBefore = registry.requests();
+		this.registry.answer(answer);
+		long requestsBefore = this.registry.requests();
 		send(customer, written);
 		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> received(customer) == 0);
-		assertThat(registry.requests() - requestsBefore).isGreaterThanOrEqualTo(2);
-		registry.answer(Answer.FORWARD);
+		assertThat(this.registry.requests() - requestsBefore).isGreaterThanOrEqualTo(2);
+		this.registry.answer(Answer.FORWARD);
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> received(customer) == 1);
 		assertNoDeadLetter(TOPIC, customer);
@@ -368,12 +371,11 @@ class ConsumerErrorHandlingIntegrationTests {
 		return this.meters.get(InFlightRecords.AGE_GAUGE).tag("group", GROUP).gauge().value();
 	}
 
-	private static DeadLetterReplayer replayer(String group) {
-		return new DeadLetterReplayer(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()),
-				group);
+	private DeadLetterReplayer replayer(String group) {
+		return new DeadLetterReplayer(Map.of("bootstrap.servers", this.bootstrapServers), group);
 	}
 
-	private static ConsumerRecord<String, byte[]> deadLetter(String topic, String key) {
+	private ConsumerRecord<String, byte[]> deadLetter(String topic, String key) {
 		return await().atMost(Duration.ofSeconds(30))
 			.until(() -> deadLetters(topic).stream()
 				.filter(record -> key.equals(record.key()))
@@ -381,22 +383,41 @@ class ConsumerErrorHandlingIntegrationTests {
 				.orElse(null), record -> record != null);
 	}
 
-	private static void assertNoDeadLetter(String topic, String key) {
+	private void assertNoDeadLetter(String topic, String key) {
 		assertDeadLetterCount(topic, key, 0);
 	}
 
-	private static void assertDeadLetterCount(String topic, String key, int expected) {
+	private void assertDeadLetterCount(String topic, String key, int expected) {
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(4))
 			.until(() -> deadLetters(topic).stream().filter(record -> key.equals(record.key())).count() == expected);
 	}
 
-	private static List<ConsumerRecord<String, byte[]>> deadLetters(String topic) {
-		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), topic + ".DLT");
+	private List<ConsumerRecord<String, byte[]>> deadLetters(String topic) {
+		return TopicContents.read(this.bootstrapServers, topic + ".DLT");
 	}
 
 	private static String header(ConsumerRecord<String, byte[]> record, String name) {
 		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The consumers of the test service ask the registry through a {@link RegistryProxy}
+	 * in front of the registry of the context's infrastructure.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ThroughRegistryProxy {
+
+		@Bean
+		RegistryProxy registryProxy(Environment environment) {
+			return new RegistryProxy(() -> environment.getRequiredProperty("eventing.schema-registry.url"));
+		}
+
+		@Bean
+		DynamicPropertyRegistrar consumeThroughTheProxy(RegistryProxy proxy) {
+			return properties -> properties.add("spring.kafka.consumer.properties.schema.registry.url", proxy::url);
+		}
+
 	}
 
 }

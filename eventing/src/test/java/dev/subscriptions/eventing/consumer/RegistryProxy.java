@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,6 +19,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stands between a consumer and the real registry, and can answer in the ways a registry,
  * or what stands in front of it, answers when it is not well.
+ * <p>
+ * The real registry's address is asked for on each request, not when the proxy starts:
+ * the proxy's own address goes into the application context's properties, the registry's
+ * comes out of them.
  */
 final class RegistryProxy {
 
@@ -28,7 +33,7 @@ final class RegistryProxy {
 
 	private final HttpServer server;
 
-	private final String target;
+	private final Supplier<String> target;
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
@@ -36,7 +41,7 @@ final class RegistryProxy {
 
 	private volatile Answer answer = Answer.FORWARD;
 
-	RegistryProxy(String target) {
+	RegistryProxy(Supplier<String> target) {
 		this.target = target;
 		try {
 			this.server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
@@ -71,7 +76,7 @@ final class RegistryProxy {
 				return;
 			}
 			HttpRequest.Builder request = HttpRequest
-				.newBuilder(URI.create(this.target + exchange.getRequestURI().toString()))
+				.newBuilder(URI.create(this.target.get() + exchange.getRequestURI().toString()))
 				.method(exchange.getRequestMethod(),
 						HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
 			String contentType = exchange.getRequestHeaders().getFirst("Content-Type");

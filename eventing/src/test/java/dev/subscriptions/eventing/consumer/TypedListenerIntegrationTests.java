@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
@@ -33,7 +34,6 @@ import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
@@ -51,18 +51,25 @@ class TypedListenerIntegrationTests {
 
 	private static final String TOPIC = Topic.Names.CUSTOMER_EVENTS;
 
-	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
+	private final String bootstrapServers;
 
-	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()), new StringSerializer(),
-			new ByteArraySerializer());
+	private final ConfluentAvroSerializer serializer;
+
+	private final KafkaProducer<String, byte[]> producer;
 
 	@Autowired
 	CustomerEvents listener;
 
 	@Autowired
 	MeterRegistry meters;
+
+	TypedListenerIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.serializer = new ConfluentAvroSerializer(SchemaRegistryClient.forUrl(registryUrl), true);
+		this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
+				new ByteArraySerializer());
+	}
 
 	@AfterEach
 	void closeProducer() {
@@ -113,8 +120,7 @@ class TypedListenerIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.listener.handled()).contains(next));
 		assertThat(unhandled(UnhandledRecords.TOMBSTONE)).isEqualTo(before + 1);
-		assertThat(
-				TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC + DeadLetters.DEFAULT_SUFFIX))
+		assertThat(TopicContents.read(this.bootstrapServers, TOPIC + DeadLetters.DEFAULT_SUFFIX))
 			.extracting(ConsumerRecord::key)
 			.doesNotContain(tombstoneKey);
 	}

@@ -27,6 +27,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,7 +43,6 @@ import dev.subscriptions.eventing.lag.ConsumerGroupLag.PartitionLag;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
@@ -66,12 +66,11 @@ class ConsumerGroupLagIntegrationTests {
 
 	private static final Duration AGE = Duration.ofHours(1);
 
-	private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()), true);
+	private final String bootstrapServers;
 
-	private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-			Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers(), "linger.ms", 0),
-			new StringSerializer(), new ByteArraySerializer());
+	private final ConfluentAvroSerializer serializer;
+
+	private final KafkaProducer<String, byte[]> producer;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -86,6 +85,14 @@ class ConsumerGroupLagIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	ConsumerGroupLagIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.serializer = new ConfluentAvroSerializer(SchemaRegistryClient.forUrl(registryUrl), true);
+		this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 0),
+				new StringSerializer(), new ByteArraySerializer());
+	}
 
 	@AfterEach
 	void releaseAndClose() {
@@ -157,8 +164,7 @@ class ConsumerGroupLagIntegrationTests {
 		double poisonBefore = await().atMost(Duration.ofSeconds(30))
 			.until(() -> deadLettersSent("poison"), sent -> sent != null);
 		assertThat(deadLettersSent("deterministic")).isNotNull();
-		int inTopicBefore = TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), DEAD_LETTER_TOPIC)
-			.size();
+		int inTopicBefore = TopicContents.read(this.bootstrapServers, DEAD_LETTER_TOPIC).size();
 		String key = UUID.randomUUID().toString();
 
 		this.producer.send(new ProducerRecord<>(CONSUMED_TOPIC, key, "no magic byte".getBytes(StandardCharsets.UTF_8)))

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -30,7 +31,6 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 @SpringBootTest
@@ -39,14 +39,21 @@ class OutboxIntegrationTests {
 
 	private static final String TOPIC = EventingTestApplication.PUBLISHED_TOPIC;
 
-	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+	private final String bootstrapServers;
+
+	private final ConfluentAvroDeserializer deserializer;
 
 	@Autowired
 	Outbox outbox;
 
 	@Autowired
 	TransactionTemplate transactions;
+
+	OutboxIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.deserializer = new ConfluentAvroDeserializer(SchemaRegistryClient.forUrl(registryUrl));
+	}
 
 	@Test
 	void publishesAnAppendedEventWithKeyAndHeadersOnceItsTransactionCommits() {
@@ -75,7 +82,7 @@ class OutboxIntegrationTests {
 				status -> this.outbox.append(TOPIC, committed, TestEvents.customerDeleted(committed)));
 
 		List<ConsumerRecord<String, byte[]>> records = await().atMost(Duration.ofSeconds(20))
-			.until(OutboxIntegrationTests::published, all -> find(all, committed) != null);
+			.until(this::published, all -> find(all, committed) != null);
 		assertThat(records).extracting(ConsumerRecord::key).doesNotContain(rolledBack);
 	}
 
@@ -95,8 +102,7 @@ class OutboxIntegrationTests {
 		Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
 		AtomicBoolean reading = new AtomicBoolean(true);
 		Thread consumer = new Thread(() -> {
-			try (TopicContents.Follower reader = TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(),
-					TOPIC)) {
+			try (TopicContents.Follower reader = TopicContents.follow(this.bootstrapServers, TOPIC)) {
 				int seen = 0;
 				while (reading.get()) {
 					List<ConsumerRecord<String, byte[]>> records = reader.poll();
@@ -139,8 +145,8 @@ class OutboxIntegrationTests {
 		assertThat(p50).isLessThan(250);
 	}
 
-	private static List<ConsumerRecord<String, byte[]>> published() {
-		return TopicContents.read(SharedInfrastructure.kafka().bootstrapServers(), TOPIC);
+	private List<ConsumerRecord<String, byte[]>> published() {
+		return TopicContents.read(this.bootstrapServers, TOPIC);
 	}
 
 	private static ConsumerRecord<String, byte[]> find(List<ConsumerRecord<String, byte[]>> records, String key) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,7 +40,6 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
 /**
@@ -57,8 +57,9 @@ class OutboxParkingIntegrationTests {
 	 */
 	private static final int TOO_LARGE = 2 * 1024 * 1024;
 
-	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+	private final String bootstrapServers;
+
+	private final ConfluentAvroDeserializer deserializer;
 
 	@Autowired
 	Outbox outbox;
@@ -88,6 +89,12 @@ class OutboxParkingIntegrationTests {
 	private String topic;
 
 	private String missingTopic;
+
+	OutboxParkingIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.deserializer = new ConfluentAvroDeserializer(SchemaRegistryClient.forUrl(registryUrl));
+	}
 
 	@BeforeEach
 	void createTopic() throws Exception {
@@ -251,16 +258,16 @@ class OutboxParkingIntegrationTests {
 		return this.jdbc.queryForObject("select count(*) from outbox", Long.class);
 	}
 
-	private static TopicContents.Follower follow(String topic) {
-		return TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(), topic);
+	private TopicContents.Follower follow(String topic) {
+		return TopicContents.follow(this.bootstrapServers, topic);
 	}
 
 	private static String key() {
 		return UUID.randomUUID().toString();
 	}
 
-	private static void createTopic(String name) throws Exception {
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
+	private void createTopic(String name) throws Exception {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
 			admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
 		}
 	}

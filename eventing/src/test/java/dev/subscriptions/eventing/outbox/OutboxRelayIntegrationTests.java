@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -55,6 +56,7 @@ import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+import dev.subscriptions.infrastructure.EmbeddedKafka;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
@@ -66,8 +68,9 @@ import dev.subscriptions.infrastructure.TopicContents;
 @Import(EmbeddedInfrastructure.class)
 class OutboxRelayIntegrationTests {
 
-	private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(
-			SchemaRegistryClient.forUrl(SharedInfrastructure.schemaRegistry().confluentApiUrl()));
+	private final String bootstrapServers;
+
+	private final ConfluentAvroDeserializer deserializer;
 
 	private TestRelays relays;
 
@@ -94,10 +97,16 @@ class OutboxRelayIntegrationTests {
 
 	private String topic;
 
+	OutboxRelayIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
+		this.bootstrapServers = bootstrapServers;
+		this.deserializer = new ConfluentAvroDeserializer(SchemaRegistryClient.forUrl(registryUrl));
+	}
+
 	@BeforeEach
 	void createTopic() throws Exception {
 		this.topic = "relay-" + UUID.randomUUID();
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
 			admin
 				.createTopics(List.of(new NewTopic(this.topic, 6, (short) 1),
 						new NewTopic(this.topic + "-raw", 6, (short) 1)))
@@ -122,8 +131,9 @@ class OutboxRelayIntegrationTests {
 		// relayed.
 		this.relays.relay(this.metrics).settings(relay -> relay.setBatchSize(20)).start();
 
+		EmbeddedKafka kafka = embeddedBroker();
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.metrics.backlog().pending() < 9_500);
-		SharedInfrastructure.kafka().interrupt();
+		kafka.interrupt();
 		long stranded;
 		try {
 			// While Kafka is down nothing leaves the outbox: no row is deleted
@@ -133,7 +143,7 @@ class OutboxRelayIntegrationTests {
 				.until(this::count, unchanged());
 		}
 		finally {
-			SharedInfrastructure.kafka().resume();
+			kafka.resume();
 		}
 
 		assertThat(stranded).as("events waiting in the outbox during the outage").isPositive();
@@ -168,14 +178,15 @@ class OutboxRelayIntegrationTests {
 	@Test
 	void losesNothingWhenAnOutageOutlastsTheDeliveryTimeout() {
 		Map<String, List<String>> appended = append(1_000, 20);
-		SharedInfrastructure.kafka().interrupt();
+		EmbeddedKafka kafka = embeddedBroker();
+		kafka.interrupt();
 		try {
 			startRelay(Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 1_500,
 					ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000));
 			await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> count() == 1_000);
 		}
 		finally {
-			SharedInfrastructure.kafka().resume();
+			kafka.resume();
 		}
 
 		await().atMost(Duration.ofSeconds(60)).until(() -> count() == 0);
@@ -437,9 +448,22 @@ class OutboxRelayIntegrationTests {
 		return byKey;
 	}
 
+	/**
+	 * The context's broker, which an outage test takes down and brings back: only the
+	 * embedded broker can be, so with any other (the containers of {@code -Pcontainers})
+	 * the test fails here and says so.
+	 */
+	private EmbeddedKafka embeddedBroker() {
+		EmbeddedKafka kafka = SharedInfrastructure.kafka();
+		assertThat(this.bootstrapServers)
+			.as("a Kafka outage can be injected into the embedded broker only, not into the context's broker at %s",
+					this.bootstrapServers)
+			.isEqualTo(kafka.bootstrapServers());
+		return kafka;
+	}
+
 	private List<ConsumerRecord<String, byte[]>> readAtLeast(int expected) {
-		try (TopicContents.Follower reader = TopicContents.follow(SharedInfrastructure.kafka().bootstrapServers(),
-				this.topic)) {
+		try (TopicContents.Follower reader = TopicContents.follow(this.bootstrapServers, this.topic)) {
 			await().atMost(Duration.ofSeconds(90)).until(() -> reader.poll().size() >= expected);
 			return new ArrayList<>(await().during(Duration.ofMillis(500))
 				.atMost(Duration.ofSeconds(10))

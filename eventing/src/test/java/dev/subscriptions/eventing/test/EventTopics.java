@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Value;
+
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
@@ -29,6 +31,10 @@ import dev.subscriptions.schemas.Topic;
  * services' outboxes write them (Confluent's wire format, schemas registered on the way)
  * and read back with {@link TopicContents}, decoded with the real schema registry, as
  * another system would read them.
+ * <p>
+ * An integration test {@code @Import}s it and has it injected: it then writes to and
+ * reads from the broker and registry of the test's application context, whichever
+ * {@code EmbeddedInfrastructure} chose (the embedded processes, or containers).
  */
 public final class EventTopics {
 
@@ -42,7 +48,8 @@ public final class EventTopics {
 
 	private final String registryUrl;
 
-	private EventTopics(String bootstrapServers, String registryUrl) {
+	EventTopics(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+			@Value("${eventing.schema-registry.url}") String registryUrl) {
 		this.bootstrapServers = bootstrapServers;
 		this.registryUrl = registryUrl;
 	}
@@ -57,7 +64,8 @@ public final class EventTopics {
 
 	/**
 	 * The topics of the broker and registry every test of a JVM shares
-	 * ({@link SharedInfrastructure}).
+	 * ({@link SharedInfrastructure}), for tests without an application context (those
+	 * with one have theirs injected).
 	 */
 	public static EventTopics shared() {
 		return of(SharedInfrastructure.kafka().bootstrapServers(),

@@ -36,9 +36,13 @@ class SubscriptionEndingsIntegrationTests {
 
 	private static final String PROVIDER = "billing_system_" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
-
 	private final UUID organization = UUID.randomUUID();
+
+	@Autowired
+	CustomerEventsProducer customerEvents;
+
+	@Autowired
+	EventTopics topics;
 
 	@Autowired
 	SubscriptionManagement subscriptions;
@@ -179,8 +183,8 @@ class SubscriptionEndingsIntegrationTests {
 						&& line.contains("reason=\"" + reason + "\"")));
 	}
 
-	private static void sendBilling(BillingFixture billing, BillingSubscriptionChanged... records) {
-		EventTopics.shared().send(Topic.BILLING_EVENTS.topicName(), billing.key(), records);
+	private void sendBilling(BillingFixture billing, BillingSubscriptionChanged... records) {
+		this.topics.send(Topic.BILLING_EVENTS.topicName(), billing.key(), records);
 	}
 
 	private boolean handled(BillingSubscriptionChanged record) {

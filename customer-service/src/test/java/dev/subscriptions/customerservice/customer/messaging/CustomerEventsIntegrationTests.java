@@ -22,6 +22,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -34,7 +35,6 @@ import dev.subscriptions.eventing.test.EventTopics.Decoded;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 import dev.subscriptions.web.test.ApiResponses;
@@ -45,6 +45,15 @@ import dev.subscriptions.web.test.ApiResponses;
  */
 @CustomerServiceIntegrationTest
 class CustomerEventsIntegrationTests {
+
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Value("${eventing.schema-registry.url}")
+	String registryUrl;
+
+	@Autowired
+	EventTopics topics;
 
 	@Autowired
 	RestTestClient client;
@@ -143,7 +152,7 @@ class CustomerEventsIntegrationTests {
 
 	@Test
 	void registersItsSchemasAtStartUpUnderFullTransitiveCompatibilityAndCallsNoRegistryOnRequests() {
-		String registry = SharedInfrastructure.schemaRegistry().confluentApiUrl();
+		String registry = this.registryUrl;
 		for (Schema event : Topic.CUSTOMER_EVENTS.eventSchemas()) {
 			Map<?, ?> config = RestClient.create(registry)
 				.get()
@@ -168,7 +177,7 @@ class CustomerEventsIntegrationTests {
 	@Test
 	void keepsCustomerEventsCompactedAlsoWhenTheTopicExistedWithAnotherPolicy() throws Exception {
 		ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topic.CUSTOMER_EVENTS.topicName());
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers()))) {
+		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
 			assertThat(cleanupPolicy(admin, topic)).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
 			admin
 				.incrementalAlterConfigs(
@@ -209,7 +218,7 @@ class CustomerEventsIntegrationTests {
 
 	/** Every record on customer.events now, its value decoded with the registry. */
 	private List<Decoded> publishedEvents() {
-		return EventTopics.shared().decoded(Topic.CUSTOMER_EVENTS.topicName());
+		return this.topics.decoded(Topic.CUSTOMER_EVENTS.topicName());
 	}
 
 	private static Instant millis(Object isoInstant) {

@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
@@ -44,7 +45,6 @@ import dev.subscriptions.events.subscription.SubscriptionCreated;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.events.subscription.SubscriptionPaused;
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.BillingFixture;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
@@ -82,6 +82,15 @@ class BillingEventsIntegrationTests {
 
 	private final String provider = "billing_system_" + UUID.randomUUID().toString().substring(0, 8);
 
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Value("${eventing.schema-registry.url}")
+	String registryUrl;
+
+	@Autowired
+	EventTopics topics;
+
 	@Autowired
 	SubscriptionManagement subscriptions;
 
@@ -109,12 +118,11 @@ class BillingEventsIntegrationTests {
 		BillingSubscriptionChanged paused = billing.paused().build();
 
 		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
 						ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
 						ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-						WireFormat.SCHEMA_REGISTRY_URL, SharedInfrastructure.schemaRegistry().confluentApiUrl(),
-						WireFormat.VALUE_SUBJECT_NAME_STRATEGY, WireFormat.TOPIC_RECORD_NAME_STRATEGY,
-						WireFormat.AUTO_REGISTER_SCHEMAS, "false"))) {
+						WireFormat.SCHEMA_REGISTRY_URL, this.registryUrl, WireFormat.VALUE_SUBJECT_NAME_STRATEGY,
+						WireFormat.TOPIC_RECORD_NAME_STRATEGY, WireFormat.AUTO_REGISTER_SCHEMAS, "false"))) {
 			producer.send(new ProducerRecord<>(TOPIC, billing.key(), active)).get(60, TimeUnit.SECONDS);
 			producer.send(new ProducerRecord<>(TOPIC, billing.key(), paused)).get(60, TimeUnit.SECONDS);
 		}
@@ -350,7 +358,7 @@ class BillingEventsIntegrationTests {
 		assertThat(subscriptionOf(billing)).isEmpty();
 		assertThat(this.subscriptions.findByCustomer(billing.customerId(), null)).isEmpty();
 		assertThat(count("created")).isZero();
-		assertThat(EventTopics.shared().values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionCreated.class))
+		assertThat(this.topics.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionCreated.class))
 			.noneMatch(created -> created.getCustomerId().equals(billing.customerId().toString()));
 	}
 
@@ -372,8 +380,7 @@ class BillingEventsIntegrationTests {
 		awaitHandled(invoiceOnly, created);
 		List<ConsumerRecord<String, byte[]>> deadLetters = awaitDeadLetters(billing, 1);
 		assertThat(deadLetters)
-			.extracting(
-					record -> EventTopics.shared().decode(record).value(BillingSubscriptionChanged.class).getEventId())
+			.extracting(record -> this.topics.decode(record).value(BillingSubscriptionChanged.class).getEventId())
 			.containsExactly(withoutOurIds.getEventId());
 		assertThat(header(deadLetters.get(0), DeadLetters.ROOT_CAUSE_CLASS_HEADER))
 			.isEqualTo(BillingSubscriptionUnknown.class.getName());
@@ -424,8 +431,7 @@ class BillingEventsIntegrationTests {
 			.as("the parked invoice, once applied")
 			.isZero();
 		await().atMost(Duration.ofSeconds(10)).until(() -> count("parked") == 1 && count("created") == 1);
-		assertThat(EventTopics.shared().decoded(DEAD_LETTERS))
-			.noneMatch(record -> billing.key().equals(record.record().key()));
+		assertThat(this.topics.decoded(DEAD_LETTERS)).noneMatch(record -> billing.key().equals(record.record().key()));
 	}
 
 	/**
@@ -544,11 +550,10 @@ class BillingEventsIntegrationTests {
 		assertThat(subscriptionOf(billing)).isPresent();
 	}
 
-	private static List<ConsumerRecord<String, byte[]>> awaitDeadLetters(BillingFixture billing, int count) {
+	private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(BillingFixture billing, int count) {
 		return await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> EventTopics.shared()
-				.decoded(DEAD_LETTERS)
+			.until(() -> this.topics.decoded(DEAD_LETTERS)
 				.stream()
 				.filter(record -> billing.key().equals(record.key()))
 				.map(EventTopics.Decoded::record)
@@ -561,8 +566,8 @@ class BillingEventsIntegrationTests {
 		return BillingFixture.of(this.provider, customer, UUID.randomUUID());
 	}
 
-	private static void send(BillingFixture billing, List<BillingSubscriptionChanged> records) {
-		EventTopics.shared().send(TOPIC, billing.key(), records.toArray(SpecificRecord[]::new));
+	private void send(BillingFixture billing, List<BillingSubscriptionChanged> records) {
+		this.topics.send(TOPIC, billing.key(), records.toArray(SpecificRecord[]::new));
 	}
 
 	/**
@@ -617,9 +622,8 @@ class BillingEventsIntegrationTests {
 	/**
 	 * The subscription's events, in order: they are keyed by its id, so on one partition.
 	 */
-	private static List<SpecificRecord> eventsOf(Subscription subscription) {
-		return EventTopics.shared()
-			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
+	private List<SpecificRecord> eventsOf(Subscription subscription) {
+		return this.topics.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> subscription.getId().toString().equals(record.key()))
 			.map(EventTopics.Decoded::value)

@@ -56,9 +56,13 @@ class CustomerDeletionIntegrationTests {
 
 	private static final Currency EUR = Currency.getInstance("EUR");
 
-	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
-
 	private final UUID organization = UUID.randomUUID();
+
+	@Autowired
+	CustomerEventsProducer customerEvents;
+
+	@Autowired
+	EventTopics topics;
 
 	@Autowired
 	SubscriptionManagement subscriptions;
@@ -247,8 +251,7 @@ class CustomerDeletionIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
 		ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(20))
-			.until(() -> EventTopics.shared()
-				.decoded(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
+			.until(() -> this.topics.decoded(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
 				.stream()
 				.filter(record -> poisonKey.equals(record.key()))
 				.map(EventTopics.Decoded::record)
@@ -311,30 +314,27 @@ class CustomerDeletionIntegrationTests {
 				(Object) customers.toArray(UUID[]::new));
 	}
 
-	private static List<SubscriptionEnded> endedFor(UUID customer) {
-		return EventTopics.shared()
-			.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
+	private List<SubscriptionEnded> endedFor(UUID customer) {
+		return this.topics.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
 			.filter(ended -> ended.getCustomerId().equals(customer.toString()))
 			.filter(ended -> ended.getReason().equals("customer_deleted"))
 			.toList();
 	}
 
-	private static List<CustomerRevocationCompleted> reportsFor(UUID customer) {
+	private List<CustomerRevocationCompleted> reportsFor(UUID customer) {
 		return reportsOf(Set.of(customer.toString()));
 	}
 
-	private static List<SubscriptionEnded> endedOf(Set<String> customerIds) {
-		return EventTopics.shared()
-			.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
+	private List<SubscriptionEnded> endedOf(Set<String> customerIds) {
+		return this.topics.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionEnded.class)
 			.stream()
 			.filter(ended -> customerIds.contains(ended.getCustomerId()))
 			.toList();
 	}
 
-	private static List<CustomerRevocationCompleted> reportsOf(Set<String> customerIds) {
-		return EventTopics.shared()
-			.values(Topic.CUSTOMER_REVOCATIONS.topicName(), CustomerRevocationCompleted.class)
+	private List<CustomerRevocationCompleted> reportsOf(Set<String> customerIds) {
+		return this.topics.values(Topic.CUSTOMER_REVOCATIONS.topicName(), CustomerRevocationCompleted.class)
 			.stream()
 			.filter(report -> customerIds.contains(report.getCustomerId()))
 			.toList();

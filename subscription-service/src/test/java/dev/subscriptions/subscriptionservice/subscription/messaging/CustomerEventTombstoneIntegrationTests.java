@@ -29,7 +29,11 @@ class CustomerEventTombstoneIntegrationTests {
 
 	private static final String TOPIC = Topic.CUSTOMER_EVENTS.topicName();
 
-	private final CustomerEventsProducer customerEvents = new CustomerEventsProducer();
+	@Autowired
+	CustomerEventsProducer customerEvents;
+
+	@Autowired
+	EventTopics topics;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -52,8 +56,7 @@ class CustomerEventTombstoneIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> known(next));
 		assertThat(tombstonesSkipped()).isEqualTo(skippedBefore + 1);
-		assertThat(EventTopics.shared().decoded(TOPIC + ".subscription-service.DLT"))
-			.extracting(EventTopics.Decoded::key)
+		assertThat(this.topics.decoded(TOPIC + ".subscription-service.DLT")).extracting(EventTopics.Decoded::key)
 			.doesNotContain(key);
 	}
 

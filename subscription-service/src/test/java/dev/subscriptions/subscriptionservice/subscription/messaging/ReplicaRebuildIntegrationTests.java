@@ -30,6 +30,7 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceApplication;
@@ -66,7 +67,7 @@ class ReplicaRebuildIntegrationTests {
 		List<UUID> live = new ArrayList<>();
 		List<UUID> deletedWithHistory = new ArrayList<>();
 		List<UUID> deletedOnly = new ArrayList<>();
-		CustomerEventsProducer events = new CustomerEventsProducer();
+		CustomerEventsProducer events = new CustomerEventsProducer(EventTopics.shared());
 		for (int i = 0; i < CUSTOMERS; i++) {
 			live.add(created(events));
 			UUID deleted = created(events);

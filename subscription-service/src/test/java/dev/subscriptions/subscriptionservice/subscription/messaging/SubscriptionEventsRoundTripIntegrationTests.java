@@ -43,6 +43,9 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
 class SubscriptionEventsRoundTripIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	SubscriptionManagement subscriptions;
 
 	@Autowired
@@ -110,9 +113,8 @@ class SubscriptionEventsRoundTripIntegrationTests {
 	/**
 	 * The subscription's events, in order: they are keyed by its id, so on one partition.
 	 */
-	private static List<SpecificRecord> ofSubscription(UUID id) {
-		return EventTopics.shared()
-			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
+	private List<SpecificRecord> ofSubscription(UUID id) {
+		return this.topics.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> id.toString().equals(record.key()))
 			.map(EventTopics.Decoded::value)

@@ -44,6 +44,9 @@ import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 class SubscriptionApiIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	RestTestClient client;
 
 	@Autowired
@@ -427,9 +430,8 @@ class SubscriptionApiIntegrationTests {
 	/**
 	 * The subscription's events, in order: they are keyed by its id, so on one partition.
 	 */
-	private static List<Object> ofSubscription(String id) {
-		return EventTopics.shared()
-			.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
+	private List<Object> ofSubscription(String id) {
+		return this.topics.decoded(Topic.SUBSCRIPTION_EVENTS.topicName())
 			.stream()
 			.filter(record -> id.equals(record.key()))
 			.map(EventTopics.Decoded::value)

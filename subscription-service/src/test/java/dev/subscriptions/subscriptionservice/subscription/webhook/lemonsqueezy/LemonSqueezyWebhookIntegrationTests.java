@@ -64,6 +64,9 @@ class LemonSqueezyWebhookIntegrationTests {
 	private static final String SECRET = SubscriptionServiceIntegrationTest.LEMON_SQUEEZY_SECRET;
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	RestTestClient client;
 
 	@Autowired
@@ -360,10 +363,9 @@ class LemonSqueezyWebhookIntegrationTests {
 	 * The records of {@code billing.events} keyed by the Lemon Squeezy subscription, in
 	 * order.
 	 */
-	private static List<BillingSubscriptionChanged> recordsOf(String providerSubscriptionId) {
+	private List<BillingSubscriptionChanged> recordsOf(String providerSubscriptionId) {
 		String key = Topic.billingKey("lemon_squeezy", providerSubscriptionId);
-		return EventTopics.shared()
-			.decoded(Topic.BILLING_EVENTS.topicName())
+		return this.topics.decoded(Topic.BILLING_EVENTS.topicName())
 			.stream()
 			.filter(record -> key.equals(record.key()))
 			.map(record -> record.value(BillingSubscriptionChanged.class))

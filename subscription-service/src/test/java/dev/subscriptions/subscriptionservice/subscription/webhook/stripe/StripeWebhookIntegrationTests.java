@@ -49,6 +49,9 @@ import dev.subscriptions.web.test.ApiResponses;
 class StripeWebhookIntegrationTests {
 
 	@Autowired
+	EventTopics topics;
+
+	@Autowired
 	RestTestClient client;
 
 	@Autowired
@@ -368,7 +371,7 @@ class StripeWebhookIntegrationTests {
 	private List<BillingSubscriptionChanged> records() {
 		String key = Topic.billingKey(BillingChange.STRIPE, this.subscription);
 		List<BillingSubscriptionChanged> records = new ArrayList<>();
-		for (EventTopics.Decoded record : EventTopics.shared().decoded(Topic.BILLING_EVENTS.topicName())) {
+		for (EventTopics.Decoded record : this.topics.decoded(Topic.BILLING_EVENTS.topicName())) {
 			if (key.equals(record.key())) {
 				records.add(record.value(BillingSubscriptionChanged.class));
 			}
