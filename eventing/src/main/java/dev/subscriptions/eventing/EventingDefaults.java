@@ -30,6 +30,10 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * {@code SCHEMA_REGISTRY_AUTO_REGISTER}, {@code SCHEMA_REGISTRY_USER_INFO} and
  * {@code SCHEMA_REGISTRY_BEARER_TOKEN} environment variables, with the defaults of
  * {@link EventingProperties}.</li>
+ * <li>A listener container whose consumer's credentials are refused (SASL or
+ * authorization) retries every {@value #AUTH_EXCEPTION_RETRY_INTERVAL} instead of
+ * stopping for good, so that a rotated credential or a late ACL does not leave the
+ * service without consumers.</li>
  * <li>The actuator endpoints exposed over HTTP: {@value #EXPOSED_ENDPOINTS}.</li>
  * </ul>
  * Runs after the configuration files are loaded, so that it can add itself behind them.
@@ -44,6 +48,13 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 	 * ({@code outbox}, {@code kafkalag}) included.
 	 */
 	public static final String EXPOSED_ENDPOINTS = "health,info,metrics,prometheus,outbox,kafkalag";
+
+	/**
+	 * How long a listener container waits after its consumer's credentials were refused
+	 * before it tries again
+	 * ({@code spring.kafka.listener.auth-exception-retry-interval}).
+	 */
+	public static final String AUTH_EXCEPTION_RETRY_INTERVAL = "10s";
 
 	private static final String CONSUMER = "spring.kafka.consumer.";
 
@@ -77,6 +88,7 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 				"${eventing.schema-registry.connect-timeout:}");
 		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_READ_TIMEOUT_MS,
 				"${eventing.schema-registry.read-timeout:}");
+		defaults.put("spring.kafka.listener.auth-exception-retry-interval", AUTH_EXCEPTION_RETRY_INTERVAL);
 		defaults.put("eventing.schema-registry.url",
 				"${SCHEMA_REGISTRY_URL:" + EventingProperties.SchemaRegistry.DEFAULT_URL + "}");
 		defaults.put("eventing.schema-registry.auto-register", "${SCHEMA_REGISTRY_AUTO_REGISTER:true}");

@@ -2,6 +2,7 @@ package dev.subscriptions.eventing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -13,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
@@ -77,6 +79,56 @@ class EventingDefaultsTests {
 			.isEqualTo("health,info,metrics,prometheus,outbox,kafkalag");
 		assertThat(environment(Map.of("management.endpoints.web.exposure.include", "health"))
 			.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health");
+	}
+
+	@Test
+	void retriesListenersWhoseCredentialsWereRefusedUnlessTheServiceSaysOtherwise() {
+		assertThat(kafkaProperties(Map.of()).getListener().getAuthExceptionRetryInterval())
+			.isEqualTo(Duration.ofSeconds(10));
+		assertThat(kafkaProperties(Map.of("spring.kafka.listener.auth-exception-retry-interval", "1m")).getListener()
+			.getAuthExceptionRetryInterval()).isEqualTo(Duration.ofMinutes(1));
+	}
+
+	@Test
+	void takesTheRegistryCredentialsFromTheEnvironmentForTheClientAndTheConsumer() {
+		StandardEnvironment basic = environmentWithVariables(Map.of("SCHEMA_REGISTRY_USER_INFO", "reader:s3cret"));
+		StandardEnvironment bearer = environmentWithVariables(Map.of("SCHEMA_REGISTRY_BEARER_TOKEN", "t0ken"));
+
+		assertThat(registry(basic).clientSettings().userInfo()).isEqualTo("reader:s3cret");
+		assertThat(consumerProperties(basic)).containsEntry("basic.auth.user.info", "reader:s3cret");
+		assertThat(registry(bearer).clientSettings().bearerToken()).isEqualTo("t0ken");
+		assertThat(consumerProperties(bearer)).containsEntry("bearer.auth.token", "t0ken");
+	}
+
+	private static EventingProperties.SchemaRegistry registry(StandardEnvironment environment) {
+		return Binder.get(environment)
+			.bind("eventing", Bindable.of(EventingProperties.class))
+			.get()
+			.getSchemaRegistry();
+	}
+
+	/**
+	 * An environment as Spring Boot prepares it for a service without settings of its
+	 * own, with these environment variables.
+	 */
+	private static StandardEnvironment environmentWithVariables(Map<String, Object> variables) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+		new EventingDefaults().postProcessEnvironment(environment, new SpringApplication());
+		return environment;
+	}
+
+	private static Map<String, Object> consumerProperties(StandardEnvironment environment) {
+		return Binder.get(environment)
+			.bind("spring.kafka", Bindable.of(KafkaProperties.class))
+			.get()
+			.buildConsumerProperties();
+	}
+
+	private static KafkaProperties kafkaProperties(Map<String, Object> serviceSettings) {
+		return Binder.get(environment(serviceSettings)).bind("spring.kafka", Bindable.of(KafkaProperties.class)).get();
 	}
 
 	private static Map<String, Object> consumerProperties(Map<String, Object> serviceSettings) {
