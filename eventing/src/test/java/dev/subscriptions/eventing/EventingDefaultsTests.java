@@ -3,6 +3,7 @@ package dev.subscriptions.eventing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -98,6 +99,54 @@ class EventingDefaultsTests {
 		assertThat(consumerProperties(basic)).containsEntry("basic.auth.user.info", "reader:s3cret");
 		assertThat(registry(bearer).clientSettings().bearerToken()).isEqualTo("t0ken");
 		assertThat(consumerProperties(bearer)).containsEntry("bearer.auth.token", "t0ken");
+	}
+
+	@Test
+	void writesTheSaslSettingsOfEveryKafkaClientFromTheEnvironment() {
+		KafkaProperties kafka = kafkaProperties(environmentWithVariables(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+				"KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "p\"w\\d")));
+
+		for (Map<String, Object> client : List.of(kafka.buildProducerProperties(), kafka.buildConsumerProperties(),
+				kafka.buildAdminProperties())) {
+			assertThat(client).containsEntry("security.protocol", "SASL_SSL")
+				.containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+				.containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+						+ " username=\"svc\" password=\"p\\\"w\\\\d\";");
+		}
+	}
+
+	@Test
+	void takesTheSaslMechanismOfTheEnvironment() {
+		KafkaProperties kafka = kafkaProperties(environmentWithVariables(
+				Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw")));
+
+		assertThat(kafka.buildProducerProperties()).containsEntry("sasl.mechanism", "PLAIN")
+			.containsEntry("sasl.jaas.config",
+					"org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"pw\";")
+			.doesNotContainKey("security.protocol");
+	}
+
+	@Test
+	void leavesKafkaPlaintextWithoutSaslVariables() {
+		assertThat(kafkaProperties(environmentWithVariables(Map.of("KAFKA_SASL_USERNAME", " "))).buildAdminProperties())
+			.doesNotContainKeys("security.protocol", "sasl.mechanism", "sasl.jaas.config");
+	}
+
+	@Test
+	void keepsTheSaslSettingsOfTheServiceOverThoseOfTheVariables() {
+		StandardEnvironment environment = environmentWithVariables(
+				Map.of("KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw"));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("application.yml", Map.of("spring.kafka.properties.sasl.jaas.config", "own",
+					"spring.kafka.security.protocol", "SSL")));
+
+		assertThat(kafkaProperties(environment).buildConsumerProperties()).containsEntry("sasl.jaas.config", "own")
+			.containsEntry("security.protocol", "SSL")
+			.containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+	}
+
+	private static KafkaProperties kafkaProperties(StandardEnvironment environment) {
+		return Binder.get(environment).bind("spring.kafka", Bindable.of(KafkaProperties.class)).get();
 	}
 
 	private static EventingProperties.SchemaRegistry registry(StandardEnvironment environment) {
