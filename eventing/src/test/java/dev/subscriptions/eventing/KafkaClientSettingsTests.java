@@ -17,6 +17,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * The Kafka clients that eventing builds itself (not through Boot's factories) take the
@@ -63,6 +64,26 @@ class KafkaClientSettingsTests {
 				.containsEntry("ssl.truststore.password", "changeit")
 				.containsEntry("ssl.truststore.type", "PKCS12")
 				.doesNotContainKey("ssl.engine.factory.class")));
+	}
+
+	@Test
+	void takesTheSaslAndTrustStoreSettingsOfEnvironmentVariables() {
+		this.contexts
+			.withInitializer(context -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+								"SCRAM-SHA-512", "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", JAAS,
+								"SPRING_KAFKA_SSL_TRUSTSTORELOCATION", "file:/etc/kafka/ca.p12",
+								"SPRING_KAFKA_SSL_TRUSTSTOREPASSWORD", "changeit", "SPRING_KAFKA_SSL_TRUSTSTORETYPE",
+								"PKCS12"))))
+			.run(context -> ownClients(context).forEach((client, properties) -> assertThat(properties).as(client)
+				.containsEntry("security.protocol", "SASL_SSL")
+				.containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+				.containsEntry("sasl.jaas.config", JAAS)
+				.containsEntry("ssl.truststore.location", "/etc/kafka/ca.p12")
+				.containsEntry("ssl.truststore.password", "changeit")
+				.containsEntry("ssl.truststore.type", "PKCS12")));
 	}
 
 	@Test
