@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller), running
@@ -30,6 +32,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  * own {@code KafkaRaftServer} instead, so the broker can listen on 9092, keep its log in
  * a directory that survives restarts, and be stopped and started again on the same port
  * with its data intact (a real outage for tests).
+ * <p>
+ * By default its client listener is PLAINTEXT; with a {@link KafkaSecurity} it requires
+ * SASL_PLAINTEXT with SCRAM-SHA-512 credentials instead.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -41,13 +46,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
 	private final int port;
 
-	private KafkaRaftServer server;
+	private final @Nullable KafkaSecurity security;
 
-	private EmbeddedKafka(KafkaConfig config, Path directory, boolean temporary, int port) {
+	private @Nullable KafkaRaftServer server;
+
+	private EmbeddedKafka(KafkaConfig config, Path directory, boolean temporary, int port,
+			@Nullable KafkaSecurity security) {
 		this.config = config;
 		this.directory = directory;
 		this.temporary = temporary;
 		this.port = port;
+		this.security = security;
 	}
 
 	/**
@@ -56,7 +65,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 	 * @param logDirectory where the broker keeps its data across restarts, or
 	 * {@code null} for a temporary directory
 	 */
-	public static EmbeddedKafka start(int port, Path logDirectory) {
+	public static EmbeddedKafka start(int port, @Nullable Path logDirectory) {
 		return start(port, 0, logDirectory);
 	}
 
@@ -68,7 +77,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 	 * @param logDirectory where the broker keeps its data across restarts, or
 	 * {@code null} for a temporary directory
 	 */
-	public static EmbeddedKafka start(int port, int controllerPort, Path logDirectory) {
+	public static EmbeddedKafka start(int port, int controllerPort, @Nullable Path logDirectory) {
+		return start(port, controllerPort, logDirectory, null);
+	}
+
+	/**
+	 * Starts a broker whose client listener requires SASL_PLAINTEXT with the SCRAM users
+	 * of {@code security}, or PLAINTEXT without one. The users are created when the log
+	 * directory is formatted, that is when it holds no broker data yet.
+	 * @param port the client port, or 0 for a free one
+	 * @param controllerPort the KRaft controller port (PLAINTEXT, localhost), or 0 for a
+	 * free one
+	 * @param logDirectory where the broker keeps its data across restarts, or
+	 * {@code null} for a temporary directory
+	 * @param security the SCRAM users, or {@code null} for a PLAINTEXT listener
+	 */
+	public static EmbeddedKafka start(int port, int controllerPort, @Nullable Path logDirectory,
+			@Nullable KafkaSecurity security) {
 		try {
 			boolean temporary = logDirectory == null;
 			Path directory = temporary ? Files.createTempDirectory("kafka-") : logDirectory.toAbsolutePath();
@@ -92,11 +117,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 					Map.entry("share.coordinator.state.topic.min.isr", "1"),
 					Map.entry("group.initial.rebalance.delay.ms", "0"),
 					Map.entry("controlled.shutdown.enable", "true")));
+			if (security != null) {
+				properties.putAll(security.brokerProperties(clientPort, quorumPort));
+			}
 			KafkaConfig config = KafkaConfig.fromProps(properties);
 			if (!Files.exists(directory.resolve("meta.properties"))) {
-				format(directory);
+				format(directory, (security != null) ? security.scramArguments() : List.of());
 			}
-			EmbeddedKafka kafka = new EmbeddedKafka(config, directory, temporary, clientPort);
+			EmbeddedKafka kafka = new EmbeddedKafka(config, directory, temporary, clientPort, security);
 			kafka.resume();
 			return kafka;
 		}
@@ -105,7 +133,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 		}
 	}
 
-	private static void format(Path directory) {
+	private static void format(Path directory, List<String> scramArguments) {
 		try {
 			new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
 				.setNodeId(1)
@@ -114,6 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 				.setMetadataLogDirectory(directory.toString())
 				.setReleaseVersion(MetadataVersion.latestProduction())
 				.setControllerListenerName("CONTROLLER")
+				.setScramArguments(scramArguments)
 				.run();
 		}
 		catch (Exception ex) {
@@ -127,13 +156,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 	}
 
 	/**
+	 * The settings of a client of this broker as its own user: the bootstrap servers and,
+	 * with {@link KafkaSecurity}, the broker user's SASL settings.
+	 */
+	public Map<String, Object> clientProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("bootstrap.servers", bootstrapServers());
+		if (this.security != null) {
+			properties.putAll(this.security.brokerClientProperties());
+		}
+		return properties;
+	}
+
+	/**
 	 * Shuts the broker down, keeping its data and port, until {@link #resume()}: a Kafka
 	 * outage.
 	 */
 	public synchronized void interrupt() {
-		if (this.server != null) {
-			this.server.shutdown();
-			this.server.awaitShutdown();
+		KafkaRaftServer server = this.server;
+		if (server != null) {
+			server.shutdown();
+			server.awaitShutdown();
 			this.server = null;
 		}
 	}
@@ -145,14 +188,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 		if (this.server != null) {
 			return;
 		}
-		this.server = new KafkaRaftServer(this.config, Time.SYSTEM);
-		this.server.startup();
+		KafkaRaftServer server = new KafkaRaftServer(this.config, Time.SYSTEM);
+		this.server = server;
+		server.startup();
 		awaitReady();
 	}
 
 	private void awaitReady() {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+		try (Admin admin = Admin.create(clientProperties())) {
 			while (true) {
 				try {
 					if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {

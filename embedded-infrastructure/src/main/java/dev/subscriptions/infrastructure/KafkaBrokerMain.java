@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * same ports and log directory like a real broker.
  * <p>
  * Arguments: client port, controller port, log directory. Prints {@value #READY} and the
- * bootstrap servers once the broker answers.
+ * bootstrap servers once the broker answers. Exits with 1 when the broker does not start:
+ * a failed {@code KafkaRaftServer.startup()} leaves controller threads running that would
+ * otherwise keep the JVM alive, and its parent waiting.
  */
 public final class KafkaBrokerMain {
 
@@ -22,8 +24,16 @@ public final class KafkaBrokerMain {
 			System.err.println("Usage: KafkaBrokerMain <port> <controller port> <log directory>");
 			System.exit(2);
 		}
-		EmbeddedKafka kafka = EmbeddedKafka.start(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
-				Path.of(args[2]));
+		EmbeddedKafka kafka;
+		try {
+			kafka = EmbeddedKafka.start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Path.of(args[2]));
+		}
+		catch (RuntimeException ex) {
+			System.err.println("The Kafka broker did not start");
+			ex.printStackTrace();
+			System.exit(1);
+			return;
+		}
 		Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-shutdown"));
 		System.out.println(READY + " " + kafka.bootstrapServers());
 	}

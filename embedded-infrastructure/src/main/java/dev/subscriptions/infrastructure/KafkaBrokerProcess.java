@@ -46,7 +46,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 	 * @param logFile where the broker process's output goes (appended across restarts)
 	 */
 	public static KafkaBrokerProcess start(Path logDirectory, Path logFile) {
-		KafkaBrokerProcess broker = new KafkaBrokerProcess(Ports.free(), Ports.free(), logDirectory, logFile);
+		return start(Ports.free(), Ports.free(), logDirectory, logFile);
+	}
+
+	/**
+	 * Starts a broker on the given ports and waits until it answers, or fails once the
+	 * process has exited.
+	 */
+	static KafkaBrokerProcess start(int port, int controllerPort, Path logDirectory, Path logFile) {
+		KafkaBrokerProcess broker = new KafkaBrokerProcess(port, controllerPort, logDirectory, logFile);
 		broker.start();
 		return broker;
 	}

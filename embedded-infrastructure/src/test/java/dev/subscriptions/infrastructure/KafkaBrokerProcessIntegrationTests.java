@@ -1,7 +1,10 @@
 package dev.subscriptions.infrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +50,17 @@ class KafkaBrokerProcessIntegrationTests {
 
 			assertThat(read(broker, topic)).containsExactly("before the stop", "after the stop");
 		}
+	}
+
+	@Test
+	void exitsWhenTheBrokerCannotStartInsteadOfLeavingItsStarterWaiting() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("localhost"))) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> KafkaBrokerProcess.start(taken.getLocalPort(), Ports.free(),
+						this.directory.resolve("kafka"), this.directory.resolve("kafka.log")))
+				.withMessageContaining("exited with 1");
+		}
+		assertThat(this.directory.resolve("kafka.log")).content().contains("The Kafka broker did not start");
 	}
 
 	private static void send(KafkaBrokerProcess broker, String topic, String value) throws Exception {

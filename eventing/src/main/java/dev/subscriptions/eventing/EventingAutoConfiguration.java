@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,7 +31,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
@@ -77,6 +82,13 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * service with a {@code DataSource} and Kafka. The eventing tables are migrated before
  * the service's own schema, with a Flyway history of their own
  * ({@link EventingMigrations}).
+ * <p>
+ * The Kafka clients it builds itself (the relay's producer and admin, the dead-letter
+ * producer, the lag monitor's admin and consumer) get their settings as Boot's own
+ * factories do: {@code spring.kafka.*} ({@code security.protocol}, {@code ssl.*},
+ * {@code properties.sasl.*}), with the {@link KafkaConnectionDetails} on top (bootstrap
+ * servers, security protocol and the SSL bundle of {@code spring.kafka.ssl.bundle}, which
+ * {@code KafkaProperties} alone leaves out).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration")
@@ -155,11 +167,10 @@ public class EventingAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "eventing.relay.enabled", matchIfMissing = true)
 	OutboxRelay outboxRelay(JdbcTemplate jdbc, DataSourceProperties dataSourceProperties,
-			KafkaProperties kafkaProperties, OutboxSignal signal, OutboxMetrics metrics, ParkedOutbox parked,
-			EventingProperties properties) {
-		Map<String, Object> producerProperties = relayProducerProperties(kafkaProperties);
-		Map<String, Object> adminProperties = kafkaProperties.buildAdminProperties();
-		adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "outbox-relay-admin");
+			KafkaProperties kafkaProperties, KafkaConnectionDetails connection, OutboxSignal signal,
+			OutboxMetrics metrics, ParkedOutbox parked, EventingProperties properties) {
+		Map<String, Object> producerProperties = relayProducerProperties(kafkaProperties, connection);
+		Map<String, Object> adminProperties = relayAdminProperties(kafkaProperties, connection);
 		EventingProperties.Relay.Leadership leadership = properties.getRelay().getLeadership();
 		LeaderConnections leaderConnections = LeaderConnections.to(dataSourceProperties.determineUrl(),
 				dataSourceProperties.determineUsername(), dataSourceProperties.determinePassword(),
@@ -183,10 +194,10 @@ public class EventingAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
-	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, SchemaRegistryClient registry,
-			InFlightRecords inFlightRecords, SentDeadLetters sentDeadLetters, EventingProperties properties) {
-		Map<String, Object> producerProperties = kafkaProperties.buildProducerProperties();
-		producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
+	DefaultErrorHandler deadLetteringErrorHandler(KafkaProperties kafkaProperties, KafkaConnectionDetails connection,
+			SchemaRegistryClient registry, InFlightRecords inFlightRecords, SentDeadLetters sentDeadLetters,
+			EventingProperties properties) {
+		Map<String, Object> producerProperties = deadLetterProducerProperties(kafkaProperties, connection);
 		EventingProperties.Consumer consumer = properties.getConsumer();
 		KafkaTemplate<String, Object> template = new KafkaTemplate<>(
 				new DefaultKafkaProducerFactory<>(producerProperties, new StringSerializer(), DeadLetters
@@ -212,17 +223,14 @@ public class EventingAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "eventing.lag.enabled", matchIfMissing = true)
-	ConsumerGroupLag consumerGroupLag(KafkaProperties kafkaProperties,
+	ConsumerGroupLag consumerGroupLag(KafkaProperties kafkaProperties, KafkaConnectionDetails connection,
 			ObjectProvider<KafkaListenerEndpointRegistry> listeners, ObjectProvider<NewTopic> topics,
 			SentDeadLetters sentDeadLetters, ObjectProvider<MeterRegistry> meterRegistry,
 			EventingProperties properties) {
 		EventingProperties.Lag lag = properties.getLag();
 		int timeout = (int) lag.getTimeout().toMillis();
-		Map<String, Object> adminProperties = kafkaProperties.buildAdminProperties();
-		adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "consumergroup-lag-admin");
-		adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-		adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-		Map<String, Object> consumerProperties = lagConsumerProperties(kafkaProperties, timeout);
+		Map<String, Object> adminProperties = lagAdminProperties(kafkaProperties, connection, timeout);
+		Map<String, Object> consumerProperties = lagConsumerProperties(kafkaProperties, connection, timeout);
 		return new ConsumerGroupLag(() -> Admin.create(adminProperties),
 				() -> new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
 				() -> {
@@ -238,13 +246,24 @@ public class EventingAutoConfiguration {
 						properties.getConsumer().getDeadLetterSuffix()));
 	}
 
+	/** The lag monitor's Admin client: the admin's connection settings. */
+	static Map<String, Object> lagAdminProperties(KafkaProperties kafkaProperties, KafkaConnectionDetails connection,
+			int timeout) {
+		Map<String, Object> properties = connected(kafkaProperties.buildAdminProperties(), connection.getAdmin());
+		properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "consumergroup-lag-admin");
+		properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+		properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+		return properties;
+	}
+
 	/**
 	 * The consumer that reads the timestamps of the oldest records not yet committed: the
 	 * consumers' connection settings, no group, no commits, only committed records, a
 	 * little at a time.
 	 */
-	static Map<String, Object> lagConsumerProperties(KafkaProperties kafkaProperties, int timeout) {
-		Map<String, Object> properties = kafkaProperties.buildConsumerProperties();
+	static Map<String, Object> lagConsumerProperties(KafkaProperties kafkaProperties, KafkaConnectionDetails connection,
+			int timeout) {
+		Map<String, Object> properties = connected(kafkaProperties.buildConsumerProperties(), connection.getConsumer());
 		properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		properties.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
@@ -309,8 +328,21 @@ public class EventingAutoConfiguration {
 	 * one (out of order sequence), and a key's later event would reach Kafka before its
 	 * earlier one.
 	 */
+	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties,
+			KafkaConnectionDetails connection) {
+		return relayProducer(connected(kafkaProperties.buildProducerProperties(), connection.getProducer()));
+	}
+
+	/**
+	 * {@link #relayProducerProperties(KafkaProperties, KafkaConnectionDetails)} from
+	 * {@code spring.kafka.*} alone, for tools that have no {@code KafkaConnectionDetails}
+	 * (no SSL bundle).
+	 */
 	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties) {
-		Map<String, Object> properties = kafkaProperties.buildProducerProperties();
+		return relayProducer(kafkaProperties.buildProducerProperties());
+	}
+
+	private static Map<String, Object> relayProducer(Map<String, Object> properties) {
 		properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 		properties.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
@@ -323,6 +355,43 @@ public class EventingAutoConfiguration {
 		properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
 		properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
 		properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+		return properties;
+	}
+
+	/** The relay's Admin client, which checks topics it cannot publish to. */
+	static Map<String, Object> relayAdminProperties(KafkaProperties kafkaProperties,
+			KafkaConnectionDetails connection) {
+		Map<String, Object> properties = connected(kafkaProperties.buildAdminProperties(), connection.getAdmin());
+		properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "outbox-relay-admin");
+		return properties;
+	}
+
+	/** The producer of dead letters: the producer's connection settings. */
+	static Map<String, Object> deadLetterProducerProperties(KafkaProperties kafkaProperties,
+			KafkaConnectionDetails connection) {
+		Map<String, Object> properties = connected(kafkaProperties.buildProducerProperties(), connection.getProducer());
+		properties.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters");
+		return properties;
+	}
+
+	/**
+	 * A client's {@code spring.kafka.*} settings with its connection details on top, as
+	 * {@code KafkaAutoConfiguration} applies them to Boot's own factories: the bootstrap
+	 * servers, the security protocol where one is set, and an SSL bundle through
+	 * {@link SslBundleSslEngineFactory}.
+	 */
+	static Map<String, Object> connected(Map<String, Object> properties,
+			KafkaConnectionDetails.Configuration connection) {
+		properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
+		String securityProtocol = connection.getSecurityProtocol();
+		if (securityProtocol != null && !securityProtocol.isEmpty()) {
+			properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
+		}
+		SslBundle sslBundle = connection.getSslBundle();
+		if (sslBundle != null) {
+			properties.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
+			properties.put(SslBundle.class.getName(), sslBundle);
+		}
 		return properties;
 	}
 

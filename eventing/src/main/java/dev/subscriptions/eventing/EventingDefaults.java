@@ -10,6 +10,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertyResolver;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 import dev.subscriptions.eventing.serde.ConfluentAvroDeserializer;
@@ -30,6 +31,14 @@ import dev.subscriptions.eventing.serde.WireFormat;
  * {@code SCHEMA_REGISTRY_AUTO_REGISTER}, {@code SCHEMA_REGISTRY_USER_INFO} and
  * {@code SCHEMA_REGISTRY_BEARER_TOKEN} environment variables, with the defaults of
  * {@link EventingProperties}.</li>
+ * <li>The Kafka clients' SASL settings from the {@code KAFKA_SECURITY_PROTOCOL},
+ * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_USERNAME} and
+ * {@code KAFKA_SASL_PASSWORD} environment variables, where set
+ * ({@link #kafkaSecurity(PropertyResolver)}).</li>
+ * <li>A listener container whose consumer's credentials are refused (SASL or
+ * authorization) retries every {@value #AUTH_EXCEPTION_RETRY_INTERVAL} instead of
+ * stopping for good, so that a rotated credential or a late ACL does not leave the
+ * service without consumers.</li>
  * <li>The actuator endpoints exposed over HTTP: {@value #EXPOSED_ENDPOINTS}.</li>
  * </ul>
  * Runs after the configuration files are loaded, so that it can add itself behind them.
@@ -45,6 +54,18 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 	 */
 	public static final String EXPOSED_ENDPOINTS = "health,info,metrics,prometheus,outbox,kafkalag";
 
+	/**
+	 * How long a listener container waits after its consumer's credentials were refused
+	 * before it tries again
+	 * ({@code spring.kafka.listener.auth-exception-retry-interval}).
+	 */
+	public static final String AUTH_EXCEPTION_RETRY_INTERVAL = "10s";
+
+	/** The SASL mechanism of {@code KAFKA_SASL_USERNAME} without a mechanism named. */
+	public static final String DEFAULT_SASL_MECHANISM = "SCRAM-SHA-512";
+
+	private static final String KAFKA_PROPERTIES = "spring.kafka.properties.";
+
 	private static final String CONSUMER = "spring.kafka.consumer.";
 
 	private static final String CONSUMER_PROPERTIES = CONSUMER + "properties.";
@@ -52,8 +73,52 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		if (!environment.getPropertySources().contains(NAME)) {
-			environment.getPropertySources().addLast(new MapPropertySource(NAME, defaults()));
+			Map<String, Object> defaults = defaults();
+			defaults.putAll(kafkaSecurity(environment));
+			environment.getPropertySources().addLast(new MapPropertySource(NAME, defaults));
 		}
+	}
+
+	/**
+	 * {@code spring.kafka.security.protocol} and {@code spring.kafka.properties.sasl.*}
+	 * from {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM} (default
+	 * {@value #DEFAULT_SASL_MECHANISM}), {@code KAFKA_SASL_USERNAME} and
+	 * {@code KAFKA_SASL_PASSWORD}, where they are set: a JAAS entry written out of a user
+	 * name and a password, with its quotes and backslashes escaped. Nothing for a
+	 * variable that is unset or blank, so that a PLAINTEXT cluster needs none.
+	 */
+	static Map<String, Object> kafkaSecurity(PropertyResolver environment) {
+		Map<String, Object> security = new LinkedHashMap<>();
+		String protocol = environment.getProperty("KAFKA_SECURITY_PROTOCOL", "").trim();
+		if (!protocol.isEmpty()) {
+			security.put("spring.kafka.security.protocol", protocol);
+		}
+		String username = environment.getProperty("KAFKA_SASL_USERNAME", "");
+		if (!username.isBlank()) {
+			String mechanism = environment.getProperty("KAFKA_SASL_MECHANISM", "").trim();
+			mechanism = mechanism.isEmpty() ? DEFAULT_SASL_MECHANISM : mechanism;
+			String password = environment.getProperty("KAFKA_SASL_PASSWORD", "");
+			security.put(KAFKA_PROPERTIES + "sasl.mechanism", mechanism);
+			security.put(KAFKA_PROPERTIES + "sasl.jaas.config", loginModule(mechanism) + " required username=\""
+					+ escaped(username) + "\" password=\"" + escaped(password) + "\";");
+		}
+		return security;
+	}
+
+	private static String loginModule(String mechanism) {
+		if (mechanism.startsWith("SCRAM-")) {
+			return "org.apache.kafka.common.security.scram.ScramLoginModule";
+		}
+		if (mechanism.equals("PLAIN")) {
+			return "org.apache.kafka.common.security.plain.PlainLoginModule";
+		}
+		throw new IllegalStateException("KAFKA_SASL_MECHANISM " + mechanism
+				+ " takes no user name and password (SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN do); set"
+				+ " spring.kafka.properties.sasl.jaas.config instead");
+	}
+
+	private static String escaped(String value) {
+		return value.replace("\\", "\\\\").replace("\"", "\\\"");
 	}
 
 	@Override
@@ -77,6 +142,7 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 				"${eventing.schema-registry.connect-timeout:}");
 		defaults.put(CONSUMER_PROPERTIES + WireFormat.HTTP_READ_TIMEOUT_MS,
 				"${eventing.schema-registry.read-timeout:}");
+		defaults.put("spring.kafka.listener.auth-exception-retry-interval", AUTH_EXCEPTION_RETRY_INTERVAL);
 		defaults.put("eventing.schema-registry.url",
 				"${SCHEMA_REGISTRY_URL:" + EventingProperties.SchemaRegistry.DEFAULT_URL + "}");
 		defaults.put("eventing.schema-registry.auto-register", "${SCHEMA_REGISTRY_AUTO_REGISTER:true}");

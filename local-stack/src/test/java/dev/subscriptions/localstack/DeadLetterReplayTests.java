@@ -5,24 +5,37 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.subscriptions.infrastructure.EmbeddedKafka;
+import dev.subscriptions.infrastructure.KafkaSecurity;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.infrastructure.TopicContents;
 
@@ -95,15 +108,62 @@ class DeadLetterReplayTests {
 		assertThat(readAtLeast(this.source, 0)).isEmpty();
 	}
 
+	@Test
+	void replaysOnASecuredClusterWithTheClientSettingsOfACommandConfigFile(@TempDir Path directory) throws Exception {
+		try (EmbeddedKafka secured = EmbeddedKafka.start(0, 0, null,
+				KafkaSecurity.scram("broker", Map.of("broker", "broker-s3cret", "operator", "operator-s3cret")))) {
+			Map<String, Object> operator = new HashMap<>(KafkaSecurity.clientProperties("operator", "operator-s3cret"));
+			operator.put("bootstrap.servers", secured.bootstrapServers());
+			try (Admin admin = Admin.create(operator)) {
+				admin
+					.createTopics(List.of(new NewTopic(this.source, 1, (short) 1),
+							new NewTopic(this.deadLetters, 1, (short) 1)))
+					.all()
+					.get();
+			}
+			deadLetter(operator, "customer-4", new byte[] { 6, 7 }, this.source);
+			Properties settings = new Properties();
+			KafkaSecurity.clientProperties("operator", "operator-s3cret")
+				.forEach((name, value) -> settings.setProperty(name, value.toString()));
+			Path commandConfig = directory.resolve("client.properties");
+			try (Writer writer = Files.newBufferedWriter(commandConfig)) {
+				settings.store(writer, "the operator's client settings");
+			}
+
+			DeadLetterReplay.main(new String[] { "replay", this.deadLetters, "--bootstrap-servers",
+					secured.bootstrapServers(), "--command-config", commandConfig.toString() });
+
+			assertThat(this.printed.toString(StandardCharsets.UTF_8))
+				.contains("Replayed 1 dead letters from " + this.deadLetters + " to " + this.source);
+			try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(operator, new StringDeserializer(),
+					new ByteArrayDeserializer())) {
+				TopicPartition partition = new TopicPartition(this.source, 0);
+				consumer.assign(List.of(partition));
+				consumer.seekToBeginning(List.of(partition));
+				List<ConsumerRecord<String, byte[]>> replayed = new ArrayList<>();
+				await().atMost(Duration.ofSeconds(20)).until(() -> {
+					consumer.poll(Duration.ofMillis(200)).forEach(replayed::add);
+					return !replayed.isEmpty();
+				});
+				assertThat(replayed).extracting(ConsumerRecord::value).containsExactly(new byte[] { 6, 7 });
+			}
+		}
+	}
+
 	private void deadLetter(String key, byte[] value, String originalTopic) throws Exception {
+		deadLetter(Map.of("bootstrap.servers", this.bootstrap), key, value, originalTopic);
+	}
+
+	private void deadLetter(Map<String, Object> client, String key, byte[] value, String originalTopic)
+			throws Exception {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add("event_type", "CustomerDeleted".getBytes(StandardCharsets.UTF_8));
 		headers.add("kafka_dlt-original-topic", originalTopic.getBytes(StandardCharsets.UTF_8));
 		headers.add("kafka_dlt-original-offset", new byte[] { 0, 0, 0, 0, 0, 0, 0, 5 });
 		headers.add("kafka_dlt-exception-message", "Refusing customer".getBytes(StandardCharsets.UTF_8));
 		headers.add("dlt-root-cause-fqcn", "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
-		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", this.bootstrap),
-				new ByteArraySerializer(), new ByteArraySerializer())) {
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client, new ByteArraySerializer(),
+				new ByteArraySerializer())) {
 			producer
 				.send(new ProducerRecord<>(this.deadLetters, null, key.getBytes(StandardCharsets.UTF_8), value,
 						headers))
