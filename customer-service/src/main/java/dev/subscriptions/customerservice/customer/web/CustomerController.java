@@ -25,9 +25,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.subscriptions.customerservice.customer.Customer;
 import dev.subscriptions.customerservice.customer.CustomerManagement;
+import dev.subscriptions.web.security.Organization;
 
 /**
- * The customers API.
+ * The customers API. Every request acts for the caller's organization, which the token
+ * names ({@link Organization}): another organization's customer is not found, and lists
+ * show only the caller's customers.
  */
 @RestController
 @RequestMapping("/customers")
@@ -39,9 +42,14 @@ class CustomerController {
 		this.customers = customers;
 	}
 
+	/**
+	 * Creates a customer of the caller's organization; an {@code organizationId} in the
+	 * body that names another organization is refused (403).
+	 */
 	@PostMapping
-	ResponseEntity<CustomerView> create(@Valid @RequestBody CreateCustomer request) {
-		Customer customer = this.customers.create(request.organizationId(), request.email(), request.name(),
+	ResponseEntity<CustomerView> create(Organization organization, @Valid @RequestBody CreateCustomer request) {
+		organization.requireSame(request.organizationId());
+		Customer customer = this.customers.create(organization.id(), request.email(), request.name(),
 				request.externalId());
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
@@ -51,33 +59,35 @@ class CustomerController {
 	}
 
 	@GetMapping("/{id}")
-	CustomerView get(@PathVariable UUID id, @RequestParam(defaultValue = "false") boolean includeDeleted) {
-		return CustomerView.of(this.customers.get(id, includeDeleted));
+	CustomerView get(Organization organization, @PathVariable UUID id,
+			@RequestParam(defaultValue = "false") boolean includeDeleted) {
+		return CustomerView.of(this.customers.getOfOrganization(organization.id(), id, includeDeleted));
 	}
 
 	@GetMapping
-	PagedModel<CustomerView> find(@RequestParam UUID organizationId,
+	PagedModel<CustomerView> find(Organization organization,
 			@RequestParam(required = false) @Size(max = 320) @Nullable String email,
 			@RequestParam(required = false) @Size(max = 100) @Nullable String externalId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-		return new PagedModel<>(this.customers.findLive(organizationId, email, externalId, PageRequest.of(page, size))
+		return new PagedModel<>(this.customers.findLive(organization.id(), email, externalId, PageRequest.of(page, size))
 			.map(CustomerView::of));
 	}
 
 	@GetMapping("/external/{externalId}")
-	CustomerView getByExternalId(@PathVariable @Size(max = 100) String externalId, @RequestParam UUID organizationId) {
-		return CustomerView.of(this.customers.getByExternalId(organizationId, externalId));
+	CustomerView getByExternalId(Organization organization, @PathVariable @Size(max = 100) String externalId) {
+		return CustomerView.of(this.customers.getByExternalId(organization.id(), externalId));
 	}
 
 	@PatchMapping("/{id}")
-	CustomerView update(@PathVariable UUID id, @Valid @RequestBody UpdateCustomer request) {
-		return CustomerView.of(this.customers.update(id, request.email(), request.name(), request.externalId()));
+	CustomerView update(Organization organization, @PathVariable UUID id, @Valid @RequestBody UpdateCustomer request) {
+		return CustomerView
+			.of(this.customers.update(organization.id(), id, request.email(), request.name(), request.externalId()));
 	}
 
 	@DeleteMapping("/{id}")
-	ResponseEntity<Void> delete(@PathVariable UUID id) {
-		this.customers.delete(id);
+	ResponseEntity<Void> delete(Organization organization, @PathVariable UUID id) {
+		this.customers.delete(organization.id(), id);
 		return ResponseEntity.noContent().build();
 	}
 
