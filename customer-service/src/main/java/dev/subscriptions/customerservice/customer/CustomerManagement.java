@@ -48,8 +48,8 @@ public class CustomerManagement {
 	}
 
 	/**
-	 * A customer, live or deleted, of whichever organization: for the service's own
-	 * work (a revocation report names only the customer), never for a caller's request.
+	 * A customer, live or deleted, of whichever organization: for the service's own work
+	 * (a revocation report names only the customer), never for a caller's request.
 	 */
 	@Transactional(readOnly = true)
 	public Customer getOfAnyOrganization(UUID id) {

@@ -16,9 +16,9 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface Customers extends ListCrudRepository<Customer, UUID> {
 
 	/**
-	 * A customer of the organization, live or deleted, locked until the transaction
-	 * ends, so that changes to it are serialized. Another organization's customer is not
-	 * found: the organization is part of the query.
+	 * A customer of the organization, live or deleted, locked until the transaction ends,
+	 * so that changes to it are serialized. Another organization's customer is not found:
+	 * the organization is part of the query.
 	 */
 	@Query("select * from customer where id = :id and organization_id = :organizationId for update")
 	Optional<Customer> findByIdAndOrganizationIdForUpdate(UUID id, UUID organizationId);

@@ -70,8 +70,9 @@ class CustomerController {
 			@RequestParam(required = false) @Size(max = 100) @Nullable String externalId,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-		return new PagedModel<>(this.customers.findLive(organization.id(), email, externalId, PageRequest.of(page, size))
-			.map(CustomerView::of));
+		return new PagedModel<>(
+				this.customers.findLive(organization.id(), email, externalId, PageRequest.of(page, size))
+					.map(CustomerView::of));
 	}
 
 	@GetMapping("/external/{externalId}")

@@ -99,12 +99,7 @@ class CustomerApiIntegrationTests {
 		EntityExchangeResult<Map<String, Object>> again = create(this.organization, "two@example.com", "Two", "crm-7");
 
 		assertThat(again.getStatus().value()).isEqualTo(201);
-		this.api.get()
-			.uri("/customers/external/crm-7")
-			.exchange()
-			.expectBody()
-			.jsonPath("$.id")
-			.isEqualTo(id(again));
+		this.api.get().uri("/customers/external/crm-7").exchange().expectBody().jsonPath("$.id").isEqualTo(id(again));
 	}
 
 	@Test
@@ -171,17 +166,8 @@ class CustomerApiIntegrationTests {
 			.expectBody()
 			.jsonPath("$.deletedAt")
 			.isNotEmpty();
-		this.api.get()
-			.uri("/customers/external/crm-gone")
-			.exchange()
-			.expectStatus()
-			.isNotFound();
-		this.api.get()
-			.uri("/customers?email=gone@example.com")
-			.exchange()
-			.expectBody()
-			.jsonPath("$.content")
-			.isEmpty();
+		this.api.get().uri("/customers/external/crm-gone").exchange().expectStatus().isNotFound();
+		this.api.get().uri("/customers?email=gone@example.com").exchange().expectBody().jsonPath("$.content").isEmpty();
 	}
 
 	@Test
@@ -301,8 +287,7 @@ class CustomerApiIntegrationTests {
 	@MethodSource("badRequests")
 	void answersBadInputWithABadRequestProblemNamingTheField(String description, HttpMethod method, String path,
 			@Nullable String body, String field) {
-		EntityExchangeResult<Map<String, Object>> response = call(this.api, method, path,
-				(body != null) ? body : "");
+		EntityExchangeResult<Map<String, Object>> response = call(this.api, method, path, (body != null) ? body : "");
 
 		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
 		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -348,8 +333,8 @@ class CustomerApiIntegrationTests {
 	}
 
 	/**
-	 * The OpenAPI document and the probes are open on the public port; health and
-	 * metrics answer on the management port, without a token.
+	 * The OpenAPI document and the probes are open on the public port; health and metrics
+	 * answer on the management port, without a token.
 	 */
 	@Test
 	void servesTheOpenApiDocumentAndProbesOpenlyAndHealthAndPrometheusMetricsOnTheManagementPort() {
