@@ -3,9 +3,12 @@ package dev.subscriptions.customerservice.customer.web;
 import java.net.URI;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
@@ -58,10 +61,21 @@ class CustomerController {
 		return ResponseEntity.created(location).body(CustomerView.of(customer));
 	}
 
+	/**
+	 * A live customer of the caller's organization, or a deleted one with
+	 * {@code includeDeleted=true}. That value is read strictly ({@code true} or
+	 * {@code false}, else 400): the security rule that asks for
+	 * {@code customers:read_deleted} matches {@code includeDeleted=true} exactly, and the
+	 * usual boolean binding would also read {@code TRUE}, {@code 1}, {@code yes} or
+	 * {@code on} as true, which would let a token without that scope through.
+	 */
 	@GetMapping("/{id}")
 	CustomerView get(Organization organization, @PathVariable UUID id,
-			@RequestParam(defaultValue = "false") boolean includeDeleted) {
-		return CustomerView.of(this.customers.getOfOrganization(organization.id(), id, includeDeleted));
+			@RequestParam(defaultValue = "false") @Pattern(regexp = "true|false",
+					message = "must be true or false") @Parameter(
+							schema = @Schema(type = "boolean", defaultValue = "false")) String includeDeleted) {
+		return CustomerView
+			.of(this.customers.getOfOrganization(organization.id(), id, Boolean.parseBoolean(includeDeleted)));
 	}
 
 	@GetMapping

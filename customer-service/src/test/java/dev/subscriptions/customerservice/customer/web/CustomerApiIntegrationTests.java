@@ -279,6 +279,8 @@ class CustomerApiIntegrationTests {
 						"name"),
 				Arguments.of("no body", HttpMethod.POST, "/customers", "", "$"),
 				Arguments.of("invalid UUID in path", HttpMethod.GET, "/customers/not-a-uuid", null, "id"),
+				Arguments.of("includeDeleted neither true nor false", HttpMethod.GET,
+						"/customers/" + id + "?includeDeleted=yes", null, "includeDeleted"),
 				Arguments.of("page of the wrong type", HttpMethod.GET, "/customers?page=first", null, "page"),
 				Arguments.of("page size too large", HttpMethod.GET, "/customers?size=1000", null, "size"));
 	}
