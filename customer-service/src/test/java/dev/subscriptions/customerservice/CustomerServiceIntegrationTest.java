@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Import;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.web.test.TestIdentityProvider;
+import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
  * One application context for all integration tests of the service (one consumer group,
@@ -27,7 +28,8 @@ import dev.subscriptions.web.test.TestIdentityProvider;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, EventTopics.class, TestIdentityProvider.class })
+@Import({ EmbeddedInfrastructure.class, EventTopics.class })
+@WithTestIdentityProvider
 public @interface CustomerServiceIntegrationTest {
 
 }
