@@ -33,10 +33,10 @@ import dev.subscriptions.web.test.ForgedTokens.ForgedToken;
 import dev.subscriptions.web.test.TestTokens;
 
 /**
- * A token acts for one organization: another organization's benefits are not found
- * (404), its product mappings are neither seen nor replaced, its customers have no
- * entitlements nor grants (an empty list), and a body cannot name another organization
- * (403). A forged token is refused (401).
+ * A token acts for one organization: another organization's benefits are not found (404),
+ * its product mappings are neither seen nor replaced, its customers have no entitlements
+ * nor grants (an empty list), and a body cannot name another organization (403). A forged
+ * token is refused (401).
  */
 @BenefitServiceIntegrationTest
 class OrganizationIsolationIntegrationTests {
@@ -88,8 +88,7 @@ class OrganizationIsolationIntegrationTests {
 		assertThat(list(this.owners, "/benefits")).extracting(benefit -> benefit.get("id"))
 			.contains(this.benefit, owned)
 			.doesNotContain(theirs);
-		assertThat(list(this.strangers, "/benefits")).extracting(benefit -> benefit.get("id"))
-			.containsExactly(theirs);
+		assertThat(list(this.strangers, "/benefits")).extracting(benefit -> benefit.get("id")).containsExactly(theirs);
 	}
 
 	@Test
@@ -128,7 +127,8 @@ class OrganizationIsolationIntegrationTests {
 		SubscriptionFixture subscription = SubscriptionFixture.of(OWNER, UUID.randomUUID(), product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, subscription.subscriptionId(), subscription.created().build());
 		String entitlements = "/customers/" + subscription.customerId() + "/entitlements";
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(list(this.owners, entitlements)).hasSize(1));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(list(this.owners, entitlements)).hasSize(1));
 
 		assertThat(list(this.strangers, entitlements)).isEmpty();
 		assertThat(list(this.strangers, "/grants?customerId=" + subscription.customerId())).isEmpty();

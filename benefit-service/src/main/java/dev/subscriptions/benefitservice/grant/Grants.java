@@ -37,6 +37,7 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 			       or (:state = 'active' and revoked_at is null and suspended_at is null))
 			order by granted_at, id
 			limit 1000""")
-	List<BenefitGrant> findByOrganizationId(UUID organizationId, @Nullable UUID customerId, @Nullable UUID subscriptionId, @Nullable String state);
+	List<BenefitGrant> findByOrganizationId(UUID organizationId, @Nullable UUID customerId,
+			@Nullable UUID subscriptionId, @Nullable String state);
 
 }

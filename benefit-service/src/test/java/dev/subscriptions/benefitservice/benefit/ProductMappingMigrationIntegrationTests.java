@@ -20,10 +20,10 @@ import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 
 /**
  * Migration V5 gives every product mapping an organization: a database deployed before it
- * keeps its mappings, each now belonging to the organization of its benefit, and from then
- * on a mapping can only name a benefit of its own organization. The database is built up
- * to V4 in a schema of its own, the mappings written as the earlier code wrote them, and
- * then migrated.
+ * keeps its mappings, each now belonging to the organization of its benefit, and from
+ * then on a mapping can only name a benefit of its own organization. The database is
+ * built up to V4 in a schema of its own, the mappings written as the earlier code wrote
+ * them, and then migrated.
  */
 @BenefitServiceIntegrationTest
 class ProductMappingMigrationIntegrationTests {
@@ -59,8 +59,9 @@ class ProductMappingMigrationIntegrationTests {
 		UUID second = benefit(this.organization, "api");
 		UUID other = benefit(UUID.randomUUID(), "api");
 		UUID otherProduct = UUID.randomUUID();
-		this.jdbc.sql("insert into " + this.schema + ".product_benefit (product_id, benefit_id, position) values "
-				+ "(?, ?, 0), (?, ?, 1), (?, ?, 0)")
+		this.jdbc
+			.sql("insert into " + this.schema + ".product_benefit (product_id, benefit_id, position) values "
+					+ "(?, ?, 0), (?, ?, 1), (?, ?, 0)")
 			.params(this.product, first, this.product, second, otherProduct, other)
 			.update();
 
@@ -112,8 +113,9 @@ class ProductMappingMigrationIntegrationTests {
 
 	private UUID benefit(UUID organization, String key) {
 		UUID id = UUID.randomUUID();
-		this.jdbc.sql("insert into " + this.schema + ".benefit (id, organization_id, type, key, created_at, "
-				+ "modified_at, version) values (?, ?, 'FEATURE_FLAG', ?, now(), now(), 0)")
+		this.jdbc
+			.sql("insert into " + this.schema + ".benefit (id, organization_id, type, key, created_at, "
+					+ "modified_at, version) values (?, ?, 'FEATURE_FLAG', ?, now(), now(), 0)")
 			.params(id, organization, key)
 			.update();
 		return id;

@@ -269,8 +269,7 @@ class EntitlementsIntegrationTests {
 					"Unknown grant state zombie; one of [active, suspended, revoked]"));
 		assertThat(errors(HttpMethod.GET, "/grants", null)).extracting(error -> error.get("field"))
 			.containsExactly("customerId", "subscriptionId");
-		assertThat(errors(HttpMethod.POST, "/benefits", "{\"type\": \"gold\", \"key\": \"k\"}"))
-			.singleElement()
+		assertThat(errors(HttpMethod.POST, "/benefits", "{\"type\": \"gold\", \"key\": \"k\"}")).singleElement()
 			.satisfies(error -> assertThat(error).containsEntry("field", "type")
 				.containsEntry("message", "Unknown benefit type gold; one of [custom, feature_flag, license_key, "
 						+ "downloadables, discord]"));

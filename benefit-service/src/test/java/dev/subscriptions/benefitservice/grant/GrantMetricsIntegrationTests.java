@@ -101,7 +101,8 @@ class GrantMetricsIntegrationTests {
 	void countsARevokedGrantOnceEvenWhenTheEventIsDeliveredTwice() {
 		SubscriptionFixture sub = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), sub.created().build());
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.grants.entitlements(this.organization, sub.customerId()).size() == 3);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.grants.entitlements(this.organization, sub.customerId()).size() == 3);
 
 		SubscriptionEnded ended = sub.ended().setReason("expired").build();
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), ended);
@@ -109,7 +110,8 @@ class GrantMetricsIntegrationTests {
 		SubscriptionFixture marker = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId().toString(), marker.created().build());
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.grants.entitlements(this.organization, marker.customerId()).size() == 3);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.grants.entitlements(this.organization, marker.customerId()).size() == 3);
 		assertThat(this.grants.find(this.organization, null, sub.subscriptionId(), GrantState.REVOKED)).hasSize(3);
 		assertRevoked(RevocationReason.SUBSCRIPTION_ENDED, 3);
 	}

@@ -71,8 +71,8 @@ class BenefitController {
 	@PostMapping("/benefits")
 	ResponseEntity<BenefitView> create(Organization organization, @Valid @RequestBody CreateBenefit request) {
 		organization.requireSame(request.organizationId());
-		Benefit benefit = this.benefits.create(organization.id(), request.type(), request.key(),
-				request.description(), write(request.properties()));
+		Benefit benefit = this.benefits.create(organization.id(), request.type(), request.key(), request.description(),
+				write(request.properties()));
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
 			.buildAndExpand(benefit.getId())
@@ -91,8 +91,7 @@ class BenefitController {
 	}
 
 	@PatchMapping("/benefits/{id}")
-	BenefitView update(Organization organization, @PathVariable UUID id,
-			@Valid @RequestBody UpdateBenefit request) {
+	BenefitView update(Organization organization, @PathVariable UUID id, @Valid @RequestBody UpdateBenefit request) {
 		return view(this.benefits.update(organization.id(), id, request.description(),
 				(request.properties() != null) ? write(request.properties()) : null));
 	}
@@ -111,7 +110,10 @@ class BenefitController {
 	@PutMapping("/products/{productId}/benefits")
 	List<BenefitView> mapProduct(Organization organization, @PathVariable UUID productId,
 			@Valid @RequestBody ProductBenefits request) {
-		return this.benefits.mapProduct(organization.id(), productId, request.benefitIds()).stream().map(this::view).toList();
+		return this.benefits.mapProduct(organization.id(), productId, request.benefitIds())
+			.stream()
+			.map(this::view)
+			.toList();
 	}
 
 	@GetMapping("/products/{productId}/benefits")

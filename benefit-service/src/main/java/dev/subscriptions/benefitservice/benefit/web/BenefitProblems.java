@@ -11,9 +11,9 @@ import dev.subscriptions.benefitservice.benefit.BenefitNotFound;
 
 /**
  * The domain errors of benefits as RFC 9457 problems: unknown id 404 (another
- * organization's id included, in a path or in a product's mapping). Asked before the shared advice of the
- * {@code web} module, which answers everything every service answers alike (bad input 400
- * naming the field, a live benefit with the same key 409 through
+ * organization's id included, in a path or in a product's mapping). Asked before the
+ * shared advice of the {@code web} module, which answers everything every service answers
+ * alike (bad input 400 naming the field, a live benefit with the same key 409 through
  * {@link BenefitWebConfiguration#benefitKey()}, database failures).
  */
 @RestControllerAdvice

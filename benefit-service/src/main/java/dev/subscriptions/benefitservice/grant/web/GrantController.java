@@ -65,7 +65,10 @@ class GrantController {
 		if (customerId == null && subscriptionId == null) {
 			throw new GrantFilterMissing();
 		}
-		return this.grants.find(organization.id(), customerId, subscriptionId, state).stream().map(GrantView::of).toList();
+		return this.grants.find(organization.id(), customerId, subscriptionId, state)
+			.stream()
+			.map(GrantView::of)
+			.toList();
 	}
 
 }
