@@ -40,7 +40,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.subscriptions.endtoend.Api;
 import dev.subscriptions.endtoend.Platform;
 import dev.subscriptions.infrastructure.Prometheus;
-import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.localstack.dashboard.DashboardServer;
 
@@ -100,9 +99,9 @@ class DashboardBrowserEndToEndTests {
 
 		Platform.start();
 		prometheus = Prometheus.configuredBy(PROMETHEUS_CONFIGURATION)
-			.scraping("customer-service", port(Platform.customers))
-			.scraping("subscription-service", port(Platform.subscriptions))
-			.scraping("benefit-service", port(Platform.benefits))
+			.scraping("customer-service", Platform.customers.managementPort())
+			.scraping("subscription-service", Platform.subscriptions.managementPort())
+			.scraping("benefit-service", Platform.benefits.managementPort())
 			.scrapingEvery(Duration.ofSeconds(1))
 			.start(0, directory.resolve("prometheus"), Path.of("target", "dashboard-prometheus.log"));
 		dashboard = DashboardServer.start(0, URI.create(prometheus.url()), DASHBOARD);
@@ -275,10 +274,6 @@ class DashboardBrowserEndToEndTests {
 
 	private static String title(JsonNode panel) {
 		return panel.get("title").asString();
-	}
-
-	private static int port(ServiceProcess service) {
-		return URI.create(service.baseUrl()).getPort();
 	}
 
 	private static Path executable(String name) {

@@ -122,7 +122,7 @@ class MonitoringContractEndToEndTests {
 			.pollInterval(Duration.ofSeconds(1))
 			.untilAsserted(() -> {
 				HttpResponse<String> lag = http
-					.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/kafkalag"))
+					.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/kafkalag"))
 						.timeout(Duration.ofSeconds(30))
 						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(lag.statusCode()).as(service.name()).isEqualTo(200);
@@ -147,7 +147,7 @@ class MonitoringContractEndToEndTests {
 		Map<String, Set<String>> metrics = new TreeMap<>();
 		for (ServiceProcess service : List.of(Platform.customers, Platform.subscriptions, Platform.benefits)) {
 			HttpResponse<String> scrape = http
-				.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/prometheus"))
+				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
 					.timeout(Duration.ofSeconds(30))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(scrape.statusCode()).as(service.name()).isEqualTo(200);
