@@ -1,0 +1,78 @@
+package dev.subscriptions.web.test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistrar;
+
+/**
+ * An identity provider for a service's tests: one OpenID discovery document and JWK set,
+ * served on a free port for the whole JVM, and the service's
+ * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} pointing at it. So the
+ * service finds the signing key as it does in production (discovery, then
+ * {@code jwks_uri}); {@link TestTokens} signs with it. Import it in a test's
+ * configuration.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestIdentityProvider {
+
+	private static volatile HttpServer server;
+
+	@Bean
+	static DynamicPropertyRegistrar identityProviderProperties() {
+		return (properties) -> properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+				TestIdentityProvider::issuer);
+	}
+
+	/** The issuer, {@code http://localhost:<port>}, started at the first call. */
+	public static String issuer() {
+		return "http://localhost:" + server().getAddress().getPort();
+	}
+
+	private static synchronized HttpServer server() {
+		if (server == null) {
+			try {
+				HttpServer started = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+				started.setExecutor(Executors.newFixedThreadPool(2, (runnable) -> {
+					Thread thread = new Thread(runnable, "test-identity-provider");
+					thread.setDaemon(true);
+					return thread;
+				}));
+				started.createContext("/.well-known/openid-configuration", (exchange) -> json(exchange,
+						"{\"issuer\":\"" + issuer(started) + "\",\"jwks_uri\":\"" + issuer(started) + "/jwks\"}"));
+				started.createContext("/jwks",
+						(exchange) -> json(exchange, new JWKSet(TestTokens.signingKey().toPublicJWK()).toString()));
+				started.start();
+				server = started;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not start the test identity provider", ex);
+			}
+		}
+		return server;
+	}
+
+	private static String issuer(HttpServer server) {
+		return "http://localhost:" + server.getAddress().getPort();
+	}
+
+	private static void json(HttpExchange exchange, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(200, bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
+
+}
