@@ -21,6 +21,8 @@ import dev.subscriptions.infrastructure.EmbeddedPostgresql;
 import dev.subscriptions.infrastructure.Ports;
 import dev.subscriptions.infrastructure.Prometheus;
 import dev.subscriptions.infrastructure.ServiceProcess;
+import dev.subscriptions.localstack.auth.LocalAuthorizationServer;
+import dev.subscriptions.localstack.auth.TokenCommand;
 import dev.subscriptions.localstack.dashboard.DashboardServer;
 
 /**
@@ -83,6 +85,14 @@ public final class LocalStack {
 		}
 		if (args.length > 0 && args[0].equals("replay")) {
 			DeadLetterReplay.main(args);
+			return;
+		}
+		if (args.length > 0 && args[0].equals("token")) {
+			TokenCommand.main(args);
+			return;
+		}
+		if (args.length > 0 && args[0].equals("auth")) {
+			LocalAuthorizationServer.main(args);
 			return;
 		}
 		if (args.length > 0 && args[0].equals("dashboard")) {
