@@ -44,13 +44,14 @@ class GracefulShutdownEndToEndTests {
 					SharedInfrastructure.kafka().bootstrapServers(),
 					SharedInfrastructure.schemaRegistry().confluentApiUrl(),
 					Path.of("target", "service-logs", "graceful-shutdown"))
+			.withEnvironment("OAUTH2_ISSUER_URI", AuthorizationServer.issuer())
 			.withJvmOption("-XX:TieredStopAtLevel=1")
 			.withJvmOption("-Deventing.relay.batch-size=1")
 			.withJvmOption("-Deventing.relay.drain-timeout=30s")
 			.start()
 			.awaitHealthy(Duration.ofMinutes(4));
-		Api api = Api.customerService(customers.baseUrl());
 		UUID organization = UUID.randomUUID();
+		Api api = Api.customerService(customers.baseUrl(), organization);
 		Set<String> created = ConcurrentHashMap.newKeySet();
 		ExecutorService pool = Executors.newFixedThreadPool(16);
 		List<CompletableFuture<Void>> requests;
@@ -80,8 +81,7 @@ class GracefulShutdownEndToEndTests {
 	 * counted.
 	 */
 	private static void create(Api customers, UUID organization, int i, Set<String> created) {
-		customers.tryCreateCustomer(organization, "shutdown" + i + "-" + organization + "@example.com")
-			.ifPresent(created::add);
+		customers.tryCreateCustomer("shutdown" + i + "-" + organization + "@example.com").ifPresent(created::add);
 	}
 
 	/** The customers of {@code ids} that have a CustomerCreated on customer.events. */

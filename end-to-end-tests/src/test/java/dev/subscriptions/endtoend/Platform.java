@@ -10,7 +10,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 /**
  * The platform under test, once per JVM: the three services as separate processes from
  * their executable jars, each with its own database and login, on the shared Kafka broker
- * and schema registry.
+ * and schema registry, each trusting the {@link AuthorizationServer} and serving its
+ * actuator on a management port of its own.
  */
 public final class Platform {
 
@@ -66,6 +67,7 @@ public final class Platform {
 			.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
 					SharedInfrastructure.kafka().bootstrapServers(),
 					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
+			.withEnvironment("OAUTH2_ISSUER_URI", AuthorizationServer.issuer())
 			.withJvmOption("-XX:TieredStopAtLevel=1");
 	}
 

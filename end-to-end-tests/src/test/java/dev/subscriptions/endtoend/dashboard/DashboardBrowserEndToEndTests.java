@@ -77,7 +77,7 @@ class DashboardBrowserEndToEndTests {
 
 	private static ChromeDriver browser;
 
-	private final Api api = new Api();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final DataSource customerDatabase = SharedInfrastructure.postgresql().dataSource(Platform.customerDatabase);
 
@@ -172,11 +172,9 @@ class DashboardBrowserEndToEndTests {
 	@Test
 	void showsTheOutboxBacklogDrainingAndTheConsumerLagRisingAndReturningToZeroDuringABurstOfDeletions()
 			throws Exception {
-		UUID organization = UUID.randomUUID();
 		List<String> customers = new ArrayList<>();
 		for (int i = 0; i < CUSTOMERS; i++) {
-			customers.add(
-					this.api.createCustomer(organization, "dashboard-" + i + "-" + UUID.randomUUID() + "@example.com"));
+			customers.add(this.api.createCustomer("dashboard-" + i + "-" + UUID.randomUUID() + "@example.com"));
 		}
 		JdbcTemplate jdbc = new JdbcTemplate(this.customerDatabase);
 		await().atMost(PAGE_TIMEOUT)

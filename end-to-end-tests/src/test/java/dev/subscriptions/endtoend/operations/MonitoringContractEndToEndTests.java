@@ -47,12 +47,11 @@ class MonitoringContractEndToEndTests {
 	@BeforeAll
 	static void subscribeACustomerAndDeleteHer() {
 		Platform.start();
-		Api api = new Api();
-		UUID organization = UUID.randomUUID();
+		Api api = new Api(UUID.randomUUID());
 		UUID product = UUID.randomUUID();
-		String benefit = api.createBenefit(organization, "monitored-" + UUID.randomUUID());
+		String benefit = api.createBenefit("monitored-" + UUID.randomUUID());
 		api.mapProduct(product, List.of(benefit));
-		String customer = api.createCustomer(organization, "monitored-" + UUID.randomUUID() + "@example.com");
+		String customer = api.createCustomer("monitored-" + UUID.randomUUID() + "@example.com");
 		api.subscribe(customer, product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> api.entitlementKeys(customer).size() == 1);
 
