@@ -22,8 +22,8 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * kept-alive connections, each call with a bearer token of the local authorization server
  * for the organization it acts for and the one scope the operation needs (the token
  * decides the organization, so no body names it). {@link LocalTokens} keeps each token
- * until a minute before it expires, so asking it on every call costs a map look-up, and
- * a run longer than a token's life gets a new one.
+ * until a minute before it expires, so asking it on every call costs a map look-up, and a
+ * run longer than a token's life gets a new one.
  */
 final class Rest {
 
@@ -103,8 +103,8 @@ final class Rest {
 	}
 
 	int entitlementCount(String organization, String customer) {
-		return send(organization, "benefits:read", "GET",
-				this.benefits + "/customers/" + customer + "/entitlements", null)
+		return send(organization, "benefits:read", "GET", this.benefits + "/customers/" + customer + "/entitlements",
+				null)
 			.expect(200)
 			.body()
 			.size();

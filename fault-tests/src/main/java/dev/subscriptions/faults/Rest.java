@@ -187,8 +187,7 @@ final class Rest {
 				+ ((failure != null) ? ", last failure " + failure : ""));
 	}
 
-	private Answer send(String method, String url, String token, Object body)
-			throws IOException, InterruptedException {
+	private Answer send(String method, String url, String token, Object body) throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.timeout(REQUEST_TIMEOUT)
 			.header("Authorization", "Bearer " + token);

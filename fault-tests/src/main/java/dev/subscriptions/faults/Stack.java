@@ -78,8 +78,7 @@ final class Stack implements AutoCloseable {
 		this.registryPort = this.registry.port();
 		join(broker);
 		Progress.log("Authorization server, key and client in " + this.work.resolve("auth"));
-		harness("Authorization server start",
-				() -> this.authorization = LocalAuthorizationServer.start(0, this.work));
+		harness("Authorization server start", () -> this.authorization = LocalAuthorizationServer.start(0, this.work));
 		this.tokens = new LocalTokens(this.authorization.issuer(), this.authorization.clientId(),
 				this.authorization.clientSecret());
 		for (String name : SERVICES) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
@@ -29,6 +33,7 @@ import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
 import dev.subscriptions.eventing.EventingDefaults;
+import dev.subscriptions.localstack.auth.LocalAuthorizationServer;
 import dev.subscriptions.schemas.Topic;
 
 /**
@@ -74,7 +79,6 @@ class DockerComposeTests {
 		Set<String> read = placeholders(
 				Files.readString(ROOT.resolve(service + "/src/main/resources/application.yml")));
 		read.addAll(placeholders(EventingDefaults.defaults().values().toString()));
-		read.addAll(placeholders(sources(ROOT.resolve("web/src/main"))));
 
 		assertThat(read).containsAll(environment.keySet());
 		assertThat(environment).containsKeys("DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD",
@@ -170,8 +174,8 @@ class DockerComposeTests {
 		Map<String, Object> management = (Map<String, Object>) application(service).get("management");
 
 		assertThat(runtime.arguments("ARG")).contains("PORT", "MANAGEMENT_PORT");
-		assertThat(runtime.arguments("ENV")).anySatisfy((env) -> assertThat(env).contains("PORT=${PORT}")
-			.contains("MANAGEMENT_PORT=${MANAGEMENT_PORT}"));
+		assertThat(runtime.arguments("ENV")).anySatisfy(
+				(env) -> assertThat(env).contains("PORT=${PORT}").contains("MANAGEMENT_PORT=${MANAGEMENT_PORT}"));
 		assertThat(runtime.arguments("EXPOSE")).containsExactly("${PORT} ${MANAGEMENT_PORT}");
 		assertThat(runtime.arguments("HEALTHCHECK")).singleElement()
 			.satisfies((healthcheck) -> assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/${MANAGEMENT_PORT}")
@@ -316,8 +320,8 @@ class DockerComposeTests {
 
 	/**
 	 * The authorization server's issuer is the address the services reach it by in the
-	 * compose network; it signs every token with that issuer, also those asked for on
-	 * the host through its published port.
+	 * compose network; it signs every token with that issuer, also those asked for on the
+	 * host through its published port.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
@@ -476,6 +480,28 @@ class DockerComposeTests {
 		return mounts;
 	}
 
+	/**
+	 * The request of compose's health check of {@code auth} is one the authorization
+	 * server answers 200 once it runs (started here as its command starts it, on a free
+	 * port and in a directory of its own).
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void checksTheHealthOfTheAuthorizationServerWithARequestItAnswers(@TempDir Path data) throws Exception {
+		String healthcheck = String.join(" ",
+				(List<String>) ((Map<String, Object>) serviceValue("auth", "healthcheck")).get("test"));
+		Matcher request = Pattern.compile("GET (/\\S*) HTTP/1\\.[01]").matcher(healthcheck);
+		assertThat(request.find()).as(healthcheck).isTrue();
+
+		try (LocalAuthorizationServer server = LocalAuthorizationServer.start(0, data)) {
+			HttpResponse<String> answer = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(server.issuer() + request.group(1))).build(),
+						HttpResponse.BodyHandlers.ofString());
+
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		}
+	}
+
 	/** The value after {@code name} in a command line. */
 	private static String option(List<String> command, String name) {
 		int index = command.indexOf(name);
@@ -516,17 +542,6 @@ class DockerComposeTests {
 				values.put(prefix + key, String.valueOf(value));
 			}
 		});
-	}
-
-	/** The text of every file under {@code directory}. */
-	private static String sources(Path directory) throws IOException {
-		StringBuilder text = new StringBuilder();
-		try (Stream<Path> files = Files.walk(directory)) {
-			for (Path file : files.filter(Files::isRegularFile).toList()) {
-				text.append(Files.readString(file)).append('\n');
-			}
-		}
-		return text.toString();
 	}
 
 	private static String defaultPort(String service) throws IOException {
