@@ -17,18 +17,23 @@ import org.springframework.kafka.config.TopicBuilder;
 
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+import dev.subscriptions.web.test.TestIdentityProvider;
 
 /**
  * One application context for the service's integration tests, against the infrastructure
- * of {@link EmbeddedInfrastructure}, with a
+ * of {@link EmbeddedInfrastructure} and the identity provider of
+ * {@link TestIdentityProvider} (tokens from
+ * {@link dev.subscriptions.web.test.TestTokens}), with a
  * {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
- * server and an {@link EventTopics} for that broker and registry.
+ * server (its public port; the actuator answers on {@code @LocalManagementPort}) and an
+ * {@link EventTopics} for that broker and registry.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, EventTopics.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
+@Import({ EmbeddedInfrastructure.class, TestIdentityProvider.class, EventTopics.class,
+		BenefitServiceIntegrationTest.ConsumedTopics.class })
 public @interface BenefitServiceIntegrationTest {
 
 	/** The topics other services own; here the tests create them. */

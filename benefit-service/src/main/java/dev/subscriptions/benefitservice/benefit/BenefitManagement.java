@@ -1,10 +1,8 @@
 package dev.subscriptions.benefitservice.benefit;
 
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -50,9 +48,14 @@ public class BenefitManagement {
 		return this.benefits.save(Benefit.create(organizationId, type, key, description, properties, this.clock));
 	}
 
+	/**
+	 * A live benefit of the organization.
+	 * @throws BenefitNotFound when the organization has no live benefit of this id
+	 */
 	@Transactional(readOnly = true)
-	public Benefit get(UUID id) {
-		return this.benefits.findLiveById(id).orElseThrow(() -> new BenefitNotFound(id));
+	public Benefit get(UUID organizationId, UUID id) {
+		return this.benefits.findLiveByIdAndOrganizationId(id, organizationId)
+			.orElseThrow(() -> new BenefitNotFound(id));
 	}
 
 	@Transactional(readOnly = true)
@@ -60,27 +63,37 @@ public class BenefitManagement {
 		return this.benefits.findLiveByOrganizationId(organizationId);
 	}
 
+	/**
+	 * Changes what a benefit of the organization gives.
+	 * @throws BenefitNotFound when the organization has no live benefit of this id
+	 */
 	@Transactional
-	public Benefit update(UUID id, @Nullable String description, @Nullable String properties) {
-		Benefit benefit = this.benefits.findByIdForUpdate(id).orElseThrow(() -> new BenefitNotFound(id));
+	public Benefit update(UUID organizationId, UUID id, @Nullable String description, @Nullable String properties) {
+		Benefit benefit = this.benefits.findByIdAndOrganizationIdForUpdate(id, organizationId)
+			.orElseThrow(() -> new BenefitNotFound(id));
 		benefit.describe(description, properties, this.clock);
 		return this.benefits.save(benefit);
 	}
 
-	/** Deletes a benefit and, in the same transaction, revokes every grant of it. */
+	/**
+	 * Deletes a benefit of the organization and, in the same transaction, revokes every
+	 * grant of it. Deleting a deleted benefit changes nothing.
+	 * @throws BenefitNotFound when the organization has no benefit of this id
+	 */
 	@Transactional
-	public void delete(UUID id) {
-		Benefit benefit = this.benefits.findByIdForUpdate(id).orElseThrow(() -> new BenefitNotFound(id));
+	public void delete(UUID organizationId, UUID id) {
+		Benefit benefit = this.benefits.findByIdAndOrganizationIdForUpdate(id, organizationId)
+			.orElseThrow(() -> new BenefitNotFound(id));
 		if (benefit.delete(this.clock)) {
 			this.benefits.save(benefit);
 			this.events.publishEvent(new BenefitDeleted(id));
 		}
 	}
 
-	/** The live benefits a product grants. */
+	/** The live benefits the organization's mapping of a product grants. */
 	@Transactional(readOnly = true)
-	public List<Benefit> benefitsOfProduct(UUID productId) {
-		return this.benefits.findLiveByProductId(productId);
+	public List<Benefit> benefitsOfProduct(UUID organizationId, UUID productId) {
+		return this.benefits.findLiveByProductIdAndOrganizationId(productId, organizationId);
 	}
 
 	/**
@@ -94,33 +107,35 @@ public class BenefitManagement {
 	}
 
 	/**
-	 * Sets which benefits a product grants, replacing the mapping. Applies to grants made
-	 * from now on; existing grants stay as they are. The benefits must belong to one
-	 * organization, as the product does. Concurrent mappings of one product are
-	 * serialized (advisory lock per product), so the last one wins whole.
-	 * @throws BenefitsOfSeveralOrganizations when they do not
+	 * Sets which benefits a product grants in the organization, replacing the
+	 * organization's mapping of it; another organization's mapping of the same product id
+	 * is left alone. Applies to grants made from now on; existing grants stay as they
+	 * are. Concurrent mappings of one product by one organization are serialized
+	 * (advisory lock per organization and product), so the last one wins whole.
+	 * @throws BenefitNotFound when one of the benefits is not a live benefit of the
+	 * organization
 	 */
 	@Transactional
-	public List<Benefit> mapProduct(UUID productId, List<UUID> benefitIds) {
+	public List<Benefit> mapProduct(UUID organizationId, UUID productId, List<UUID> benefitIds) {
 		List<UUID> distinct = List.copyOf(new LinkedHashSet<>(benefitIds));
-		Set<UUID> organizations = new HashSet<>();
 		for (UUID benefitId : distinct) {
-			organizations.add(get(benefitId).getOrganizationId());
-		}
-		if (organizations.size() > 1) {
-			throw new BenefitsOfSeveralOrganizations(productId, organizations);
+			get(organizationId, benefitId);
 		}
 		this.jdbc.sql("select pg_advisory_xact_lock(?, hashtext(?))")
-			.params(PRODUCT_LOCK_SPACE, productId.toString())
+			.params(PRODUCT_LOCK_SPACE, organizationId + ":" + productId)
 			.query((rs, row) -> 1)
 			.list();
-		this.jdbc.sql("delete from product_benefit where product_id = ?").param(productId).update();
+		this.jdbc.sql("delete from product_benefit where product_id = ? and organization_id = ?")
+			.params(productId, organizationId)
+			.update();
 		for (int position = 0; position < distinct.size(); position++) {
-			this.jdbc.sql("insert into product_benefit (product_id, benefit_id, position) values (?, ?, ?)")
-				.params(productId, distinct.get(position), position)
+			this.jdbc
+				.sql("insert into product_benefit (organization_id, product_id, benefit_id, position)"
+						+ " values (?, ?, ?, ?)")
+				.params(organizationId, productId, distinct.get(position), position)
 				.update();
 		}
-		return benefitsOfProduct(productId);
+		return benefitsOfProduct(organizationId, productId);
 	}
 
 }

@@ -217,25 +217,35 @@ public class GrantManagement {
 		this.metrics.revoked(RevocationReason.BENEFIT_DELETED, revoked);
 	}
 
-	/** What the customer may use now. */
+	/**
+	 * What the customer may use now, of the organization's benefits; none for a customer
+	 * of another organization (benefit-service knows no customers, so it cannot tell an
+	 * unknown one).
+	 */
 	@Transactional(readOnly = true)
-	public List<Entitlement> entitlements(UUID customerId) {
+	public List<Entitlement> entitlements(UUID organizationId, UUID customerId) {
 		return this.jdbc.sql("""
 				select g.id, g.benefit_id, b.key, b.type, g.subscription_id, g.granted_at
 				from benefit_grant g join benefit b on b.id = g.benefit_id
-				where g.customer_id = ? and g.revoked_at is null and g.suspended_at is null and b.deleted_at is null
+				where g.organization_id = ? and g.customer_id = ? and g.revoked_at is null and g.suspended_at is null
+				  and b.deleted_at is null
 				order by b.key, g.granted_at""")
-			.param(customerId)
+			.params(organizationId, customerId)
 			.query((rs, row) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
 					rs.getString(3), BenefitType.valueOf(rs.getString(4)).value(), rs.getObject(5, UUID.class),
 					rs.getTimestamp(6).toInstant()))
 			.list();
 	}
 
+	/**
+	 * The organization's grants of a customer and/or a subscription, in a state or any;
+	 * none of another organization.
+	 */
 	@Transactional(readOnly = true)
-	public List<BenefitGrant> find(@Nullable UUID customerId, @Nullable UUID subscriptionId,
+	public List<BenefitGrant> find(UUID organizationId, @Nullable UUID customerId, @Nullable UUID subscriptionId,
 			@Nullable GrantState state) {
-		return this.grants.find(customerId, subscriptionId, (state != null) ? state.value() : null);
+		return this.grants.findByOrganizationId(organizationId, customerId, subscriptionId,
+				(state != null) ? state.value() : null);
 	}
 
 	/**

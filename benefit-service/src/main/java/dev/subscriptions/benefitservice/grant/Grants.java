@@ -23,12 +23,13 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 	List<BenefitGrant> findLiveByBenefitIdForUpdate(UUID benefitId);
 
 	/**
-	 * Grants of a customer and/or subscription, in a state (a {@link GrantState#value()})
-	 * or any.
+	 * The organization's grants of a customer and/or subscription, in a state (a
+	 * {@link GrantState#value()}) or any.
 	 */
 	@Query("""
 			select * from benefit_grant
-			where (cast(:customerId as uuid) is null or customer_id = cast(:customerId as uuid))
+			where organization_id = :organizationId
+			  and (cast(:customerId as uuid) is null or customer_id = cast(:customerId as uuid))
 			  and (cast(:subscriptionId as uuid) is null or subscription_id = cast(:subscriptionId as uuid))
 			  and (cast(:state as varchar) is null
 			       or (:state = 'revoked' and revoked_at is not null)
@@ -36,6 +37,7 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 			       or (:state = 'active' and revoked_at is null and suspended_at is null))
 			order by granted_at, id
 			limit 1000""")
-	List<BenefitGrant> find(@Nullable UUID customerId, @Nullable UUID subscriptionId, @Nullable String state);
+	List<BenefitGrant> findByOrganizationId(UUID organizationId, @Nullable UUID customerId,
+			@Nullable UUID subscriptionId, @Nullable String state);
 
 }

@@ -88,7 +88,7 @@ class CustomerLockTimeoutIntegrationTests {
 		for (String key : List.of("reports", "api", "community")) {
 			ids.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
-		this.benefits.mapProduct(this.product, ids);
+		this.benefits.mapProduct(this.organization, this.product, ids);
 		SubscriptionFixture first = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, first.subscriptionId(), first.created().build());
 		await().atMost(Duration.ofSeconds(60)).until(() -> activeGrants(first.subscriptionId()) == 3);
@@ -151,7 +151,7 @@ class CustomerLockTimeoutIntegrationTests {
 	}
 
 	private int activeGrants(UUID subscription) {
-		return this.grants.find(null, subscription, GrantState.ACTIVE).size();
+		return this.grants.find(this.organization, null, subscription, GrantState.ACTIVE).size();
 	}
 
 	/** When each current wait for a lock that {@code holder} holds began. */

@@ -34,6 +34,7 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.web.test.TestTokens;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.eventing.consumer.UnhandledRecords;
@@ -63,9 +64,6 @@ class EntitlementsIntegrationTests {
 	EventTopics topics;
 
 	@Autowired
-	RestTestClient client;
-
-	@Autowired
 	JdbcClient jdbc;
 
 	@Autowired
@@ -77,8 +75,11 @@ class EntitlementsIntegrationTests {
 
 	private List<String> benefitKeys;
 
+	private RestTestClient client;
+
 	@BeforeEach
-	void mapProductToThreeBenefits() {
+	void mapProductToThreeBenefits(@Autowired RestTestClient client) {
+		this.client = TestTokens.authorized(client, this.organization, "benefits:write");
 		List<String> ids = new ArrayList<>();
 		this.benefitKeys = List.of("premium", "license", "discord");
 		for (String key : this.benefitKeys) {
@@ -268,9 +269,7 @@ class EntitlementsIntegrationTests {
 					"Unknown grant state zombie; one of [active, suspended, revoked]"));
 		assertThat(errors(HttpMethod.GET, "/grants", null)).extracting(error -> error.get("field"))
 			.containsExactly("customerId", "subscriptionId");
-		assertThat(errors(HttpMethod.POST, "/benefits",
-				"{\"organizationId\": \"" + this.organization + "\", \"type\": \"gold\", \"key\": \"k\"}"))
-			.singleElement()
+		assertThat(errors(HttpMethod.POST, "/benefits", "{\"type\": \"gold\", \"key\": \"k\"}")).singleElement()
 			.satisfies(error -> assertThat(error).containsEntry("field", "type")
 				.containsEntry("message", "Unknown benefit type gold; one of [custom, feature_flag, license_key, "
 						+ "downloadables, discord]"));
@@ -304,17 +303,14 @@ class EntitlementsIntegrationTests {
 	}
 
 	@Test
-	void answersBadInputWithBadRequestProblems() {
+	void answersBadInputWithBadRequestProblems(@Autowired RestTestClient client) {
 		assertThat(status(HttpMethod.GET, "/customers/not-a-uuid/entitlements", null)).isEqualTo(400);
 		assertThat(status(HttpMethod.GET, "/grants", null)).isEqualTo(400);
 		assertThat(status(HttpMethod.GET, "/grants?customerId=" + UUID.randomUUID() + "&state=zombie", null))
 			.isEqualTo(400);
-		assertThat(status(HttpMethod.POST, "/benefits",
-				"{\"organizationId\": \"" + this.organization + "\", \"type\": \"gold\", \"key\": \"k\"}"))
-			.isEqualTo(400);
-		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": ")).isEqualTo(400);
-		assertThat(status(HttpMethod.POST, "/benefits", "{\"organizationId\": \"" + this.organization
-				+ "\", \"type\": \"custom\", \"key\": \"nul\\u0000key\"}"))
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"type\": \"gold\", \"key\": \"k\"}")).isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"type\": ")).isEqualTo(400);
+		assertThat(status(HttpMethod.POST, "/benefits", "{\"type\": \"custom\", \"key\": \"nul\\u0000key\"}"))
 			.isEqualTo(400);
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits", "{\"benefitIds\": [\"x\"]}"))
 			.isEqualTo(400);
@@ -322,15 +318,16 @@ class EntitlementsIntegrationTests {
 				"{\"benefitIds\": [\"" + UUID.randomUUID() + "\"]}"))
 			.isEqualTo(404);
 		String ours = benefitIdOf("premium");
-		String theirs = id(this.client.post()
+		String theirs = id(TestTokens.authorized(client, UUID.randomUUID(), "benefits:write")
+			.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", UUID.randomUUID().toString(), "type", "custom", "key", "theirs"))
+			.body(Map.of("type", "custom", "key", "theirs"))
 			.exchange()
 			.returnResult(JSON));
 		assertThat(status(HttpMethod.PUT, "/products/" + this.product + "/benefits",
 				"{\"benefitIds\": [\"" + ours + "\", \"" + theirs + "\"]}"))
-			.isEqualTo(422);
+			.isEqualTo(404);
 		assertThat(benefitKeysById()).hasSize(3);
 	}
 
@@ -454,8 +451,8 @@ class EntitlementsIntegrationTests {
 		return this.client.post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", this.organization.toString(), "type", type, "key", key, "description",
-					"The " + key + " benefit", "properties", Map.of("tier", "gold")))
+			.body(Map.of("type", type, "key", key, "description", "The " + key + " benefit", "properties",
+					Map.of("tier", "gold")))
 			.exchange()
 			.returnResult(JSON);
 	}

@@ -69,7 +69,7 @@ class GrantManagementIntegrationTests {
 		for (String key : List.of("reports", "api", "community")) {
 			ids.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
-		this.benefits.mapProduct(this.product, ids);
+		this.benefits.mapProduct(this.organization, this.product, ids);
 	}
 
 	@Test
@@ -83,16 +83,16 @@ class GrantManagementIntegrationTests {
 		creation.commit();
 
 		assertThat(deletion.get(20, TimeUnit.SECONDS)).isEqualTo(3);
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, null)).hasSize(3)
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
+		assertThat(this.grants.find(this.organization, this.customer, null, null)).hasSize(3)
 			.allSatisfy(grant -> assertThat(grant.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED));
 	}
 
 	@Test
 	void grantsNothingOfABenefitWhoseDeletionCommitsWhileASubscriptionIsGranted() throws Exception {
-		UUID deletedBenefit = this.benefits.benefitsOfProduct(this.product).get(0).getId();
+		UUID deletedBenefit = this.benefits.benefitsOfProduct(this.organization, this.product).get(0).getId();
 		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
-				() -> this.benefits.delete(deletedBenefit));
+				() -> this.benefits.delete(this.organization, deletedBenefit));
 
 		CompletableFuture<Boolean> creation = CompletableFuture
 			.supplyAsync(() -> this.grants.apply(next(SubscriptionChange.CREATED, Instant.now())));
@@ -100,7 +100,7 @@ class GrantManagementIntegrationTests {
 		deletion.commit();
 
 		assertThat(creation.get(20, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.grants.find(null, this.subscription, GrantState.ACTIVE)).hasSize(2)
+		assertThat(this.grants.find(this.organization, null, this.subscription, GrantState.ACTIVE)).hasSize(2)
 			.noneSatisfy(grant -> assertThat(grant.getBenefitId()).isEqualTo(deletedBenefit));
 	}
 
@@ -117,51 +117,51 @@ class GrantManagementIntegrationTests {
 	void keepsAPastDueSubscriptionsBenefitsDuringTheGracePeriodAndSuspendsThemAfterwards() {
 		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
 		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now().minus(Duration.ofDays(1))));
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 
 		this.jdbc.sql("update subscription_state set past_due_since = ? where subscription_id = ?")
 			.params(Timestamp.from(Instant.now().minus(Duration.ofDays(8))), this.subscription)
 			.update();
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
+		assertThat(this.grants.find(this.organization, this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 
 		this.grants.apply(next(SubscriptionChange.ACTIVATED, Instant.now()));
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 	}
 
 	@Test
 	void doesNotRestoreAccessOfASubscriptionPastDueBeyondGraceWhenItIsCanceledAtPeriodEnd() {
 		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
 		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now().minus(Duration.ofDays(8))));
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
 
 		this.grants.apply(next(SubscriptionChange.CANCELED_AT_PERIOD_END, Instant.now()));
 
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
+		assertThat(this.grants.find(this.organization, this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 	}
 
 	@Test
 	void keepsTheGrantsOfASubscriptionWhoseGraceIsOverSuspendedUntilItIsPaid() {
 		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
 		this.grants.apply(next(SubscriptionChange.PAST_DUE_GRACE_OVER, Instant.now()));
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
 
 		this.grants.apply(next(SubscriptionChange.CANCELED_AT_PERIOD_END, Instant.now()));
 		this.grants.apply(next(SubscriptionChange.UNCANCELED, Instant.now()));
 		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now()));
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
-		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
+		assertThat(this.grants.find(this.organization, this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 
 		this.grants.apply(next(SubscriptionChange.ACTIVATED, Instant.now()));
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 		this.grants.apply(next(SubscriptionChange.PAST_DUE, Instant.now()));
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 	}
 
 	/**
@@ -190,14 +190,14 @@ class GrantManagementIntegrationTests {
 		};
 		GrantState fromSuspended = (access == Access.GRANTED) ? GrantState.ACTIVE
 				: (access == Access.REVOKED) ? GrantState.REVOKED : GrantState.SUSPENDED;
-		assertThat(this.grants.find(null, active, null)).hasSize(3)
+		assertThat(this.grants.find(this.organization, null, active, null)).hasSize(3)
 			.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(fromActive));
-		assertThat(this.grants.find(null, suspended, null)).hasSize(3)
+		assertThat(this.grants.find(this.organization, null, suspended, null)).hasSize(3)
 			.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(fromSuspended));
 		if (access == Access.REVOKED) {
 			RevocationReason reason = (change == SubscriptionChange.ENDED_BY_CUSTOMER_DELETION)
 					? RevocationReason.CUSTOMER_DELETED : RevocationReason.SUBSCRIPTION_ENDED;
-			assertThat(this.grants.find(this.customer, null, null)).hasSize(6)
+			assertThat(this.grants.find(this.organization, this.customer, null, null)).hasSize(6)
 				.allSatisfy(grant -> assertThat(grant.getRevocationReason()).isEqualTo(reason));
 		}
 	}
@@ -208,7 +208,7 @@ class GrantManagementIntegrationTests {
 		this.grants.apply(changed(this.subscription, SubscriptionChange.PAUSED_VOID, 3));
 
 		assertThat(this.grants.apply(changed(this.subscription, SubscriptionChange.RESUMED, 2))).isFalse();
-		assertThat(this.grants.find(this.customer, null, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.find(this.organization, this.customer, null, GrantState.SUSPENDED)).hasSize(3);
 	}
 
 	private SubscriptionChanged changed(UUID subscription, SubscriptionChange change, long sequence) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
@@ -31,6 +31,7 @@ import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
+import dev.subscriptions.web.test.ManagementClient;
 
 /**
  * Every revoked grant is counted once, by its reason, in
@@ -63,8 +64,8 @@ class GrantMetricsIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	@Autowired
-	RestTestClient client;
+	@LocalManagementPort
+	int managementPort;
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -89,7 +90,7 @@ class GrantMetricsIntegrationTests {
 			this.benefitIds
 				.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
-		this.benefits.mapProduct(this.product, this.benefitIds);
+		this.benefits.mapProduct(this.organization, this.product, this.benefitIds);
 		this.revokedBefore = new EnumMap<>(RevocationReason.class);
 		Arrays.stream(RevocationReason.values()).forEach(reason -> this.revokedBefore.put(reason, revoked(reason)));
 		this.suspendedBefore = new EnumMap<>(Suspension.class);
@@ -100,7 +101,8 @@ class GrantMetricsIntegrationTests {
 	void countsARevokedGrantOnceEvenWhenTheEventIsDeliveredTwice() {
 		SubscriptionFixture sub = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), sub.created().build());
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.grants.entitlements(sub.customerId()).size() == 3);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.grants.entitlements(this.organization, sub.customerId()).size() == 3);
 
 		SubscriptionEnded ended = sub.ended().setReason("expired").build();
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId(), ended);
@@ -108,8 +110,9 @@ class GrantMetricsIntegrationTests {
 		SubscriptionFixture marker = SubscriptionFixture.of(this.organization, UUID.randomUUID(), this.product);
 		this.topics.send(Topic.SUBSCRIPTION_EVENTS, sub.subscriptionId().toString(), marker.created().build());
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.grants.entitlements(marker.customerId()).size() == 3);
-		assertThat(this.grants.find(null, sub.subscriptionId(), GrantState.REVOKED)).hasSize(3);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.grants.entitlements(this.organization, marker.customerId()).size() == 3);
+		assertThat(this.grants.find(this.organization, null, sub.subscriptionId(), GrantState.REVOKED)).hasSize(3);
 		assertRevoked(RevocationReason.SUBSCRIPTION_ENDED, 3);
 	}
 
@@ -136,7 +139,7 @@ class GrantMetricsIntegrationTests {
 	void countsTheGrantsOfADeletedBenefitUnderBenefitDeleted() {
 		this.grants.apply(next(SubscriptionChange.CREATED));
 
-		this.benefits.delete(this.benefitIds.get(0));
+		this.benefits.delete(this.organization, this.benefitIds.get(0));
 
 		assertRevoked(RevocationReason.BENEFIT_DELETED, 1);
 	}
@@ -166,7 +169,7 @@ class GrantMetricsIntegrationTests {
 			.update();
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
 
-		assertThat(this.grants.entitlements(this.customer)).isEmpty();
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertSuspended(Suspension.PAST_DUE, 3));
 	}
 
@@ -179,7 +182,7 @@ class GrantMetricsIntegrationTests {
 			status.setRollbackOnly();
 		});
 
-		assertThat(this.grants.entitlements(this.customer)).hasSize(3);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
 		assertRevoked(RevocationReason.CUSTOMER_DELETED, 0);
 	}
 
@@ -199,8 +202,9 @@ class GrantMetricsIntegrationTests {
 	}
 
 	@Test
-	void exportsEveryReasonToPrometheusAsGrantsRevokedTotalAndGrantsSuspendedTotal() {
-		String scraped = this.client.get()
+	void exportsEveryReasonToPrometheusOnTheManagementPortAsGrantsRevokedTotalAndGrantsSuspendedTotal() {
+		String scraped = ManagementClient.of(this.managementPort)
+			.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()

@@ -66,7 +66,7 @@ class SubscriptionStateMigrationIntegrationTests {
 		for (String key : List.of("reports", "api", "community")) {
 			ids.add(this.benefits.create(this.organization, BenefitType.FEATURE_FLAG, key, null, null).getId());
 		}
-		this.benefits.mapProduct(this.product, ids);
+		this.benefits.mapProduct(this.organization, this.product, ids);
 	}
 
 	@Test
@@ -109,15 +109,15 @@ class SubscriptionStateMigrationIntegrationTests {
 
 		migrate();
 		this.pastDueGrace.suspendGrantsOfSubscriptionsPastDueBeyondGrace();
-		assertThat(this.grants.find(null, subscription, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.find(this.organization, null, subscription, GrantState.SUSPENDED)).hasSize(3);
 
 		this.grants.apply(changed(subscription, SubscriptionChange.RESUMED, 3, Instant.now()));
 		this.grants.apply(changed(subscription, SubscriptionChange.PAST_DUE, 4, Instant.now()));
-		assertThat(this.grants.find(null, subscription, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.find(this.organization, null, subscription, GrantState.SUSPENDED)).hasSize(3);
 		assertThat(pastDueSince(subscription)).contains(pastDueSince);
 
 		this.grants.apply(changed(subscription, SubscriptionChange.ACTIVATED, 5, Instant.now()));
-		assertThat(this.grants.find(null, subscription, GrantState.ACTIVE)).hasSize(3);
+		assertThat(this.grants.find(this.organization, null, subscription, GrantState.ACTIVE)).hasSize(3);
 		assertThat(pastDueSince(subscription)).isEmpty();
 		assertThat(lastEvent(subscription)).isEqualTo("ACTIVATED");
 	}

@@ -23,16 +23,17 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.subscriptions.benefitservice.benefit.Benefit;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
 import dev.subscriptions.benefitservice.benefit.BenefitType;
+import dev.subscriptions.web.security.Organization;
 
 /**
- * Benefits and which products grant them.
+ * Benefits and which products grant them, of the caller's organization (from its token):
+ * another organization's benefits are not found.
  */
 @RestController
 class BenefitController {
@@ -46,7 +47,11 @@ class BenefitController {
 		this.json = json;
 	}
 
-	record CreateBenefit(@NotNull UUID organizationId, @NotNull BenefitType type,
+	/**
+	 * A new benefit of the caller's organization; {@code organizationId} may repeat it
+	 * (another one is refused).
+	 */
+	record CreateBenefit(@Nullable UUID organizationId, @NotNull BenefitType type,
 			@NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]*",
 					message = "letters, digits and . _ : - only") String key,
 			@Size(max = 1000) @Nullable String description, @Nullable Map<String, Object> properties) {
@@ -64,9 +69,10 @@ class BenefitController {
 	}
 
 	@PostMapping("/benefits")
-	ResponseEntity<BenefitView> create(@Valid @RequestBody CreateBenefit request) {
-		Benefit benefit = this.benefits.create(request.organizationId(), request.type(), request.key(),
-				request.description(), write(request.properties()));
+	ResponseEntity<BenefitView> create(Organization organization, @Valid @RequestBody CreateBenefit request) {
+		organization.requireSame(request.organizationId());
+		Benefit benefit = this.benefits.create(organization.id(), request.type(), request.key(), request.description(),
+				write(request.properties()));
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
 			.buildAndExpand(benefit.getId())
@@ -75,36 +81,44 @@ class BenefitController {
 	}
 
 	@GetMapping("/benefits/{id}")
-	BenefitView get(@PathVariable UUID id) {
-		return view(this.benefits.get(id));
+	BenefitView get(Organization organization, @PathVariable UUID id) {
+		return view(this.benefits.get(organization.id(), id));
 	}
 
 	@GetMapping("/benefits")
-	List<BenefitView> find(@RequestParam UUID organizationId) {
-		return this.benefits.findLive(organizationId).stream().map(this::view).toList();
+	List<BenefitView> find(Organization organization) {
+		return this.benefits.findLive(organization.id()).stream().map(this::view).toList();
 	}
 
 	@PatchMapping("/benefits/{id}")
-	BenefitView update(@PathVariable UUID id, @Valid @RequestBody UpdateBenefit request) {
-		return view(this.benefits.update(id, request.description(),
+	BenefitView update(Organization organization, @PathVariable UUID id, @Valid @RequestBody UpdateBenefit request) {
+		return view(this.benefits.update(organization.id(), id, request.description(),
 				(request.properties() != null) ? write(request.properties()) : null));
 	}
 
 	/** Deletes the benefit and revokes its grants. */
 	@DeleteMapping("/benefits/{id}")
-	ResponseEntity<Void> delete(@PathVariable UUID id) {
-		this.benefits.delete(id);
+	ResponseEntity<Void> delete(Organization organization, @PathVariable UUID id) {
+		this.benefits.delete(organization.id(), id);
 		return ResponseEntity.noContent().build();
 	}
 
+	/**
+	 * Replaces the caller's organization's mapping of the product; the benefits must be
+	 * its own (another organization's benefit id is not found).
+	 */
 	@PutMapping("/products/{productId}/benefits")
-	List<BenefitView> mapProduct(@PathVariable UUID productId, @Valid @RequestBody ProductBenefits request) {
-		return this.benefits.mapProduct(productId, request.benefitIds()).stream().map(this::view).toList();
+	List<BenefitView> mapProduct(Organization organization, @PathVariable UUID productId,
+			@Valid @RequestBody ProductBenefits request) {
+		return this.benefits.mapProduct(organization.id(), productId, request.benefitIds())
+			.stream()
+			.map(this::view)
+			.toList();
 	}
 
 	@GetMapping("/products/{productId}/benefits")
-	List<BenefitView> productBenefits(@PathVariable UUID productId) {
-		return this.benefits.benefitsOfProduct(productId).stream().map(this::view).toList();
+	List<BenefitView> productBenefits(Organization organization, @PathVariable UUID productId) {
+		return this.benefits.benefitsOfProduct(organization.id(), productId).stream().map(this::view).toList();
 	}
 
 	private BenefitView view(Benefit benefit) {

@@ -8,13 +8,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.subscriptions.benefitservice.benefit.BenefitNotFound;
-import dev.subscriptions.benefitservice.benefit.BenefitsOfSeveralOrganizations;
 
 /**
- * The domain errors of benefits as RFC 9457 problems: unknown id 404, a product mapped to
- * benefits of several organizations 422. Asked before the shared advice of the
- * {@code web} module, which answers everything every service answers alike (bad input 400
- * naming the field, a live benefit with the same key 409 through
+ * The domain errors of benefits as RFC 9457 problems: unknown id 404 (another
+ * organization's id included, in a path or in a product's mapping). Asked before the
+ * shared advice of the {@code web} module, which answers everything every service answers
+ * alike (bad input 400 naming the field, a live benefit with the same key 409 through
  * {@link BenefitWebConfiguration#benefitKey()}, database failures).
  */
 @RestControllerAdvice
@@ -25,14 +24,6 @@ class BenefitProblems {
 	ProblemDetail notFound(BenefitNotFound exception) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, exception.getMessage());
 		problem.setTitle("Benefit not found");
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail severalOrganizations(BenefitsOfSeveralOrganizations exception) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-				exception.getMessage());
-		problem.setTitle("Benefits of several organizations");
 		return problem;
 	}
 

@@ -16,9 +16,11 @@ import dev.subscriptions.benefitservice.grant.GrantManagement;
 import dev.subscriptions.benefitservice.grant.GrantManagement.Entitlement;
 import dev.subscriptions.benefitservice.grant.GrantState;
 import dev.subscriptions.benefitservice.grant.RevocationReason;
+import dev.subscriptions.web.security.Organization;
 
 /**
- * "May this customer use it now?" and the grants behind the answer.
+ * "May this customer use it now?" and the grants behind the answer, of the caller's
+ * organization (from its token): a customer of another organization has none.
  */
 @RestController
 class GrantController {
@@ -48,8 +50,8 @@ class GrantController {
 	 * customer may use now.
 	 */
 	@GetMapping("/customers/{customerId}/entitlements")
-	List<Entitlement> entitlements(@PathVariable UUID customerId) {
-		return this.grants.entitlements(customerId);
+	List<Entitlement> entitlements(Organization organization, @PathVariable UUID customerId) {
+		return this.grants.entitlements(organization.id(), customerId);
 	}
 
 	/**
@@ -57,13 +59,16 @@ class GrantController {
 	 * by {@link GrantStateConverter}) or any.
 	 */
 	@GetMapping("/grants")
-	List<GrantView> find(@RequestParam(required = false) @Nullable UUID customerId,
+	List<GrantView> find(Organization organization, @RequestParam(required = false) @Nullable UUID customerId,
 			@RequestParam(required = false) @Nullable UUID subscriptionId,
 			@RequestParam(required = false) @Nullable GrantState state) {
 		if (customerId == null && subscriptionId == null) {
 			throw new GrantFilterMissing();
 		}
-		return this.grants.find(customerId, subscriptionId, state).stream().map(GrantView::of).toList();
+		return this.grants.find(organization.id(), customerId, subscriptionId, state)
+			.stream()
+			.map(GrantView::of)
+			.toList();
 	}
 
 }
