@@ -24,11 +24,13 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.RequestHeadersSpec;
 
 import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
  * The shared advice over HTTP, in a service of its own against a real PostgreSQL, so that
  * every SQLSTATE is the server's.
  */
+@WithTestIdentityProvider
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class SharedProblemsIntegrationTests {

@@ -1,6 +1,7 @@
 package dev.subscriptions.web;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -11,9 +12,12 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -28,12 +32,38 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.subscriptions.web.security.ApiScopes;
+import dev.subscriptions.web.security.Organization;
+
 /**
  * A service with the endpoints that make every kind of error the shared advice answers,
  * against a real PostgreSQL.
  */
 @SpringBootApplication
 class WebTestApplication {
+
+	/**
+	 * The error-making endpoints are open; {@code /secured/**} need scopes, one of them
+	 * more when asked for deleted records.
+	 */
+	@Bean
+	ApiScopes apiScopes() {
+		ApiScopes.Builder scopes = ApiScopes.builder();
+		for (String path : List.of("/orders", "/notes")) {
+			scopes.open(HttpMethod.POST, path);
+		}
+		for (String path : List.of("/orders/{id}", "/orders", "/tenant", "/slow", "/broken", "/unreachable",
+				"/unreachable-transaction")) {
+			scopes.open(HttpMethod.GET, path);
+		}
+		return scopes.open(HttpMethod.PUT, "/notes/{key}")
+			.requireWhen(HttpMethod.GET, "/secured/notes/{id}", "includeDeleted", "true",
+					ApiScopes.CUSTOMERS_READ_DELETED)
+			.require(HttpMethod.GET, "/secured/notes/{id}", ApiScopes.CUSTOMERS_READ)
+			.require(HttpMethod.POST, "/secured/notes", ApiScopes.CUSTOMERS_WRITE)
+			.require(HttpMethod.POST, "/secured/revocations", ApiScopes.SUBSCRIPTIONS_ADMIN)
+			.build();
+	}
 
 	/**
 	 * Declared, so that a duplicate key is answered naming its field;
@@ -80,6 +110,32 @@ class WebTestApplication {
 		@GetMapping("/tenant")
 		String tenant(@RequestHeader("X-Tenant") String tenant) {
 			return tenant;
+		}
+
+	}
+
+	record SecuredNote(@Nullable UUID organizationId, String text) {
+	}
+
+	/** Answers with the caller's organization. */
+	@RestController
+	static class SecuredNotes {
+
+		@GetMapping("/secured/notes/{id}")
+		Map<String, Object> read(@PathVariable UUID id, @RequestParam(defaultValue = "false") boolean includeDeleted,
+				Organization organization) {
+			return Map.of("id", id, "organizationId", organization.id(), "includeDeleted", includeDeleted);
+		}
+
+		@PostMapping("/secured/notes")
+		Map<String, Object> create(@RequestBody SecuredNote note, Organization organization) {
+			organization.requireSame(note.organizationId());
+			return Map.of("organizationId", organization.id(), "text", note.text());
+		}
+
+		@PostMapping("/secured/revocations")
+		Map<String, Object> revoke(Organization organization) {
+			return Map.of("organizationId", organization.id());
 		}
 
 	}

@@ -11,27 +11,19 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistrar;
-
 /**
  * An identity provider for a service's tests: one OpenID discovery document and JWK set,
  * served on a free port for the whole JVM, and the service's
  * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} pointing at it. So the
  * service finds the signing key as it does in production (discovery, then
- * {@code jwks_uri}); {@link TestTokens} signs with it. Import it in a test's
- * configuration.
+ * {@code jwks_uri}); {@link TestTokens} signs with it. Annotate a test (or a test
+ * meta-annotation) with {@link WithTestIdentityProvider}.
  */
-@TestConfiguration(proxyBeanMethods = false)
-public class TestIdentityProvider {
+public final class TestIdentityProvider {
 
 	private static volatile HttpServer server;
 
-	@Bean
-	static DynamicPropertyRegistrar identityProviderProperties() {
-		return (properties) -> properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri",
-				TestIdentityProvider::issuer);
+	private TestIdentityProvider() {
 	}
 
 	/** The issuer, {@code http://localhost:<port>}, started at the first call. */
