@@ -19,6 +19,7 @@ import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.web.test.TestIdentityProvider;
+import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
  * One application context for all integration tests of the service (one consumer group,
@@ -38,7 +39,8 @@ import dev.subscriptions.web.test.TestIdentityProvider;
 						+ SubscriptionServiceIntegrationTest.LEMON_SQUEEZY_SECRET,
 				"subscription-service.stripe.webhook-secret=" + SubscriptionServiceIntegrationTest.STRIPE_SECRET })
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, TestIdentityProvider.class, EventTopics.class, CustomerEventsProducer.class,
+@WithTestIdentityProvider
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, CustomerEventsProducer.class,
 		SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {
 
