@@ -168,6 +168,7 @@ public final class LocalStack {
 			// Handed over as system properties, which the services' placeholders read
 			// like environment variables.
 			process.withJvmOption("-DOAUTH2_ISSUER_URI=" + authorizationServer.issuer());
+			process.withJvmOption("-DOAUTH2_AUDIENCES=" + LocalAuthorizationServer.AUDIENCE);
 			process.withJvmOption("-DMANAGEMENT_PORT=" + service.managementPort());
 			if (service.name().equals("subscription-service")) {
 				webhookSecrets.forEach((name, value) -> process.withJvmOption("-D" + name + "=" + value));
