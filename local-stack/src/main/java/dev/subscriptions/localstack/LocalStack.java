@@ -26,19 +26,27 @@ import dev.subscriptions.localstack.auth.TokenCommand;
 import dev.subscriptions.localstack.dashboard.DashboardServer;
 
 /**
- * The whole platform on one machine, without Docker: a Kafka broker (9092), Apicurio
- * Registry (8080, schemas kept in PostgreSQL), one PostgreSQL server with a database and
- * login per service, and the services as child processes, configured by the same
- * environment variables a deployment would set. Prometheus (9090, if the
- * {@code prometheus} executable is installed) scrapes them with the deployment's
- * configuration ({@code deploy/prometheus}), and a page at 9091 shows the Grafana
- * dashboard's panels ({@code deploy/grafana/dashboards}) from it; both are read from the
- * project directory, which the local stack runs in.
+ * The whole platform on one machine, without Docker: an OAuth2 authorization server
+ * (9000, {@link LocalAuthorizationServer}), a Kafka broker (9092), Apicurio Registry
+ * (8080, schemas kept in PostgreSQL), one PostgreSQL server with a database and login per
+ * service, and the services as child processes (APIs on 8081-8083, actuators on
+ * management ports 9181-9183), configured by the same environment variables a deployment
+ * would set, and trusting the authorization server by {@code OAUTH2_ISSUER_URI} alone.
+ * Prometheus (9090, if the {@code prometheus} executable is installed) scrapes their
+ * management ports with the deployment's configuration ({@code deploy/prometheus}), and a
+ * page at 9091 shows the Grafana dashboard's panels ({@code deploy/grafana/dashboards})
+ * from it; both are read from the project directory, which the local stack runs in.
  * <p>
  * Options: {@code --fresh} deletes the data directory first; {@code --data DIR} puts it
  * elsewhere (default {@code .local-stack}). subscription-service gets the webhook secrets
  * of {@link #WEBHOOK_SECRETS}, unless the caller's environment sets them. Ctrl-C stops
- * everything. {@code tail <topic>} prints a topic's records instead;
+ * everything. {@code LOCAL_AUTH_PORT} moves the authorization server (a free port is
+ * taken when its port is taken), {@code LOCAL_AUTH_CLIENT_SECRET} sets its client's
+ * secret.
+ * <p>
+ * {@code token --organization <uuid> --scopes "..."} prints an access token instead
+ * ({@link TokenCommand}); {@code auth [--port 9000] [--data DIR] [--issuer URL]} runs the
+ * authorization server alone; {@code tail <topic>} prints a topic's records;
  * {@code replay <dead-letter-topic> [--to <topic>] [--bootstrap-servers ...]} sends dead
  * letters back to their topics ({@link DeadLetterReplay});
  * {@code dashboard [--port 9091] [--prometheus http://localhost:9090]} serves the
@@ -57,14 +65,18 @@ public final class LocalStack {
 
 	private static final int DASHBOARD_PORT = 9091;
 
+	/** The data directory unless {@code --data} names another. */
+	static final Path DEFAULT_DATA = Path.of(".local-stack");
+
 	/** The deployment's Prometheus configuration, made local by {@link #prometheus}. */
 	static final Path PROMETHEUS_CONFIGURATION = Path.of("deploy", "prometheus", "prometheus.yml");
 
 	/** The Grafana dashboard whose panels the page at {@link #DASHBOARD_PORT} draws. */
 	static final Path DASHBOARD = Path.of("deploy", "grafana", "dashboards", "subscription-platform.json");
 
-	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081),
-			new Service("subscription-service", "subscription", 8082), new Service("benefit-service", "benefit", 8083));
+	private static final List<Service> SERVICES = List.of(new Service("customer-service", "customer", 8081, 9181),
+			new Service("subscription-service", "subscription", 8082, 9182),
+			new Service("benefit-service", "benefit", 8083, 9183));
 
 	/**
 	 * The billing providers' webhook secrets subscription-service is given here, so that
@@ -99,7 +111,7 @@ public final class LocalStack {
 			serveDashboard(args);
 			return;
 		}
-		Path data = Path.of(option(args, "--data", ".local-stack")).toAbsolutePath();
+		Path data = Path.of(option(args, "--data", DEFAULT_DATA.toString())).toAbsolutePath();
 		if (List.of(args).contains("--fresh")) {
 			deleteRecursively(data);
 		}
@@ -122,6 +134,9 @@ public final class LocalStack {
 	}
 
 	private void start(Path data) throws Exception {
+		LocalAuthorizationServer authorizationServer = startAuthorizationServer(data);
+		this.running.add(authorizationServer);
+
 		log("PostgreSQL 17 on " + POSTGRES_PORT + " (data in " + data.resolve("postgres") + ")");
 		EmbeddedPostgresql postgres = EmbeddedPostgresql.startClosedByCaller(POSTGRES_PORT,
 				data.resolve("postgres").toFile());
@@ -150,6 +165,11 @@ public final class LocalStack {
 			log("Starting " + service.name() + " on " + service.port());
 			ServiceProcess process = ServiceProcess.of(Path.of(""), service.name(), service.port(), postgres,
 					service.database(), "localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"));
+			// Handed over as system properties, which the services' placeholders read
+			// like environment variables.
+			process.withJvmOption("-DOAUTH2_ISSUER_URI=" + authorizationServer.issuer());
+			process.withJvmOption("-DOAUTH2_AUDIENCES=" + LocalAuthorizationServer.AUDIENCE);
+			process.withJvmOption("-DMANAGEMENT_PORT=" + service.managementPort());
 			if (service.name().equals("subscription-service")) {
 				webhookSecrets.forEach((name, value) -> process.withJvmOption("-D" + name + "=" + value));
 			}
@@ -163,13 +183,19 @@ public final class LocalStack {
 
 		System.out.println();
 		System.out.println("Local stack is up:");
+		System.out.println("  Authorization    " + authorizationServer.issuer() + " (OAuth2 issuer, client "
+				+ authorizationServer.clientId() + " secret " + authorizationServer.clientSecret()
+				+ "; key and client in " + data.resolve("auth") + ")");
+		System.out.println("  Token            " + tokenCommand(authorizationServer.issuer(), data));
 		System.out.println("  Kafka            localhost:" + KAFKA_PORT);
 		System.out.println("  Schema registry  " + registry.confluentApiUrl());
 		System.out
 			.println("  PostgreSQL       localhost:" + POSTGRES_PORT + " (database = login = password = service name)");
 		for (Service service : SERVICES) {
-			System.out.printf("  %-16s http://localhost:%d  (OpenAPI: /v3/api-docs, metrics: /actuator/prometheus)%n",
+			System.out.printf("  %-16s http://localhost:%d  (API, bearer tokens; OpenAPI: /v3/api-docs)%n",
 					service.name(), service.port());
+			System.out.printf("  %-16s http://localhost:%d/actuator  (management: health, prometheus, outbox, "
+					+ "kafkalag; no token)%n", "", service.managementPort());
 		}
 		System.out.println("  Webhook secrets  " + webhookSecrets.entrySet()
 			.stream()
@@ -184,10 +210,51 @@ public final class LocalStack {
 	}
 
 	/**
+	 * The authorization server on {@code LOCAL_AUTH_PORT} (default 9000), or on a free
+	 * port if that one is taken, its key and client in {@code auth/} of the data
+	 * directory.
+	 */
+	private static LocalAuthorizationServer startAuthorizationServer(Path data) {
+		int port = authorizationServerPort(System.getenv());
+		if (!Ports.isFree(port)) {
+			log("Port " + port + " is taken, so the authorization server listens on a free port instead (tokens: "
+					+ "the token command with --issuer, as printed when the stack is up)");
+			port = 0;
+		}
+		LocalAuthorizationServer server = LocalAuthorizationServer.start(port, data);
+		log("OAuth2 authorization server " + server.issuer() + " (signing key and client in " + data.resolve("auth")
+				+ ")");
+		return server;
+	}
+
+	/** The authorization server's port: {@code LOCAL_AUTH_PORT}, or 9000. */
+	static int authorizationServerPort(Map<String, String> environment) {
+		String port = environment.get("LOCAL_AUTH_PORT");
+		return (port != null && !port.isBlank()) ? Integer.parseInt(port.strip())
+				: LocalAuthorizationServer.DEFAULT_PORT;
+	}
+
+	/**
+	 * The command that prints a token of the authorization server at {@code issuer}, with
+	 * the options only where they differ from the defaults.
+	 */
+	static String tokenCommand(String issuer, Path data) {
+		StringBuilder command = new StringBuilder("java -jar local-stack/target/local-stack.jar token --organization "
+				+ "<uuid> --scopes \"customers:write subscriptions:write benefits:write\"");
+		if (!issuer.equals("http://localhost:" + LocalAuthorizationServer.DEFAULT_PORT)) {
+			command.append(" --issuer ").append(issuer);
+		}
+		if (!data.toAbsolutePath().equals(DEFAULT_DATA.toAbsolutePath())) {
+			command.append(" --data ").append(data);
+		}
+		return command.toString();
+	}
+
+	/**
 	 * Prometheus on {@link #PROMETHEUS_PORT} with the deployment's configuration, each
-	 * service scraped at its local port, time series kept in {@code prometheus/} of the
-	 * data directory; nothing (and a note saying how to install it) if it is not
-	 * installed.
+	 * service scraped at its local management port, time series kept in
+	 * {@code prometheus/} of the data directory; nothing (and a note saying how to
+	 * install it) if it is not installed.
 	 */
 	private static Optional<Prometheus> startPrometheus(Path data) {
 		if (!Prometheus.isInstalled()) {
@@ -234,12 +301,12 @@ public final class LocalStack {
 
 	/**
 	 * The deployment's Prometheus configuration with each service's job scraping the
-	 * service's port on this machine.
+	 * service's management port on this machine (where the actuator is, without a token).
 	 */
 	static Prometheus.Configuration prometheus(Path configuration) {
 		Prometheus.Configuration local = Prometheus.configuredBy(configuration);
 		for (Service service : SERVICES) {
-			local = local.scraping(service.name(), service.port());
+			local = local.scraping(service.name(), service.managementPort());
 		}
 		return local;
 	}
@@ -303,8 +370,11 @@ public final class LocalStack {
 		System.out.println("==> " + message);
 	}
 
-	/** A service of the platform: its module, database and port. */
-	private record Service(String name, String database, int port) {
+	/**
+	 * A service of the platform: its module, database, API port and management (actuator)
+	 * port.
+	 */
+	private record Service(String name, String database, int port, int managementPort) {
 	}
 
 }

@@ -119,15 +119,15 @@ class LocalPrometheusIntegrationTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void givesEachJobOfTheDeploymentsConfigurationItsLocalStackPort() {
+	void scrapesEachJobOfTheDeploymentsConfigurationAtItsLocalStackManagementPort() {
 		Map<String, Object> local = new Yaml()
 			.load(LocalStack.prometheus(Path.of("..").resolve(LocalStack.PROMETHEUS_CONFIGURATION)).text());
 
 		assertThat((List<Map<String, Object>>) local.get("scrape_configs"))
 			.extracting(job -> job.get("job_name"), job -> job.get("static_configs"))
-			.containsExactlyInAnyOrder(tuple("customer-service", List.of(Map.of("targets", List.of("localhost:8081")))),
-					tuple("subscription-service", List.of(Map.of("targets", List.of("localhost:8082")))),
-					tuple("benefit-service", List.of(Map.of("targets", List.of("localhost:8083")))));
+			.containsExactlyInAnyOrder(tuple("customer-service", List.of(Map.of("targets", List.of("localhost:9181")))),
+					tuple("subscription-service", List.of(Map.of("targets", List.of("localhost:9182")))),
+					tuple("benefit-service", List.of(Map.of("targets", List.of("localhost:9183")))));
 	}
 
 	@Test

@@ -2,12 +2,14 @@ package dev.subscriptions.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * What the local stack hands subscription-service of the caller's environment.
+ * What the local stack hands the services of the caller's environment, and how it tells
+ * the operator to get a token.
  */
 class LocalStackTests {
 
@@ -23,6 +25,25 @@ class LocalStackTests {
 		assertThat(LocalStack.webhookSecrets(Map.of("STRIPE_WEBHOOK_SECRET", "whsec_mine")))
 			.containsEntry("LEMON_SQUEEZY_SIGNING_SECRET", "local-lemon-squeezy-secret")
 			.containsEntry("STRIPE_WEBHOOK_SECRET", "whsec_mine");
+	}
+
+	@Test
+	void runsTheAuthorizationServerOnPort9000UnlessLocalAuthPortSaysOtherwise() {
+		assertThat(LocalStack.authorizationServerPort(Map.of("PATH", "/bin"))).isEqualTo(9000);
+		assertThat(LocalStack.authorizationServerPort(Map.of("LOCAL_AUTH_PORT", "19000"))).isEqualTo(19000);
+	}
+
+	@Test
+	void namesTheTokenCommandWithoutOptionsForTheDefaultIssuerAndDataDirectory() {
+		assertThat(LocalStack.tokenCommand("http://localhost:9000", Path.of(".local-stack").toAbsolutePath()))
+			.isEqualTo("java -jar local-stack/target/local-stack.jar token --organization <uuid> "
+					+ "--scopes \"customers:write subscriptions:write benefits:write\"");
+	}
+
+	@Test
+	void namesTheIssuerAndDataDirectoryInTheTokenCommandWhenTheyAreNotTheDefaults() {
+		assertThat(LocalStack.tokenCommand("http://localhost:41234", Path.of("/tmp/stack")))
+			.endsWith("benefits:write\" --issuer http://localhost:41234 --data /tmp/stack");
 	}
 
 }

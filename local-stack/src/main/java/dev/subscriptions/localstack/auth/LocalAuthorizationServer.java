@@ -79,6 +79,12 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 	public static final List<String> SCOPES = List.of("customers:read", "customers:write", "customers:read_deleted",
 			"subscriptions:read", "subscriptions:write", "subscriptions:admin", "benefits:read", "benefits:write");
 
+	/**
+	 * The audience of every token ({@code aud}), which the services may require
+	 * ({@code OAUTH2_AUDIENCES}).
+	 */
+	public static final String AUDIENCE = "subscription-platform";
+
 	/** How long an access token lives: longer than a fault run or a benchmark. */
 	static final Duration ACCESS_TOKEN_TIME_TO_LIVE = Duration.ofHours(1);
 

@@ -32,9 +32,6 @@ final class OrganizationClaim implements OAuth2TokenCustomizer<JwtEncodingContex
 	/** The claim the services read the organization from (their default). */
 	static final String CLAIM = "org_id";
 
-	/** The audience every service accepts. */
-	static final String AUDIENCE = "subscription-platform";
-
 	@Override
 	public void customize(JwtEncodingContext context) {
 		if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())
@@ -42,7 +39,7 @@ final class OrganizationClaim implements OAuth2TokenCustomizer<JwtEncodingContex
 			return;
 		}
 		UUID organization = organization(grant.getAdditionalParameters().get(PARAMETER));
-		context.getClaims().claim(CLAIM, organization.toString()).audience(List.of(AUDIENCE));
+		context.getClaims().claim(CLAIM, organization.toString()).audience(List.of(LocalAuthorizationServer.AUDIENCE));
 	}
 
 	private static UUID organization(@Nullable Object parameter) {
