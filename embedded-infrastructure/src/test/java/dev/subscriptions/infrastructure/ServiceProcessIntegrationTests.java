@@ -65,6 +65,16 @@ class ServiceProcessIntegrationTests {
 	}
 
 	@Test
+	void takesAManagementPortGivenAsASystemPropertyForItsManagementPort() throws Exception {
+		int managementPort = Ports.free();
+
+		ServiceProcess service = service().withJvmOption("-DMANAGEMENT_PORT=" + managementPort);
+
+		assertThat(service.managementPort()).isEqualTo(managementPort);
+		assertThat(service.managementUrl()).isEqualTo("http://localhost:" + managementPort);
+	}
+
+	@Test
 	void refusesAManagementPortThatIsNotOne() {
 		assertThatIllegalArgumentException().isThrownBy(() -> service().withManagementPort(0))
 			.withMessageContaining("0");

@@ -3,6 +3,7 @@ package dev.subscriptions.endtoend;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.localstack.auth.LocalAuthorizationServer;
 import dev.subscriptions.localstack.auth.LocalTokens;
@@ -32,6 +33,16 @@ public final class AuthorizationServer {
 			server.clientSecret());
 
 	private AuthorizationServer() {
+	}
+
+	/**
+	 * Points the service at this server as a deployment points it at its identity
+	 * provider: its issuer ({@code OAUTH2_ISSUER_URI}) and the audience its tokens carry
+	 * ({@code OAUTH2_AUDIENCES}).
+	 */
+	public static ServiceProcess trustedBy(ServiceProcess service) {
+		return service.withEnvironment("OAUTH2_ISSUER_URI", issuer())
+			.withEnvironment("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE);
 	}
 
 	/** The issuer, e.g. {@code http://localhost:40123}. */

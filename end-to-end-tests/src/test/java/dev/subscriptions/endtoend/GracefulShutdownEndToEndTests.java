@@ -39,12 +39,11 @@ class GracefulShutdownEndToEndTests {
 	@Test
 	void publishesEveryEventCommittedBeforeSigtermBeforeItExits(TestReporter reporter) throws Exception {
 		String database = SharedInfrastructure.newDatabase("shutdown_customer");
-		ServiceProcess customers = ServiceProcess
-			.of(Path.of(".."), "customer-service", 0, SharedInfrastructure.postgresql(), database,
-					SharedInfrastructure.kafka().bootstrapServers(),
+		ServiceProcess customers = AuthorizationServer
+			.trustedBy(ServiceProcess.of(Path.of(".."), "customer-service", 0, SharedInfrastructure.postgresql(),
+					database, SharedInfrastructure.kafka().bootstrapServers(),
 					SharedInfrastructure.schemaRegistry().confluentApiUrl(),
-					Path.of("target", "service-logs", "graceful-shutdown"))
-			.withEnvironment("OAUTH2_ISSUER_URI", AuthorizationServer.issuer())
+					Path.of("target", "service-logs", "graceful-shutdown")))
 			.withJvmOption("-XX:TieredStopAtLevel=1")
 			.withJvmOption("-Deventing.relay.batch-size=1")
 			.withJvmOption("-Deventing.relay.drain-timeout=30s")

@@ -63,11 +63,10 @@ public final class Platform {
 	}
 
 	private static ServiceProcess service(String name, String database) {
-		return ServiceProcess
-			.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
+		return AuthorizationServer
+			.trustedBy(ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
 					SharedInfrastructure.kafka().bootstrapServers(),
-					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
-			.withEnvironment("OAUTH2_ISSUER_URI", AuthorizationServer.issuer())
+					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS))
 			.withJvmOption("-XX:TieredStopAtLevel=1");
 	}
 
