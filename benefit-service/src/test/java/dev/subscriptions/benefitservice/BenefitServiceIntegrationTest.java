@@ -18,6 +18,7 @@ import org.springframework.kafka.config.TopicBuilder;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.web.test.TestIdentityProvider;
+import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
  * One application context for the service's integration tests, against the infrastructure
@@ -32,8 +33,8 @@ import dev.subscriptions.web.test.TestIdentityProvider;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, TestIdentityProvider.class, EventTopics.class,
-		BenefitServiceIntegrationTest.ConsumedTopics.class })
+@WithTestIdentityProvider
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
 public @interface BenefitServiceIntegrationTest {
 
 	/** The topics other services own; here the tests create them. */
