@@ -22,9 +22,10 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * started again on the same port and data; a part that does not come back is a
  * {@link HarnessFailure}, never an invariant violation.
  * <p>
- * The services trust the local authorization server ({@code OAUTH2_ISSUER_URI}), which
- * runs in this JVM, is not a fault target, and mints the workload's tokens; each service
- * serves its actuator on a management port of its own.
+ * The services trust the local authorization server ({@code OAUTH2_ISSUER_URI}, its
+ * tokens' audience required by {@code OAUTH2_AUDIENCES}), which runs in this JVM, is not
+ * a fault target, and mints the workload's tokens; each service serves its actuator on a
+ * management port of its own.
  */
 final class Stack implements AutoCloseable {
 
@@ -88,7 +89,8 @@ final class Stack implements AutoCloseable {
 				.withJvmOption("-XX:TieredStopAtLevel=1")
 				.withJvmOption("-XX:+UseSerialGC")
 				.withJvmOption("-Xss512k")
-				.withEnvironment("OAUTH2_ISSUER_URI", this.authorization.issuer());
+				.withEnvironment("OAUTH2_ISSUER_URI", this.authorization.issuer())
+				.withEnvironment("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE);
 			this.services.put(name, service);
 		}
 		Progress.log("Starting the services");

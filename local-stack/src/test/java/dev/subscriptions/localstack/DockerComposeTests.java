@@ -79,6 +79,7 @@ class DockerComposeTests {
 		Set<String> read = placeholders(
 				Files.readString(ROOT.resolve(service + "/src/main/resources/application.yml")));
 		read.addAll(placeholders(EventingDefaults.defaults().values().toString()));
+		read.addAll(securityVariables());
 
 		assertThat(read).containsAll(environment.keySet());
 		assertThat(environment).containsKeys("DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD",
@@ -332,6 +333,7 @@ class DockerComposeTests {
 		assertThat(ports("auth")).contains(port + ":" + port);
 		assertThat(option(command, "--issuer")).isEqualTo("http://auth:" + port);
 		assertThat(environment(service)).containsEntry("OAUTH2_ISSUER_URI", option(command, "--issuer"))
+			.containsEntry("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE)
 			.doesNotContainKey("OAUTH2_JWK_SET_URI");
 	}
 
@@ -500,6 +502,22 @@ class DockerComposeTests {
 
 			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 		}
+	}
+
+	/**
+	 * The variables web's {@code SecurityDefaults} reads for every service (the
+	 * audiences, the key set, the organization claim).
+	 */
+	private static Set<String> securityVariables() throws IOException {
+		Matcher copy = Pattern.compile("copy\\(environment, \"([A-Z0-9_]+)\"")
+			.matcher(Files
+				.readString(ROOT.resolve("web/src/main/java/dev/subscriptions/web/security/SecurityDefaults.java")));
+		Set<String> variables = new TreeSet<>();
+		while (copy.find()) {
+			variables.add(copy.group(1));
+		}
+		assertThat(variables).as("the variables of web's SecurityDefaults").contains("OAUTH2_AUDIENCES");
+		return variables;
 	}
 
 	/** The value after {@code name} in a command line. */
