@@ -1,6 +1,9 @@
 package dev.subscriptions.web.security;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
@@ -52,6 +55,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class ResourceServerAutoConfiguration {
 
 	/** Paths of the public port every service leaves open. */
+	/** What Spring's conversion reads as {@code false}. */
+	private static final Set<String> FALSE_SPELLINGS = Set.of("false", "off", "no", "0");
+
 	static final List<String> OPEN_PATHS = List.of("/livez", "/readyz", "/error", "/v3/api-docs", "/v3/api-docs/**");
 
 	@Bean
@@ -130,7 +136,24 @@ public class ResourceServerAutoConfiguration {
 		if (parameter == null || value == null) {
 			return endpoint;
 		}
-		return new AndRequestMatcher(endpoint, (request) -> value.equals(request.getParameter(parameter)));
+		return new AndRequestMatcher(endpoint, (request) -> {
+			String[] values = request.getParameterValues(parameter);
+			return values != null && Stream.of(values).anyMatch((given) -> means(value, given));
+		});
+	}
+
+	/**
+	 * Whether a query value means {@code value} as the controller will read it: for
+	 * {@code true}, any spelling Spring binds as {@code true} (or that fails to bind,
+	 * which is stricter), i.e. anything but an empty value or a spelling of
+	 * {@code false}.
+	 */
+	static boolean means(String value, String given) {
+		String normalized = given.trim().toLowerCase(Locale.ROOT);
+		if (value.equals("true")) {
+			return !normalized.isEmpty() && !FALSE_SPELLINGS.contains(normalized);
+		}
+		return normalized.equals(value.toLowerCase(Locale.ROOT));
 	}
 
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -132,6 +133,17 @@ class ResourceServerIntegrationTests {
 		assertThat(refused.getResponseBody()).containsEntry("scope", "customers:read_deleted");
 		assertThat(allowed.getStatus().value()).isEqualTo(200);
 		assertThat(allowed.getResponseBody()).containsEntry("includeDeleted", true);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TRUE", "1", "yes", "on", " true", "false&includeDeleted=true" })
+	void needsTheOtherScopeForEverySpellingTheControllerReadsAsTrue(String value) {
+		EntityExchangeResult<Map<String, Object>> refused = get(
+				"/secured/notes/" + UUID.randomUUID() + "?includeDeleted=" + value,
+				TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_READ));
+
+		assertThat(refused.getStatus().value()).isEqualTo(403);
+		assertThat(refused.getResponseBody()).containsEntry("scope", "customers:read_deleted");
 	}
 
 	@Test
