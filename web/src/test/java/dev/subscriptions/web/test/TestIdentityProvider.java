@@ -33,25 +33,39 @@ public final class TestIdentityProvider {
 
 	private static synchronized HttpServer server() {
 		if (server == null) {
-			try {
-				HttpServer started = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-				started.setExecutor(Executors.newFixedThreadPool(2, (runnable) -> {
-					Thread thread = new Thread(runnable, "test-identity-provider");
-					thread.setDaemon(true);
-					return thread;
-				}));
-				started.createContext("/.well-known/openid-configuration", (exchange) -> json(exchange,
-						"{\"issuer\":\"" + issuer(started) + "\",\"jwks_uri\":\"" + issuer(started) + "/jwks\"}"));
-				started.createContext("/jwks",
-						(exchange) -> json(exchange, new JWKSet(TestTokens.signingKey().toPublicJWK()).toString()));
-				started.start();
-				server = started;
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not start the test identity provider", ex);
-			}
+			server = start(0);
 		}
 		return server;
+	}
+
+	/**
+	 * Another identity provider with the same signing key on {@code port}, issuer
+	 * {@code http://localhost:<port>}, e.g. to bring up one a service could not reach
+	 * before; closing it stops it.
+	 */
+	public static AutoCloseable startOn(int port) {
+		HttpServer started = start(port);
+		return () -> started.stop(0);
+	}
+
+	private static HttpServer start(int port) {
+		try {
+			HttpServer started = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+			started.setExecutor(Executors.newFixedThreadPool(2, (runnable) -> {
+				Thread thread = new Thread(runnable, "test-identity-provider");
+				thread.setDaemon(true);
+				return thread;
+			}));
+			started.createContext("/.well-known/openid-configuration", (exchange) -> json(exchange,
+					"{\"issuer\":\"" + issuer(started) + "\",\"jwks_uri\":\"" + issuer(started) + "/jwks\"}"));
+			started.createContext("/jwks",
+					(exchange) -> json(exchange, new JWKSet(TestTokens.signingKey().toPublicJWK()).toString()));
+			started.start();
+			return started;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start a test identity provider on port " + port, ex);
+		}
 	}
 
 	private static String issuer(HttpServer server) {

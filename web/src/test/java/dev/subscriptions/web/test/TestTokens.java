@@ -43,6 +43,14 @@ public final class TestTokens {
 		return sign(SIGNING_KEY, claims(organization, scopes).build());
 	}
 
+	/**
+	 * A token of {@code organization} with {@code scopes} issued by {@code issuer} (with
+	 * the same key), for an identity provider of {@link TestIdentityProvider#startOn}.
+	 */
+	public static String issuedBy(String issuer, UUID organization, String... scopes) {
+		return token(organization, (claims) -> claims.issuer(issuer), scopes);
+	}
+
 	/** {@code Bearer <token>}, for an {@code Authorization} header. */
 	public static String bearer(UUID organization, String... scopes) {
 		return "Bearer " + token(organization, scopes);
