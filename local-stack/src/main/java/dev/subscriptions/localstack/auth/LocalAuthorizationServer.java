@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -112,6 +111,11 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 		return start(port, dataDirectory, null, System.getenv());
 	}
 
+	/**
+	 * Starts the server, naming itself {@code issuer} if given (e.g.
+	 * {@code http://auth:9000} inside docker compose) and taking the client's secret from
+	 * {@code environment}'s {@code LOCAL_AUTH_CLIENT_SECRET} if set.
+	 */
 	static LocalAuthorizationServer start(int port, Path dataDirectory, @Nullable String issuer,
 			Map<String, String> environment) {
 		Path directory = dataDirectory.resolve("auth");
@@ -124,12 +128,16 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.registerShutdownHook(false)
+			// No application.properties of the working directory or the class path is
+			// read.
 			.properties(Map.of("spring.config.location", "optional:classpath:/local-authorization-server/"))
 			.initializers((context) -> {
+				// Before the environment's SERVER_PORT, which may be meant for someone
+				// else.
 				context.getEnvironment()
 					.getPropertySources()
 					.addFirst(new MapPropertySource("localAuthorizationServer",
-							Map.of("server.port", String.valueOf(actualPort), "spring.jmx.enabled", "false")));
+							Map.of("server.port", String.valueOf(actualPort))));
 				context.getBeanFactory()
 					.registerSingleton("localAuthorizationServerSettings",
 							new Settings(actualIssuer, signingKey, client));
@@ -240,8 +248,7 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 
 		@Bean
 		RegisteredClientRepository registeredClientRepository(Settings settings) {
-			RegisteredClient client = RegisteredClient
-				.withId(UUID.nameUUIDFromBytes(settings.client().id().getBytes()).toString())
+			RegisteredClient client = RegisteredClient.withId(settings.client().id())
 				.clientId(settings.client().id())
 				.clientSecret("{noop}" + settings.client().secret())
 				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
