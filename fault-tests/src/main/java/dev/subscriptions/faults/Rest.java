@@ -30,7 +30,8 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * Every call carries a bearer token of the local authorization server for the
  * organization, with the one scope the operation needs; the token decides the
  * organization, so no body or query names it. {@link LocalTokens} keeps each token until
- * a minute before it expires and then asks for a new one, so a run may outlast a token.
+ * a minute before it expires and then asks for a new one, so a run may outlast a token; a
+ * token request that fails is tried again like the call.
  */
 final class Rest {
 
@@ -175,6 +176,9 @@ final class Rest {
 				}
 			}
 			catch (IOException ex) {
+				failure = ex;
+			}
+			catch (IllegalStateException ex) {
 				failure = ex;
 			}
 			catch (InterruptedException ex) {
