@@ -1,5 +1,6 @@
 package dev.subscriptions.benchmark;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -12,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.subscriptions.localstack.auth.LocalTokens;
 
 /**
  * Measures the deletion choreography against a running local stack ({@code ./run-local})
@@ -30,7 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Options: {@code --customers 10000 --idle 200 --relay-events 20000 --threads 16}.
  * Endpoints default to the local stack's ports;
  * {@code --postgres jdbc:postgresql://localhost:5432/} with a login per database named
- * like it.
+ * like it. The API calls carry tokens of the authorization server at
+ * {@code --issuer http://localhost:9000} for its client {@code local-cli}, whose secret
+ * is read from {@code auth/clients.json} of the local stack's data directory
+ * {@code --data .local-stack}, unless {@code --client-secret} gives it (and
+ * {@code --client-id} another client).
  */
 public final class Benchmark {
 
@@ -54,13 +61,26 @@ public final class Benchmark {
 		this.options = options;
 		this.rest = new Rest(options.text("--customer-url", "http://localhost:8081"),
 				options.text("--subscription-url", "http://localhost:8082"),
-				options.text("--benefit-url", "http://localhost:8083"));
+				options.text("--benefit-url", "http://localhost:8083"), tokens(options));
 		String postgres = options.text("--postgres", "jdbc:postgresql://localhost:5432/");
 		this.customerDatabase = new Database(postgres, "customer");
 		this.subscriptionDatabase = new Database(postgres, "subscription");
 		this.benefitDatabase = new Database(postgres, "benefit");
 		this.benchmarkDatabase = new Database(postgres, "benchmark");
 		this.pool = Executors.newFixedThreadPool(options.number("--threads", 16));
+	}
+
+	/**
+	 * Tokens of the local stack's authorization server, for its client as the stack kept
+	 * it, or for the one given.
+	 */
+	private static LocalTokens tokens(Options options) {
+		String issuer = options.text("--issuer", "http://localhost:9000");
+		String secret = options.text("--client-secret", "");
+		if (!secret.isEmpty()) {
+			return new LocalTokens(issuer, options.text("--client-id", "local-cli"), secret);
+		}
+		return LocalTokens.of(Path.of(options.text("--data", ".local-stack")), issuer);
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -91,25 +111,25 @@ public final class Benchmark {
 		log("idle: preparing " + count + " customers with a subscription to 3 benefits");
 		List<String> customers = inParallel(count, i -> {
 			String customer = this.rest.createCustomer(product.organization(), "idle-" + i + "@example.com");
-			this.rest.subscribe(customer, product.id());
+			this.rest.subscribe(product.organization(), customer, product.id());
 			return customer;
 		});
 		for (String customer : customers) {
-			await(Duration.ofSeconds(60), () -> this.rest.entitlementCount(customer) == 3);
+			await(Duration.ofSeconds(60), () -> this.rest.entitlementCount(product.organization(), customer) == 3);
 		}
 		log("idle: deleting them one at a time");
 		List<Double> toEntitlements = new ArrayList<>();
 		List<Double> toReceipt = new ArrayList<>();
 		for (String customer : customers) {
 			long start = System.nanoTime();
-			this.rest.deleteCustomer(customer);
+			this.rest.deleteCustomer(product.organization(), customer);
 			long entitlementsGone = 0;
 			long receiptComplete = 0;
 			while (entitlementsGone == 0 || receiptComplete == 0) {
-				if (entitlementsGone == 0 && this.rest.entitlementCount(customer) == 0) {
+				if (entitlementsGone == 0 && this.rest.entitlementCount(product.organization(), customer) == 0) {
 					entitlementsGone = System.nanoTime();
 				}
-				if (receiptComplete == 0 && this.rest.deletionComplete(customer)) {
+				if (receiptComplete == 0 && this.rest.deletionComplete(product.organization(), customer)) {
 					receiptComplete = System.nanoTime();
 				}
 				if (System.nanoTime() - start > Duration.ofSeconds(60).toNanos()) {
@@ -137,7 +157,7 @@ public final class Benchmark {
 				i -> this.rest.createCustomer(product.organization(), "bulk-" + i + "@example.com"));
 		inParallel(count, i -> {
 			for (int s = 0; s < 3; s++) {
-				this.rest.subscribe(customers.get(i), product.id());
+				this.rest.subscribe(product.organization(), customers.get(i), product.id());
 			}
 			return null;
 		});
@@ -151,7 +171,7 @@ public final class Benchmark {
 		log("bulk: deleting them all");
 		long start = System.nanoTime();
 		inParallel(count, i -> {
-			this.rest.deleteCustomer(customers.get(i));
+			this.rest.deleteCustomer(product.organization(), customers.get(i));
 			return null;
 		});
 		double accepted = (System.nanoTime() - start) / 1e9;
@@ -164,7 +184,7 @@ public final class Benchmark {
 		log("bulk: checking every receipt through the API");
 		AtomicInteger incomplete = new AtomicInteger();
 		inParallel(count, i -> {
-			if (!this.rest.deletionComplete(customers.get(i))) {
+			if (!this.rest.deletionComplete(product.organization(), customers.get(i))) {
 				incomplete.incrementAndGet();
 			}
 			return null;
@@ -241,7 +261,7 @@ public final class Benchmark {
 		for (String key : List.of("reports", "api-access", "community")) {
 			benefits.add(this.rest.createBenefit(organization, key));
 		}
-		this.rest.mapProduct(product, benefits);
+		this.rest.mapProduct(organization, product, benefits);
 		return new Product(organization, product);
 	}
 

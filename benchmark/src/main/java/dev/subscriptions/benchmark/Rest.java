@@ -9,14 +9,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.subscriptions.localstack.auth.LocalTokens;
+
 /**
  * The three services' REST APIs, as an API client calls them: JSON over HTTP/1.1 with
- * kept-alive connections.
+ * kept-alive connections, each call with a bearer token of the local authorization server
+ * for the organization it acts for and the one scope the operation needs (the token
+ * decides the organization, so no body names it). {@link LocalTokens} keeps each token
+ * until a minute before it expires, so asking it on every call costs a map look-up, and a
+ * run longer than a token's life gets a new one.
  */
 final class Rest {
 
@@ -38,10 +45,13 @@ final class Rest {
 
 	private final String benefits;
 
-	Rest(String customers, String subscriptions, String benefits) {
+	private final LocalTokens tokens;
+
+	Rest(String customers, String subscriptions, String benefits, LocalTokens tokens) {
 		this.customers = customers;
 		this.subscriptions = subscriptions;
 		this.benefits = benefits;
+		this.tokens = tokens;
 	}
 
 	/** An answer: its status and its JSON body (null when empty). */
@@ -62,46 +72,55 @@ final class Rest {
 	}
 
 	String createCustomer(String organization, String email) {
-		return send("POST", this.customers + "/customers",
-				Map.of("organizationId", organization, "email", email, "name", "Benchmark " + email))
+		return send(organization, "customers:write", "POST", this.customers + "/customers",
+				Map.of("email", email, "name", "Benchmark " + email))
 			.expect(201)
 			.id();
 	}
 
-	void deleteCustomer(String customer) {
-		send("DELETE", this.customers + "/customers/" + customer, null).expect(204);
+	void deleteCustomer(String organization, String customer) {
+		send(organization, "customers:write", "DELETE", this.customers + "/customers/" + customer, null).expect(204);
 	}
 
-	boolean deletionComplete(String customer) {
-		Answer receipt = send("GET", this.customers + "/customers/" + customer + "/deletion", null).expect(200);
+	boolean deletionComplete(String organization, String customer) {
+		Answer receipt = send(organization, "customers:read", "GET",
+				this.customers + "/customers/" + customer + "/deletion", null)
+			.expect(200);
 		return receipt.body().get("complete").asBoolean();
 	}
 
 	String createBenefit(String organization, String key) {
-		return send("POST", this.benefits + "/benefits",
-				Map.of("organizationId", organization, "type", "feature_flag", "key", key))
+		return send(organization, "benefits:write", "POST", this.benefits + "/benefits",
+				Map.of("type", "feature_flag", "key", key))
 			.expect(201)
 			.id();
 	}
 
-	void mapProduct(String product, List<String> benefitIds) {
-		send("PUT", this.benefits + "/products/" + product + "/benefits", Map.of("benefitIds", benefitIds)).expect(200);
+	void mapProduct(String organization, String product, List<String> benefitIds) {
+		send(organization, "benefits:write", "PUT", this.benefits + "/products/" + product + "/benefits",
+				Map.of("benefitIds", benefitIds))
+			.expect(200);
 	}
 
-	int entitlementCount(String customer) {
-		return send("GET", this.benefits + "/customers/" + customer + "/entitlements", null).expect(200).body().size();
+	int entitlementCount(String organization, String customer) {
+		return send(organization, "benefits:read", "GET", this.benefits + "/customers/" + customer + "/entitlements",
+				null)
+			.expect(200)
+			.body()
+			.size();
 	}
 
 	/**
 	 * Subscribes the customer to the product, waiting until subscription-service has
 	 * learnt of the customer from {@code customer.events} (it answers 422 until then).
 	 */
-	String subscribe(String customer, String product) throws InterruptedException {
+	String subscribe(String organization, String customer, String product) throws InterruptedException {
 		Map<String, Object> body = Map.of("customerId", customer, "productId", product, "amount", 1999, "currency",
 				"EUR");
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (true) {
-			Answer answer = send("POST", this.subscriptions + "/subscriptions", body);
+			Answer answer = send(organization, "subscriptions:write", "POST", this.subscriptions + "/subscriptions",
+					body);
 			if (answer.status() == 201) {
 				return answer.id();
 			}
@@ -112,9 +131,11 @@ final class Rest {
 		}
 	}
 
-	private Answer send(String method, String url, Object body) {
+	private Answer send(String organization, String scope, String method, String url, Object body) {
 		try {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+				.timeout(Duration.ofSeconds(30))
+				.header("Authorization", "Bearer " + this.tokens.mint(UUID.fromString(organization), scope));
 			if (body != null) {
 				request.header("Content-Type", "application/json")
 					.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

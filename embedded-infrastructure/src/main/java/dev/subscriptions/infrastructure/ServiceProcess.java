@@ -20,10 +20,15 @@ import java.util.stream.Stream;
 
 /**
  * One of the platform's services, run from its executable jar as a child process and
- * configured only by the environment variables a deployment would set: {@code PORT},
- * {@code DATABASE_*}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code SCHEMA_REGISTRY_URL}.
+ * configured only by the environment variables a deployment would set: {@code PORT} (the
+ * API), {@code MANAGEMENT_PORT} (the actuator: health, metrics, outbox, lag),
+ * {@code DATABASE_*}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code SCHEMA_REGISTRY_URL}, and
+ * whatever else is given with {@link #withEnvironment(String, String)} (such as
+ * {@code OAUTH2_ISSUER_URI}).
  */
 public final class ServiceProcess implements AutoCloseable {
+
+	private static final String MANAGEMENT_PORT_PROPERTY = "-DMANAGEMENT_PORT=";
 
 	private final String name;
 
@@ -48,10 +53,11 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Prepares a service.
+	 * Prepares a service, its management port a free one (see
+	 * {@link #withManagementPort(int)}).
 	 * @param projectRoot the directory holding the service modules
 	 * @param name the module, e.g. {@code customer-service}
-	 * @param port its HTTP port (0 for a free one)
+	 * @param port its HTTP port for the API (0 for a free one)
 	 * @param database its database and login on {@code postgres}
 	 * @param logs where its output goes ({@code <name>.log})
 	 */
@@ -60,6 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
 		int actualPort = (port > 0) ? port : Ports.free();
 		Map<String, String> environment = new LinkedHashMap<>();
 		environment.put("PORT", String.valueOf(actualPort));
+		environment.put("MANAGEMENT_PORT", String.valueOf(freeOtherThan(actualPort)));
 		environment.put("DATABASE_URL", postgres.jdbcUrl(database));
 		environment.put("DATABASE_USERNAME", database);
 		environment.put("DATABASE_PASSWORD", database);
@@ -69,10 +76,35 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Serves the actuator on this port from the next start on (the local stack uses 9181,
+	 * 9182, 9183), instead of the free one chosen.
+	 */
+	public synchronized ServiceProcess withManagementPort(int managementPort) {
+		if (managementPort <= 0) {
+			throw new IllegalArgumentException("A management port must be given, not " + managementPort);
+		}
+		this.environment.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+		return this;
+	}
+
+	/**
+	 * Sets an environment variable for the next start, e.g. {@code OAUTH2_ISSUER_URI}.
+	 */
+	public synchronized ServiceProcess withEnvironment(String name, String value) {
+		this.environment.put(name, value);
+		return this;
+	}
+
+	/**
 	 * Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start
-	 * faster in tests.
+	 * faster in tests. {@code -DMANAGEMENT_PORT=<port>} is taken as
+	 * {@link #withManagementPort(int)}, so that {@link #managementPort()} stays the port
+	 * the actuator listens on.
 	 */
 	public ServiceProcess withJvmOption(String option) {
+		if (option.startsWith(MANAGEMENT_PORT_PROPERTY)) {
+			return withManagementPort(Integer.parseInt(option.substring(MANAGEMENT_PORT_PROPERTY.length())));
+		}
 		this.jvmOptions.add(option);
 		return this;
 	}
@@ -97,10 +129,12 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** Waits until {@code /actuator/health} answers 200. */
+	/**
+	 * Waits until {@code /actuator/health} on the management port answers 200.
+	 */
 	public ServiceProcess awaitHealthy(Duration timeout) {
 		HttpClient client = HttpClient.newHttpClient();
-		HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+		HttpRequest health = HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -151,8 +185,22 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
+	/** The base URL of its API (the public port, which asks for bearer tokens). */
 	public String baseUrl() {
 		return "http://localhost:" + this.port;
+	}
+
+	/** The port of its actuator (health, Prometheus metrics, outbox, lag; no token). */
+	public synchronized int managementPort() {
+		return Integer.parseInt(this.environment.get("MANAGEMENT_PORT"));
+	}
+
+	/**
+	 * The base URL of its actuator, e.g.
+	 * {@code managementUrl() + "/actuator/prometheus"}.
+	 */
+	public String managementUrl() {
+		return "http://localhost:" + managementPort();
 	}
 
 	/** The operating system's id of the running process. */
@@ -204,6 +252,14 @@ public final class ServiceProcess implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static int freeOtherThan(int port) {
+		int free = Ports.free();
+		while (free == port) {
+			free = Ports.free();
+		}
+		return free;
 	}
 
 	private static Path jar(Path projectRoot, String name) {

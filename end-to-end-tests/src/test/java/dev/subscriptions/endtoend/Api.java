@@ -15,47 +15,62 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.InterceptingClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.ResourceAccessException;
 
 /**
- * The platform as an API client sees it: REST calls to the three services, nothing else.
- * The one HTTP client of the end-to-end tests ({@link RestTestClient} bound to the
- * running servers).
+ * The platform as an API client of one organization sees it: REST calls to the three
+ * services, each with a bearer token of the {@link AuthorizationServer} for that
+ * organization ({@link AuthorizationServer#API_SCOPES}), nothing else. The one HTTP
+ * client of the end-to-end tests ({@link RestTestClient} bound to the running servers).
  */
 public final class Api {
 
+	private final UUID organization;
+
 	private final RestTestClient customers;
+
+	private final @Nullable RestTestClient customersManagement;
 
 	private final @Nullable RestTestClient subscriptions;
 
 	private final @Nullable RestTestClient benefits;
 
-	/** The three services of the {@link Platform}. */
-	public Api() {
-		this(Platform.customers.baseUrl(), Platform.subscriptions.baseUrl(), Platform.benefits.baseUrl());
+	/** The three services of the {@link Platform}, as a client of the organization. */
+	public Api(UUID organization) {
+		this(organization, Platform.customers.baseUrl(), Platform.customers.managementUrl(),
+				Platform.subscriptions.baseUrl(), Platform.benefits.baseUrl());
 	}
 
-	private Api(String customers, @Nullable String subscriptions, @Nullable String benefits) {
-		this.customers = client(customers);
-		this.subscriptions = (subscriptions != null) ? client(subscriptions) : null;
-		this.benefits = (benefits != null) ? client(benefits) : null;
+	private Api(UUID organization, String customers, @Nullable String customersManagement,
+			@Nullable String subscriptions, @Nullable String benefits) {
+		this.organization = organization;
+		this.customers = client(customers, organization);
+		this.customersManagement = (customersManagement != null) ? client(customersManagement) : null;
+		this.subscriptions = (subscriptions != null) ? client(subscriptions, organization) : null;
+		this.benefits = (benefits != null) ? client(benefits, organization) : null;
 	}
 
-	/** A customer-service of a test's own, alone: only the customer calls work. */
-	static Api customerService(String baseUrl) {
-		return new Api(baseUrl, null, null);
+	/**
+	 * A customer-service of a test's own, alone, as a client of the organization: only
+	 * the customer calls work.
+	 */
+	static Api customerService(String baseUrl, UUID organization) {
+		return new Api(organization, baseUrl, null, null, null);
 	}
 
-	public String createCustomer(UUID organization, String email) {
+	public String createCustomer(String email) {
 		return id(this.customers.post()
 			.uri("/customers")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(newCustomer(organization, email))
+			.body(newCustomer(email))
 			.exchange()
 			.expectStatus()
 			.isCreated()
@@ -68,12 +83,12 @@ public final class Api {
 	 * @return the customer's id if it was created; empty if the service refused it or the
 	 * connection failed, so that the client does not know the outcome
 	 */
-	Optional<String> tryCreateCustomer(UUID organization, String email) {
+	Optional<String> tryCreateCustomer(String email) {
 		try {
 			EntityExchangeResult<Map<String, Object>> created = this.customers.post()
 				.uri("/customers")
 				.contentType(MediaType.APPLICATION_JSON)
-				.body(newCustomer(organization, email))
+				.body(newCustomer(email))
 				.exchange()
 				.returnResult(JSON);
 			return (created.getStatus().value() == 201) ? Optional.of(id(created)) : Optional.empty();
@@ -91,11 +106,11 @@ public final class Api {
 		return body(call(this.customers, HttpMethod.GET, "/customers/" + customer + "/deletion", null));
 	}
 
-	public String createBenefit(UUID organization, String key) {
+	public String createBenefit(String key) {
 		return id(benefits().post()
 			.uri("/benefits")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", organization.toString(), "type", "feature_flag", "key", key))
+			.body(Map.of("type", "feature_flag", "key", key))
 			.exchange()
 			.expectStatus()
 			.isCreated()
@@ -172,12 +187,29 @@ public final class Api {
 		return list(benefits(), "/grants?customerId=" + customer);
 	}
 
+	/** {@code GET path} of customer-service, whatever the answer. */
+	EntityExchangeResult<Map<String, Object>> getFromCustomers(String path) {
+		return call(this.customers, HttpMethod.GET, path, null);
+	}
+
+	/** {@code GET path} of subscription-service, whatever the answer. */
+	EntityExchangeResult<Map<String, Object>> getFromSubscriptions(String path) {
+		return call(subscriptions(), HttpMethod.GET, path, null);
+	}
+
+	/** {@code GET path} of benefit-service, whatever the answer. */
+	EntityExchangeResult<Map<String, Object>> getFromBenefits(String path) {
+		return call(benefits(), HttpMethod.GET, path, null);
+	}
+
 	/**
-	 * customer-service's actuator endpoint of parked outbox rows: {@code GET},
-	 * {@code POST} (requeue), {@code DELETE}.
+	 * customer-service's actuator endpoint of parked outbox rows, on its management port
+	 * (no token there): {@code GET}, {@code POST} (requeue), {@code DELETE}.
 	 */
 	Map<String, Object> parkedOutbox(HttpMethod method, String query, @Nullable Object body) {
-		return body(call(this.customers, method, "/actuator/outbox" + query, body));
+		RestTestClient management = Objects.requireNonNull(this.customersManagement,
+				"this Api has no customer-service management port");
+		return body(call(management, method, "/actuator/outbox" + query, body));
 	}
 
 	private RestTestClient subscriptions() {
@@ -189,13 +221,34 @@ public final class Api {
 	}
 
 	private static RestTestClient client(String baseUrl) {
-		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory();
-		requests.setReadTimeout(Duration.ofSeconds(30));
-		return RestTestClient.bindToServer(requests).baseUrl(baseUrl).build();
+		return RestTestClient.bindToServer(requests()).baseUrl(baseUrl).build();
 	}
 
-	private static Map<String, Object> newCustomer(UUID organization, String email) {
-		return Map.of("organizationId", organization.toString(), "email", email, "name", "Customer " + email);
+	/**
+	 * A client whose every request carries a token of the organization, taken anew for
+	 * each request (the authorization server's tokens expire; a fresh one is minted
+	 * shortly before).
+	 */
+	private static RestTestClient client(String baseUrl, UUID organization) {
+		ClientHttpRequestInterceptor bearer = (request, body, execution) -> {
+			request.getHeaders()
+				.set(HttpHeaders.AUTHORIZATION,
+						"Bearer " + AuthorizationServer.token(organization, AuthorizationServer.API_SCOPES));
+			return execution.execute(request, body);
+		};
+		return RestTestClient.bindToServer(new InterceptingClientHttpRequestFactory(requests(), List.of(bearer)))
+			.baseUrl(baseUrl)
+			.build();
+	}
+
+	private static JdkClientHttpRequestFactory requests() {
+		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory();
+		requests.setReadTimeout(Duration.ofSeconds(30));
+		return requests;
+	}
+
+	private static Map<String, Object> newCustomer(String email) {
+		return Map.of("email", email, "name", "Customer " + email);
 	}
 
 	private static String id(EntityExchangeResult<Map<String, Object>> response) {

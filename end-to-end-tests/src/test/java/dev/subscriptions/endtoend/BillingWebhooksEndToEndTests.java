@@ -37,9 +37,7 @@ class BillingWebhooksEndToEndTests {
 
 	private static final List<String> NONE = List.of();
 
-	private final Api api = new Api();
-
-	private final UUID organization = UUID.randomUUID();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final UUID product = UUID.randomUUID();
 
@@ -50,8 +48,8 @@ class BillingWebhooksEndToEndTests {
 
 	@BeforeEach
 	void productWithTwoBenefits() {
-		this.api.mapProduct(this.product, List.of(this.api.createBenefit(this.organization, "premium-reports"),
-				this.api.createBenefit(this.organization, "community")));
+		this.api.mapProduct(this.product,
+				List.of(this.api.createBenefit("premium-reports"), this.api.createBenefit("community")));
 	}
 
 	@Test
@@ -112,7 +110,7 @@ class BillingWebhooksEndToEndTests {
 
 	@Test
 	void aDeletedCustomersLateSubscriptionCreatedGrantsNothing() {
-		String customer = this.api.createCustomer(this.organization, "late-" + UUID.randomUUID() + "@example.com");
+		String customer = this.api.createCustomer("late-" + UUID.randomUUID() + "@example.com");
 		this.api.deleteCustomer(customer);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Boolean.TRUE.equals(this.api.receipt(customer).get("complete")));
@@ -137,7 +135,7 @@ class BillingWebhooksEndToEndTests {
 	 * the customer may use both benefits.
 	 */
 	private LemonSqueezySubscription subscribed() {
-		String customer = this.api.createCustomer(this.organization, "lemon-" + UUID.randomUUID() + "@example.com");
+		String customer = this.api.createCustomer("lemon-" + UUID.randomUUID() + "@example.com");
 		LemonSqueezySubscription subscription = new LemonSqueezySubscription(customer, this.product,
 				Platform.LEMON_SQUEEZY_SIGNING_SECRET);
 		assertThat(this.api.deliver(subscription.created())).isEqualTo(200);

@@ -28,9 +28,7 @@ import dev.subscriptions.schemas.Topic;
  */
 class DeletionChoreographyEndToEndTests {
 
-	private final Api api = new Api();
-
-	private final UUID organization = UUID.randomUUID();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final UUID product = UUID.randomUUID();
 
@@ -42,7 +40,7 @@ class DeletionChoreographyEndToEndTests {
 	@Test
 	void deletingACustomerRevokesEverythingEverywhereAndCompletesTheReceipt() {
 		productWithThreeBenefits();
-		String customer = this.api.createCustomer(this.organization, "all@example.com");
+		String customer = this.api.createCustomer("all@example.com");
 		String active = this.api.subscribe(customer, this.product);
 		String overdue = this.api.subscribe(customer, this.product);
 		String paused = this.api.subscribe(customer, this.product);
@@ -73,14 +71,14 @@ class DeletionChoreographyEndToEndTests {
 	@Test
 	void aRecreatedCustomerGetsNewSubscriptionsAndBenefitsWhileTheOldOnesStayRevoked() {
 		productWithThreeBenefits();
-		String first = this.api.createCustomer(this.organization, "again@example.com");
+		String first = this.api.createCustomer("again@example.com");
 		this.api.subscribe(first, this.product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(first).size() == 3);
 		this.api.deleteCustomer(first);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Boolean.TRUE.equals(this.api.receipt(first).get("complete")));
 
-		String second = this.api.createCustomer(this.organization, "AGAIN@example.com");
+		String second = this.api.createCustomer("AGAIN@example.com");
 		String subscription = this.api.subscribe(second, this.product);
 
 		assertThat(second).isNotEqualTo(first);
@@ -95,7 +93,7 @@ class DeletionChoreographyEndToEndTests {
 	@Test
 	void anOverdueSubscriptionIsCancelledWithItsInvoiceOpenAndBenefitsFollowTheGraceRules() {
 		productWithThreeBenefits();
-		String customer = this.api.createCustomer(this.organization, "overdue@example.com");
+		String customer = this.api.createCustomer("overdue@example.com");
 		String subscription = this.api.subscribe(customer, this.product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.api.entitlementKeys(customer).size() == 3);
 
@@ -117,7 +115,7 @@ class DeletionChoreographyEndToEndTests {
 		productWithThreeBenefits();
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		List<String> customers = inParallel(pool, 500, i -> {
-			String customer = this.api.createCustomer(this.organization, "bulk" + i + "@example.com");
+			String customer = this.api.createCustomer("bulk" + i + "@example.com");
 			this.api.subscribe(customer, this.product);
 			return customer;
 		});
@@ -168,7 +166,7 @@ class DeletionChoreographyEndToEndTests {
 	private void productWithThreeBenefits() {
 		List<String> benefits = new ArrayList<>();
 		for (String key : List.of("reports", "api-access", "community")) {
-			benefits.add(this.api.createBenefit(this.organization, key));
+			benefits.add(this.api.createBenefit(key));
 		}
 		this.api.mapProduct(this.product, benefits);
 	}

@@ -39,18 +39,18 @@ class GracefulShutdownEndToEndTests {
 	@Test
 	void publishesEveryEventCommittedBeforeSigtermBeforeItExits(TestReporter reporter) throws Exception {
 		String database = SharedInfrastructure.newDatabase("shutdown_customer");
-		ServiceProcess customers = ServiceProcess
-			.of(Path.of(".."), "customer-service", 0, SharedInfrastructure.postgresql(), database,
-					SharedInfrastructure.kafka().bootstrapServers(),
+		ServiceProcess customers = AuthorizationServer
+			.trustedBy(ServiceProcess.of(Path.of(".."), "customer-service", 0, SharedInfrastructure.postgresql(),
+					database, SharedInfrastructure.kafka().bootstrapServers(),
 					SharedInfrastructure.schemaRegistry().confluentApiUrl(),
-					Path.of("target", "service-logs", "graceful-shutdown"))
+					Path.of("target", "service-logs", "graceful-shutdown")))
 			.withJvmOption("-XX:TieredStopAtLevel=1")
 			.withJvmOption("-Deventing.relay.batch-size=1")
 			.withJvmOption("-Deventing.relay.drain-timeout=30s")
 			.start()
 			.awaitHealthy(Duration.ofMinutes(4));
-		Api api = Api.customerService(customers.baseUrl());
 		UUID organization = UUID.randomUUID();
+		Api api = Api.customerService(customers.baseUrl(), organization);
 		Set<String> created = ConcurrentHashMap.newKeySet();
 		ExecutorService pool = Executors.newFixedThreadPool(16);
 		List<CompletableFuture<Void>> requests;
@@ -80,8 +80,7 @@ class GracefulShutdownEndToEndTests {
 	 * counted.
 	 */
 	private static void create(Api customers, UUID organization, int i, Set<String> created) {
-		customers.tryCreateCustomer(organization, "shutdown" + i + "-" + organization + "@example.com")
-			.ifPresent(created::add);
+		customers.tryCreateCustomer("shutdown" + i + "-" + organization + "@example.com").ifPresent(created::add);
 	}
 
 	/** The customers of {@code ids} that have a CustomerCreated on customer.events. */

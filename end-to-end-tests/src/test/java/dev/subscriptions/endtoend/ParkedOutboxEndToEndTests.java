@@ -31,7 +31,7 @@ class ParkedOutboxEndToEndTests {
 
 	private static final int TWO_MEGABYTES = 2 * 1024 * 1024;
 
-	private final Api api = new Api();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final JdbcTemplate customerDatabase = new JdbcTemplate(
 			SharedInfrastructure.postgresql().dataSource(Platform.customerDatabase));
@@ -52,7 +52,7 @@ class ParkedOutboxEndToEndTests {
 		appendRaw(missingTopic, missingKey, new byte[] { 0, 0, 0, 0, 1, 2 });
 		appendRaw(largeTopic, largeKey, new byte[TWO_MEGABYTES]);
 
-		String customer = this.api.createCustomer(UUID.randomUUID(), "parked-" + UUID.randomUUID() + "@example.com");
+		String customer = this.api.createCustomer("parked-" + UUID.randomUUID() + "@example.com");
 		this.api.deleteCustomer(customer);
 
 		await().atMost(Duration.ofSeconds(30))

@@ -10,7 +10,8 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
 /**
  * The platform under test, once per JVM: the three services as separate processes from
  * their executable jars, each with its own database and login, on the shared Kafka broker
- * and schema registry.
+ * and schema registry, each trusting the {@link AuthorizationServer} and serving its
+ * actuator on a management port of its own.
  */
 public final class Platform {
 
@@ -62,10 +63,10 @@ public final class Platform {
 	}
 
 	private static ServiceProcess service(String name, String database) {
-		return ServiceProcess
-			.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
+		return AuthorizationServer
+			.trustedBy(ServiceProcess.of(ROOT, name, 0, SharedInfrastructure.postgresql(), database,
 					SharedInfrastructure.kafka().bootstrapServers(),
-					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS)
+					SharedInfrastructure.schemaRegistry().confluentApiUrl(), LOGS))
 			.withJvmOption("-XX:TieredStopAtLevel=1");
 	}
 

@@ -40,9 +40,7 @@ class SubscriptionLifecycleEndToEndTests {
 
 	private static final List<String> NONE = List.of();
 
-	private final Api api = new Api();
-
-	private final UUID organization = UUID.randomUUID();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final UUID product = UUID.randomUUID();
 
@@ -53,9 +51,9 @@ class SubscriptionLifecycleEndToEndTests {
 
 	@Test
 	void benefitsFollowEveryTransitionAndEveryEventTypeIsPublishedInSequenceOrder() {
-		this.api.mapProduct(this.product, List.of(this.api.createBenefit(this.organization, "premium-reports"),
-				this.api.createBenefit(this.organization, "community")));
-		String customer = this.api.createCustomer(this.organization, "lifecycle-" + UUID.randomUUID() + "@example.com");
+		this.api.mapProduct(this.product,
+				List.of(this.api.createBenefit("premium-reports"), this.api.createBenefit("community")));
+		String customer = this.api.createCustomer("lifecycle-" + UUID.randomUUID() + "@example.com");
 		String subscription = this.api.subscribe(customer, this.product);
 
 		afterEvent(subscription, 1, customer, BOTH, "active");

@@ -32,9 +32,12 @@ import dev.subscriptions.infrastructure.SharedInfrastructure;
  * (the conventions are {@link Walkthrough}'s).
  * <p>
  * Only what points at the local stack is changed: {@code localhost:8081}, {@code 8082}
- * and {@code 8083} become the services' random ports, and the {@code local-stack tail}
- * lines get {@code --bootstrap} and {@code --registry} of the test's broker and registry;
- * as {@code tail} follows its topic until Ctrl-C, the test stops it once its output shows
+ * and {@code 8083} become the services' random ports, {@code localhost:9181},
+ * {@code 9182} and {@code 9183} their random management ports, the
+ * {@code local-stack token} commands get {@code --issuer} and {@code --data} of the
+ * test's {@link AuthorizationServer}, and the {@code local-stack tail} lines get
+ * {@code --bootstrap} and {@code --registry} of the test's broker and registry; as
+ * {@code tail} follows its topic until Ctrl-C, the test stops it once its output shows
  * what the comment says (or after 90 s). The script and its output are kept in
  * {@code target/walkthrough/}.
  */
@@ -46,6 +49,8 @@ class WalkthroughEndToEndTests {
 			"## benefit-service (port 8083)", "## Billing providers");
 
 	private static final Pattern TAIL = Pattern.compile("^(java -jar local-stack/target/local-stack\\.jar tail \\S+)");
+
+	private static final Pattern TOKEN = Pattern.compile("java -jar local-stack/target/local-stack\\.jar token(?=\\s)");
 
 	private static final String DONE = "\u001eDONE ";
 
@@ -142,12 +147,22 @@ class WalkthroughEndToEndTests {
 		return outputs;
 	}
 
-	/** The command pointed at the test's services, broker and registry. */
+	/**
+	 * The command pointed at the test's services, authorization server, broker and
+	 * registry.
+	 */
 	private static String forTheTest(Command command) {
 		String text = command.text()
 			.replace("localhost:8081", hostAndPort(Platform.customers))
 			.replace("localhost:8082", hostAndPort(Platform.subscriptions))
-			.replace("localhost:8083", hostAndPort(Platform.benefits));
+			.replace("localhost:8083", hostAndPort(Platform.benefits))
+			.replace("localhost:9181", "localhost:" + Platform.customers.managementPort())
+			.replace("localhost:9182", "localhost:" + Platform.subscriptions.managementPort())
+			.replace("localhost:9183", "localhost:" + Platform.benefits.managementPort());
+		text = TOKEN.matcher(text)
+			.replaceAll(Matcher.quoteReplacement(
+					"java -jar local-stack/target/local-stack.jar token --issuer " + AuthorizationServer.issuer()
+							+ " --data " + quoted(AuthorizationServer.DATA.toAbsolutePath().toString())));
 		Matcher tail = TAIL.matcher(text);
 		if (!tail.find()) {
 			return text;

@@ -108,7 +108,7 @@ public final class FaultRun {
 			this.subscriptionDatabase = new Database(this.stack.jdbcUrl("subscription"), "subscription");
 			this.benefitDatabase = new Database(this.stack.jdbcUrl("benefit"), "benefit");
 			this.topics = new Topics(this.stack.bootstrapServers(), this.stack.registryUrl());
-			Rest rest = new Rest(this.stack);
+			Rest rest = new Rest(this.stack, UUID.randomUUID());
 			this.workload = new Workload(rest, this.settings.threads());
 			try {
 				if (setUp()) {

@@ -10,18 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.subscriptions.localstack.auth.LocalTokens;
+
 /**
- * The three services' REST APIs as a patient client calls them during faults: a refused
- * connection, a timeout or a 5xx is tried again until the call is answered or
- * {@link #PATIENCE} has passed; a call still unanswered then is a {@link WorkloadStuck}.
- * Repeating a call is safe: deletes are idempotent, a creation answered 409 is looked up,
- * and a refused transition whose current state is the wanted one counts as done.
+ * The three services' REST APIs as a patient client of one organization calls them during
+ * faults: a refused connection, a timeout or a 5xx is tried again until the call is
+ * answered or {@link #PATIENCE} has passed; a call still unanswered then is a
+ * {@link WorkloadStuck}. Repeating a call is safe: deletes are idempotent, a creation
+ * answered 409 is looked up, and a refused transition whose current state is the wanted
+ * one counts as done.
+ * <p>
+ * Every call carries a bearer token of the local authorization server for the
+ * organization, with the one scope the operation needs; the token decides the
+ * organization, so no body or query names it. {@link LocalTokens} keeps each token until
+ * a minute before it expires and then asks for a new one, so a run may outlast a token; a
+ * token request that fails is tried again like the call.
  */
 final class Rest {
 
@@ -47,10 +57,21 @@ final class Rest {
 
 	private final String benefits;
 
-	Rest(Stack stack) {
+	private final LocalTokens tokens;
+
+	private final UUID organization;
+
+	Rest(Stack stack, UUID organization) {
 		this.customers = stack.url("customer-service");
 		this.subscriptions = stack.url("subscription-service");
 		this.benefits = stack.url("benefit-service");
+		this.tokens = stack.tokens();
+		this.organization = organization;
+	}
+
+	/** The organization whose token every call carries. */
+	UUID organization() {
+		return this.organization;
 	}
 
 	/** An answer: its status and its JSON body (null when empty or not JSON). */
@@ -67,15 +88,15 @@ final class Rest {
 
 	}
 
-	String createCustomer(String organization, String email) {
-		Answer answer = call("POST", this.customers + "/customers",
-				Map.of("organizationId", organization, "email", email, "name", "Fault " + email),
-				a -> a.status() == 201 || a.status() == 409);
+	String createCustomer(String email) {
+		Answer answer = call("POST", this.customers + "/customers", "customers:write",
+				Map.of("email", email, "name", "Fault " + email), a -> a.status() == 201 || a.status() == 409);
 		if (answer.status() == 201) {
 			return answer.id();
 		}
-		Answer found = call("GET", this.customers + "/customers?organizationId=" + organization + "&email="
-				+ URLEncoder.encode(email, StandardCharsets.UTF_8), null, a -> a.status() == 200);
+		Answer found = call("GET",
+				this.customers + "/customers?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
+				"customers:read", null, a -> a.status() == 200);
 		JsonNode content = found.body().get("content");
 		if (content == null || content.isEmpty()) {
 			throw new WorkloadStuck("POST /customers answered 409 for " + email + " but no live customer has it");
@@ -84,27 +105,29 @@ final class Rest {
 	}
 
 	void deleteCustomer(String customer) {
-		call("DELETE", this.customers + "/customers/" + customer, null, a -> a.status() == 204);
+		call("DELETE", this.customers + "/customers/" + customer, "customers:write", null, a -> a.status() == 204);
 	}
 
 	JsonNode receipt(String customer) {
-		return call("GET", this.customers + "/customers/" + customer + "/deletion", null, a -> a.status() == 200)
+		return call("GET", this.customers + "/customers/" + customer + "/deletion", "customers:read", null,
+				a -> a.status() == 200)
 			.body();
 	}
 
-	String createBenefit(String organization, String key) {
-		return call("POST", this.benefits + "/benefits",
-				Map.of("organizationId", organization, "type", "feature_flag", "key", key), a -> a.status() == 201)
+	String createBenefit(String key) {
+		return call("POST", this.benefits + "/benefits", "benefits:write", Map.of("type", "feature_flag", "key", key),
+				a -> a.status() == 201)
 			.id();
 	}
 
 	void mapProduct(String product, List<String> benefitIds) {
-		call("PUT", this.benefits + "/products/" + product + "/benefits", Map.of("benefitIds", benefitIds),
-				a -> a.status() == 200);
+		call("PUT", this.benefits + "/products/" + product + "/benefits", "benefits:write",
+				Map.of("benefitIds", benefitIds), a -> a.status() == 200);
 	}
 
 	int entitlementCount(String customer) {
-		return call("GET", this.benefits + "/customers/" + customer + "/entitlements", null, a -> a.status() == 200)
+		return call("GET", this.benefits + "/customers/" + customer + "/entitlements", "benefits:read", null,
+				a -> a.status() == 200)
 			.body()
 			.size();
 	}
@@ -114,36 +137,37 @@ final class Rest {
 	 * (422).
 	 */
 	String subscribe(String customer, String product) {
-		return call("POST", this.subscriptions + "/subscriptions",
+		return call("POST", this.subscriptions + "/subscriptions", "subscriptions:write",
 				Map.of("customerId", customer, "productId", product, "amount", 1999, "currency", "EUR"),
 				a -> a.status() == 201)
 			.id();
 	}
 
+	/** What a payment provider's failure does: an administrative action. */
 	void paymentFailed(String subscription) {
-		transition(subscription, "payment-failed", null, "past_due");
+		transition(subscription, "payment-failed", "subscriptions:admin", null, "past_due");
 	}
 
 	void pause(String subscription) {
-		transition(subscription, "pause", Map.of("mode", "void"), "paused");
+		transition(subscription, "pause", "subscriptions:write", Map.of("mode", "void"), "paused");
 	}
 
 	void resume(String subscription) {
-		transition(subscription, "resume", null, "active");
+		transition(subscription, "resume", "subscriptions:write", null, "active");
 	}
 
-	private void transition(String subscription, String action, Object body, String wanted) {
-		call("POST", this.subscriptions + "/subscriptions/" + subscription + "/" + action, body,
+	private void transition(String subscription, String action, String scope, Object body, String wanted) {
+		call("POST", this.subscriptions + "/subscriptions/" + subscription + "/" + action, scope, body,
 				a -> a.status() == 200 || (a.status() == 409 && a.currentStatus().equals(wanted)));
 	}
 
-	private Answer call(String method, String url, Object body, Predicate<Answer> done) {
+	private Answer call(String method, String url, String scope, Object body, Predicate<Answer> done) {
 		long deadline = System.nanoTime() + PATIENCE.toNanos();
 		Answer last = null;
 		Exception failure = null;
 		while (System.nanoTime() < deadline) {
 			try {
-				last = send(method, url, body);
+				last = send(method, url, this.tokens.mint(this.organization, scope), body);
 				if (done.test(last)) {
 					return last;
 				}
@@ -152,6 +176,9 @@ final class Rest {
 				}
 			}
 			catch (IOException ex) {
+				failure = ex;
+			}
+			catch (IllegalStateException ex) {
 				failure = ex;
 			}
 			catch (InterruptedException ex) {
@@ -164,8 +191,10 @@ final class Rest {
 				+ ((failure != null) ? ", last failure " + failure : ""));
 	}
 
-	private Answer send(String method, String url, Object body) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT);
+	private Answer send(String method, String url, String token, Object body) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.timeout(REQUEST_TIMEOUT)
+			.header("Authorization", "Bearer " + token);
 		if (body != null) {
 			request.header("Content-Type", "application/json")
 				.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -12,6 +12,8 @@ import dev.subscriptions.infrastructure.ApicurioRegistry;
 import dev.subscriptions.infrastructure.EmbeddedPostgresql;
 import dev.subscriptions.infrastructure.KafkaBrokerProcess;
 import dev.subscriptions.infrastructure.ServiceProcess;
+import dev.subscriptions.localstack.auth.LocalAuthorizationServer;
+import dev.subscriptions.localstack.auth.LocalTokens;
 
 /**
  * The system under faults, every part a process of its own: PostgreSQL (one server, a
@@ -19,6 +21,11 @@ import dev.subscriptions.infrastructure.ServiceProcess;
  * Apicurio Registry and the three services from their jars. Each part can be stopped and
  * started again on the same port and data; a part that does not come back is a
  * {@link HarnessFailure}, never an invariant violation.
+ * <p>
+ * The services trust the local authorization server ({@code OAUTH2_ISSUER_URI}, its
+ * tokens' audience required by {@code OAUTH2_AUDIENCES}), which runs in this JVM, is not
+ * a fault target, and mints the workload's tokens; each service serves its actuator on a
+ * management port of its own.
  */
 final class Stack implements AutoCloseable {
 
@@ -44,6 +51,10 @@ final class Stack implements AutoCloseable {
 
 	private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
+	private LocalAuthorizationServer authorization;
+
+	private LocalTokens tokens;
+
 	Stack(Path root, Path work) {
 		this.root = root;
 		this.work = work;
@@ -67,13 +78,19 @@ final class Stack implements AutoCloseable {
 		startRegistry(0);
 		this.registryPort = this.registry.port();
 		join(broker);
+		Progress.log("Authorization server, key and client in " + this.work.resolve("auth"));
+		harness("Authorization server start", () -> this.authorization = LocalAuthorizationServer.start(0, this.work));
+		this.tokens = new LocalTokens(this.authorization.issuer(), this.authorization.clientId(),
+				this.authorization.clientSecret());
 		for (String name : SERVICES) {
 			ServiceProcess service = ServiceProcess
 				.of(this.root, name, 0, this.postgres, database(name), this.kafka.bootstrapServers(),
 						this.registry.confluentApiUrl(), this.logs)
 				.withJvmOption("-XX:TieredStopAtLevel=1")
 				.withJvmOption("-XX:+UseSerialGC")
-				.withJvmOption("-Xss512k");
+				.withJvmOption("-Xss512k")
+				.withEnvironment("OAUTH2_ISSUER_URI", this.authorization.issuer())
+				.withEnvironment("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE);
 			this.services.put(name, service);
 		}
 		Progress.log("Starting the services");
@@ -163,6 +180,11 @@ final class Stack implements AutoCloseable {
 		return service(service).baseUrl();
 	}
 
+	/** Tokens of the authorization server the services trust. */
+	LocalTokens tokens() {
+		return this.tokens;
+	}
+
 	String bootstrapServers() {
 		return this.kafka.bootstrapServers();
 	}
@@ -209,6 +231,7 @@ final class Stack implements AutoCloseable {
 		parts.add(this.registry);
 		parts.add(this.kafka);
 		parts.add(this.postgres);
+		parts.add(this.authorization);
 		for (AutoCloseable part : parts) {
 			try {
 				if (part != null) {

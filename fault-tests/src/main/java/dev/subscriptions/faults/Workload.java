@@ -30,7 +30,8 @@ final class Workload {
 
 	private final ExecutorService pool;
 
-	final String organization = UUID.randomUUID().toString();
+	/** The organization of the workload's token, which owns everything it makes. */
+	final String organization;
 
 	final String product = UUID.randomUUID().toString();
 
@@ -62,13 +63,14 @@ final class Workload {
 
 	Workload(Rest rest, int threads) {
 		this.rest = rest;
+		this.organization = rest.organization().toString();
 		this.pool = Executors.newFixedThreadPool(threads);
 	}
 
 	void setUp(int customers) throws Exception {
 		List<String> benefits = new ArrayList<>();
 		for (String key : BENEFIT_KEYS) {
-			benefits.add(this.rest.createBenefit(this.organization, key));
+			benefits.add(this.rest.createBenefit(key));
 		}
 		this.rest.mapProduct(this.product, benefits);
 		this.initial.addAll(inParallel(customers, i -> customer("c" + i, -1)));
@@ -135,7 +137,7 @@ final class Workload {
 	}
 
 	private Customer customer(String name, int batch) {
-		String customer = this.rest.createCustomer(this.organization, name + "@" + this.organization + ".example");
+		String customer = this.rest.createCustomer(name + "@" + this.organization + ".example");
 		String active = this.rest.subscribe(customer, this.product);
 		String pastDue = this.rest.subscribe(customer, this.product);
 		String paused = this.rest.subscribe(customer, this.product);

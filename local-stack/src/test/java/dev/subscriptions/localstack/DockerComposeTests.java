@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
@@ -29,6 +33,7 @@ import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.Yaml;
 
 import dev.subscriptions.eventing.EventingDefaults;
+import dev.subscriptions.localstack.auth.LocalAuthorizationServer;
 import dev.subscriptions.schemas.Topic;
 
 /**
@@ -44,6 +49,8 @@ class DockerComposeTests {
 
 	private static final Pattern DEFAULT_PORT = Pattern.compile("\\$\\{PORT:(\\d+)}");
 
+	private static final Pattern DEFAULT_MANAGEMENT_PORT = Pattern.compile("\\$\\{MANAGEMENT_PORT:(\\d+)}");
+
 	private static final Path CONTAINERS = ROOT
 		.resolve("embedded-infrastructure/src/main/java/dev/subscriptions/infrastructure");
 
@@ -53,7 +60,7 @@ class DockerComposeTests {
 		Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
 		Map<String, Object> services = (Map<String, Object>) compose.get("services");
 
-		assertThat(services).containsKeys("kafka", "postgres", "schema-registry", "customer-service",
+		assertThat(services).containsKeys("kafka", "postgres", "schema-registry", "auth", "customer-service",
 				"subscription-service", "benefit-service", "prometheus", "grafana");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("kafka")).get("ports")).contains("9092:9092");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("schema-registry")).get("ports"))
@@ -62,6 +69,7 @@ class DockerComposeTests {
 			.contains("9090:9090");
 		assertThat((Iterable<String>) ((Map<String, Object>) services.get("grafana")).get("ports"))
 			.contains("3000:3000");
+		assertThat((Iterable<String>) ((Map<String, Object>) services.get("auth")).get("ports")).contains("9000:9000");
 	}
 
 	@ParameterizedTest
@@ -71,10 +79,11 @@ class DockerComposeTests {
 		Set<String> read = placeholders(
 				Files.readString(ROOT.resolve(service + "/src/main/resources/application.yml")));
 		read.addAll(placeholders(EventingDefaults.defaults().values().toString()));
+		read.addAll(securityVariables());
 
 		assertThat(read).containsAll(environment.keySet());
 		assertThat(environment).containsKeys("DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD",
-				"KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "PORT");
+				"KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "PORT", "MANAGEMENT_PORT", "OAUTH2_ISSUER_URI");
 		assertThat(environment.get("SCHEMA_REGISTRY_URL")).endsWith("/apis/ccompat/v7");
 	}
 
@@ -95,8 +104,10 @@ class DockerComposeTests {
 	}
 
 	/**
-	 * Only the container port is given, so that Docker picks a free host port for each
-	 * replica; it is the port the service listens on, which is its default port too.
+	 * Only the container port of the API is given, so that Docker picks a free host port
+	 * for each replica; it is the port the service listens on, which is its default port
+	 * too. The management port, which takes no token, is only exposed to the compose
+	 * network (Prometheus), never published on the host.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
@@ -105,6 +116,9 @@ class DockerComposeTests {
 
 		assertThat(ports(service)).containsExactly(environment.get("PORT"));
 		assertThat(environment.get("PORT")).isEqualTo(defaultPort(service));
+		assertThat(exposed(service)).containsExactly(environment.get("MANAGEMENT_PORT"));
+		assertThat(environment.get("MANAGEMENT_PORT")).isEqualTo(defaultManagementPort(service))
+			.isNotEqualTo(environment.get("PORT"));
 	}
 
 	@ParameterizedTest
@@ -118,11 +132,12 @@ class DockerComposeTests {
 		assertThat(build.get("context")).isEqualTo(".");
 		assertThat(build.getOrDefault("dockerfile", "Dockerfile")).isEqualTo("Dockerfile");
 		assertThat(ROOT.resolve("Dockerfile")).isRegularFile();
-		assertThat(args).containsOnlyKeys("SERVICE", "PORT");
+		assertThat(args).containsOnlyKeys("SERVICE", "PORT", "MANAGEMENT_PORT");
 		assertThat(args.get("SERVICE")).isEqualTo(service);
 		assertThat(modules(pom)).contains(service);
 		assertThat(ROOT.resolve(service + "/pom.xml")).content().contains("<artifactId>" + service + "</artifactId>");
 		assertThat(String.valueOf(args.get("PORT"))).isEqualTo(environment(service).get("PORT"));
+		assertThat(String.valueOf(args.get("MANAGEMENT_PORT"))).isEqualTo(environment(service).get("MANAGEMENT_PORT"));
 		assertThat(serviceValue(service, "image")).isEqualTo(service + ":" + text(pom.getDocumentElement(), "version"));
 	}
 
@@ -146,21 +161,29 @@ class DockerComposeTests {
 		assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains("**/target/", ".git/");
 	}
 
+	/**
+	 * The image asks the management port, where the actuator is, for the service's
+	 * health; the API port answers none of the actuator but {@code /livez} and
+	 * {@code /readyz}.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	@SuppressWarnings("unchecked")
-	void checksTheHealthOfEachServiceOnThePortItListensOn(String service) throws IOException {
+	void checksTheHealthOfEachServiceOnItsManagementPort(String service) throws IOException {
 		List<Stage> stages = Stage.of(Files.readString(ROOT.resolve("Dockerfile")));
 		Stage runtime = stages.get(stages.size() - 1);
 		Map<String, Object> management = (Map<String, Object>) application(service).get("management");
 
-		assertThat(runtime.arguments("ARG")).contains("PORT");
-		assertThat(runtime.arguments("ENV")).anySatisfy((env) -> assertThat(env).contains("PORT=${PORT}"));
-		assertThat(runtime.arguments("EXPOSE")).containsExactly("${PORT}");
+		assertThat(runtime.arguments("ARG")).contains("PORT", "MANAGEMENT_PORT");
+		assertThat(runtime.arguments("ENV")).anySatisfy(
+				(env) -> assertThat(env).contains("PORT=${PORT}").contains("MANAGEMENT_PORT=${MANAGEMENT_PORT}"));
+		assertThat(runtime.arguments("EXPOSE")).containsExactly("${PORT} ${MANAGEMENT_PORT}");
 		assertThat(runtime.arguments("HEALTHCHECK")).singleElement()
-			.satisfies((healthcheck) -> assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/${PORT}")
+			.satisfies((healthcheck) -> assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/${MANAGEMENT_PORT}")
 				.contains("GET /actuator/health ")
 				.contains(" 200"));
+		assertThat(flattened(application(service))).containsEntry("management.server.port",
+				"${MANAGEMENT_PORT:" + defaultManagementPort(service) + "}");
 		assertThat(management).as("the service exposes eventing's default endpoints").doesNotContainKey("endpoints");
 		assertThat(
 				String.valueOf(EventingDefaults.defaults().get("management.endpoints.web.exposure.include")).split(","))
@@ -226,7 +249,7 @@ class DockerComposeTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
 	@SuppressWarnings("unchecked")
-	void scrapesEveryReplicaOfEachServiceOnItsPort(String service) throws IOException {
+	void scrapesEveryReplicaOfEachServiceOnItsManagementPort(String service) throws IOException {
 		List<Map<String, Object>> jobs = (List<Map<String, Object>>) yaml(
 				ROOT.resolve("deploy/prometheus/prometheus.yml"))
 			.get("scrape_configs");
@@ -239,7 +262,7 @@ class DockerComposeTests {
 		assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
 		assertThat((List<String>) discovery.get("names")).containsExactly(service);
 		assertThat(discovery.get("type")).isEqualTo("A");
-		assertThat(String.valueOf(discovery.get("port"))).isEqualTo(environment(service).get("PORT"));
+		assertThat(String.valueOf(discovery.get("port"))).isEqualTo(environment(service).get("MANAGEMENT_PORT"));
 	}
 
 	/**
@@ -288,9 +311,67 @@ class DockerComposeTests {
 		assertThat(environment.get("DATABASE_URL")).startsWith("jdbc:postgresql://postgres:5432/");
 		assertThat(environment.get("SCHEMA_REGISTRY_URL"))
 			.startsWith("http://schema-registry:" + environment("schema-registry").get("QUARKUS_HTTP_PORT") + "/");
-		assertThat(dependencies).containsOnlyKeys("kafka", "postgres", "schema-registry");
+		assertThat(dependencies).containsOnlyKeys("kafka", "postgres", "schema-registry", "auth");
 		assertThat(((Map<String, Object>) dependencies.get("kafka")).get("condition")).isEqualTo("service_healthy");
 		assertThat(((Map<String, Object>) dependencies.get("postgres")).get("condition")).isEqualTo("service_healthy");
+		assertThat(((Map<String, Object>) dependencies.get("auth")).get("condition"))
+			.as("a service starts while the identity provider is down")
+			.isEqualTo("service_started");
+	}
+
+	/**
+	 * The authorization server's issuer is the address the services reach it by in the
+	 * compose network; it signs every token with that issuer, also those asked for on the
+	 * host through its published port.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "customer-service", "subscription-service", "benefit-service" })
+	void trustsTokensOfTheLocalAuthorizationServer(String service) throws IOException {
+		List<String> command = command("auth");
+		String port = option(command, "--port");
+
+		assertThat(ports("auth")).contains(port + ":" + port);
+		assertThat(option(command, "--issuer")).isEqualTo("http://auth:" + port);
+		assertThat(environment(service)).containsEntry("OAUTH2_ISSUER_URI", option(command, "--issuer"))
+			.containsEntry("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE)
+			.doesNotContainKey("OAUTH2_JWK_SET_URI");
+	}
+
+	/**
+	 * {@code auth} is local-stack.jar's {@code auth} command, built by the same
+	 * Dockerfile, keeping its signing key and client in a volume the image's non-root
+	 * user may write, and healthy once it serves its OpenID discovery document.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void runsTheLocalAuthorizationServerFromTheLocalStackJar() throws Exception {
+		Map<String, Object> build = (Map<String, Object>) serviceValue("auth", "build");
+		Map<String, Object> args = (Map<String, Object>) build.get("args");
+		List<String> command = command("auth");
+		String port = option(command, "--port");
+		String data = option(command, "--data");
+		List<Stage> stages = Stage.of(Files.readString(ROOT.resolve("Dockerfile")));
+		String buildSteps = String.join("\n", stages.get(0).arguments("RUN"));
+		String runtimeSteps = String.join("\n", stages.get(stages.size() - 1).arguments("RUN"));
+		List<String> healthcheck = (List<String>) ((Map<String, Object>) serviceValue("auth", "healthcheck"))
+			.get("test");
+
+		assertThat(build.get("context")).isEqualTo(".");
+		assertThat(args).containsOnly(Map.entry("SERVICE", "local-stack"), Map.entry("PORT", port));
+		assertThat(modules(pom())).contains("local-stack");
+		assertThat(ROOT.resolve("local-stack/pom.xml")).content()
+			.contains("<finalName>local-stack</finalName>")
+			.contains("<mainClass>dev.subscriptions.localstack.LocalStack</mainClass>");
+		assertThat(buildSteps).contains("\"${SERVICE}/target/${SERVICE}.jar\"");
+		assertThat(command.get(0)).isEqualTo("auth");
+		assertThat((List<String>) serviceValue("auth", "volumes")).containsExactly("auth-data:" + data);
+		assertThat((Map<String, Object>) yaml(ROOT.resolve("docker-compose.yml")).get("volumes"))
+			.containsKey("auth-data");
+		assertThat(runtimeSteps).contains("mkdir " + data + " && chown app:app " + data);
+		assertThat(environment("auth")).containsKey("LOCAL_AUTH_CLIENT_SECRET");
+		assertThat(String.join(" ", healthcheck)).contains("/dev/tcp/127.0.0.1/" + port)
+			.contains("GET /.well-known/openid-configuration ")
+			.contains(" 200");
 	}
 
 	/**
@@ -401,6 +482,86 @@ class DockerComposeTests {
 		return mounts;
 	}
 
+	/**
+	 * The request of compose's health check of {@code auth} is one the authorization
+	 * server answers 200 once it runs (started here as its command starts it, on a free
+	 * port and in a directory of its own).
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void checksTheHealthOfTheAuthorizationServerWithARequestItAnswers(@TempDir Path data) throws Exception {
+		String healthcheck = String.join(" ",
+				(List<String>) ((Map<String, Object>) serviceValue("auth", "healthcheck")).get("test"));
+		Matcher request = Pattern.compile("GET (/\\S*) HTTP/1\\.[01]").matcher(healthcheck);
+		assertThat(request.find()).as(healthcheck).isTrue();
+
+		try (LocalAuthorizationServer server = LocalAuthorizationServer.start(0, data)) {
+			HttpResponse<String> answer = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(server.issuer() + request.group(1))).build(),
+						HttpResponse.BodyHandlers.ofString());
+
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		}
+	}
+
+	/**
+	 * The variables web's {@code SecurityDefaults} reads for every service (the
+	 * audiences, the key set, the organization claim).
+	 */
+	private static Set<String> securityVariables() throws IOException {
+		Matcher copy = Pattern.compile("copy\\(environment, \"([A-Z0-9_]+)\"")
+			.matcher(Files
+				.readString(ROOT.resolve("web/src/main/java/dev/subscriptions/web/security/SecurityDefaults.java")));
+		Set<String> variables = new TreeSet<>();
+		while (copy.find()) {
+			variables.add(copy.group(1));
+		}
+		assertThat(variables).as("the variables of web's SecurityDefaults").contains("OAUTH2_AUDIENCES");
+		return variables;
+	}
+
+	/** The value after {@code name} in a command line. */
+	private static String option(List<String> command, String name) {
+		int index = command.indexOf(name);
+		assertThat(index).as(name + " in " + command).isNotNegative().isLessThan(command.size() - 1);
+		return command.get(index + 1);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> command(String service) throws IOException {
+		return ((List<Object>) serviceValue(service, "command")).stream().map(String::valueOf).toList();
+	}
+
+	private static String defaultManagementPort(String service) throws IOException {
+		String port = flattened(application(service)).get("management.server.port");
+		Matcher matcher = DEFAULT_MANAGEMENT_PORT.matcher(String.valueOf(port));
+		assertThat(matcher.matches()).as("management.server.port of " + service + " is ${MANAGEMENT_PORT:<default>}")
+			.isTrue();
+		return matcher.group(1);
+	}
+
+	/**
+	 * A YAML document's values by their dotted keys, however they are nested
+	 * ({@code management.server.port} or {@code management: server: port:}).
+	 */
+	private static Map<String, String> flattened(Map<String, Object> yaml) {
+		Map<String, String> values = new LinkedHashMap<>();
+		flatten("", yaml, values);
+		return values;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void flatten(String prefix, Map<String, Object> map, Map<String, String> values) {
+		map.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> nested) {
+				flatten(prefix + key + ".", (Map<String, Object>) nested, values);
+			}
+			else {
+				values.put(prefix + key, String.valueOf(value));
+			}
+		});
+	}
+
 	private static String defaultPort(String service) throws IOException {
 		Matcher matcher = DEFAULT_PORT.matcher(String.valueOf(application(service).get("server")));
 		assertThat(matcher.find()).as("server.port of " + service + " is ${PORT:<default>}").isTrue();
@@ -448,6 +609,12 @@ class DockerComposeTests {
 	private static List<String> ports(Map<String, Object> services, String service) {
 		Object ports = ((Map<String, Object>) services.get(service)).get("ports");
 		return (ports != null) ? ((List<Object>) ports).stream().map(String::valueOf).toList() : List.of();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> exposed(String service) throws IOException {
+		Object exposed = serviceValue(service, "expose");
+		return (exposed != null) ? ((List<Object>) exposed).stream().map(String::valueOf).toList() : List.of();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -18,14 +18,18 @@ import org.springframework.kafka.config.TopicBuilder;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.web.test.TestIdentityProvider;
+import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
  * One application context for all integration tests of the service (one consumer group,
- * one database), against the infrastructure of {@link EmbeddedInfrastructure}, with a
- * {@code RestTestClient} bound to the server, and an {@link EventTopics} and a
- * {@link CustomerEventsProducer} for that broker and registry. The period-end job runs
- * every second here, and both billing webhooks have secrets
- * ({@link #LEMON_SQUEEZY_SECRET}, {@link #STRIPE_SECRET}).
+ * one database), against the infrastructure of {@link EmbeddedInfrastructure} and the
+ * identity provider of {@link TestIdentityProvider} (the API takes tokens of
+ * {@code TestTokens}; the actuator answers on the management port,
+ * {@code @LocalManagementPort}), with a {@code RestTestClient} bound to the server (that
+ * sends no token), and an {@link EventTopics} and a {@link CustomerEventsProducer} for
+ * that broker and registry. The period-end job runs every second here, and both billing
+ * webhooks have secrets ({@link #LEMON_SQUEEZY_SECRET}, {@link #STRIPE_SECRET}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,6 +39,7 @@ import dev.subscriptions.schemas.Topic;
 						+ SubscriptionServiceIntegrationTest.LEMON_SQUEEZY_SECRET,
 				"subscription-service.stripe.webhook-secret=" + SubscriptionServiceIntegrationTest.STRIPE_SECRET })
 @AutoConfigureRestTestClient
+@WithTestIdentityProvider
 @Import({ EmbeddedInfrastructure.class, EventTopics.class, CustomerEventsProducer.class,
 		SubscriptionServiceIntegrationTest.CustomerTopic.class })
 public @interface SubscriptionServiceIntegrationTest {

@@ -40,7 +40,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.subscriptions.endtoend.Api;
 import dev.subscriptions.endtoend.Platform;
 import dev.subscriptions.infrastructure.Prometheus;
-import dev.subscriptions.infrastructure.ServiceProcess;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.localstack.dashboard.DashboardServer;
 
@@ -78,7 +77,7 @@ class DashboardBrowserEndToEndTests {
 
 	private static ChromeDriver browser;
 
-	private final Api api = new Api();
+	private final Api api = new Api(UUID.randomUUID());
 
 	private final DataSource customerDatabase = SharedInfrastructure.postgresql().dataSource(Platform.customerDatabase);
 
@@ -100,9 +99,9 @@ class DashboardBrowserEndToEndTests {
 
 		Platform.start();
 		prometheus = Prometheus.configuredBy(PROMETHEUS_CONFIGURATION)
-			.scraping("customer-service", port(Platform.customers))
-			.scraping("subscription-service", port(Platform.subscriptions))
-			.scraping("benefit-service", port(Platform.benefits))
+			.scraping("customer-service", Platform.customers.managementPort())
+			.scraping("subscription-service", Platform.subscriptions.managementPort())
+			.scraping("benefit-service", Platform.benefits.managementPort())
 			.scrapingEvery(Duration.ofSeconds(1))
 			.start(0, directory.resolve("prometheus"), Path.of("target", "dashboard-prometheus.log"));
 		dashboard = DashboardServer.start(0, URI.create(prometheus.url()), DASHBOARD);
@@ -173,11 +172,9 @@ class DashboardBrowserEndToEndTests {
 	@Test
 	void showsTheOutboxBacklogDrainingAndTheConsumerLagRisingAndReturningToZeroDuringABurstOfDeletions()
 			throws Exception {
-		UUID organization = UUID.randomUUID();
 		List<String> customers = new ArrayList<>();
 		for (int i = 0; i < CUSTOMERS; i++) {
-			customers.add(
-					this.api.createCustomer(organization, "dashboard-" + i + "-" + UUID.randomUUID() + "@example.com"));
+			customers.add(this.api.createCustomer("dashboard-" + i + "-" + UUID.randomUUID() + "@example.com"));
 		}
 		JdbcTemplate jdbc = new JdbcTemplate(this.customerDatabase);
 		await().atMost(PAGE_TIMEOUT)
@@ -275,10 +272,6 @@ class DashboardBrowserEndToEndTests {
 
 	private static String title(JsonNode panel) {
 		return panel.get("title").asString();
-	}
-
-	private static int port(ServiceProcess service) {
-		return URI.create(service.baseUrl()).getPort();
 	}
 
 	private static Path executable(String name) {

@@ -47,12 +47,11 @@ class MonitoringContractEndToEndTests {
 	@BeforeAll
 	static void subscribeACustomerAndDeleteHer() {
 		Platform.start();
-		Api api = new Api();
-		UUID organization = UUID.randomUUID();
+		Api api = new Api(UUID.randomUUID());
 		UUID product = UUID.randomUUID();
-		String benefit = api.createBenefit(organization, "monitored-" + UUID.randomUUID());
+		String benefit = api.createBenefit("monitored-" + UUID.randomUUID());
 		api.mapProduct(product, List.of(benefit));
-		String customer = api.createCustomer(organization, "monitored-" + UUID.randomUUID() + "@example.com");
+		String customer = api.createCustomer("monitored-" + UUID.randomUUID() + "@example.com");
 		api.subscribe(customer, product);
 		await().atMost(Duration.ofSeconds(30)).until(() -> api.entitlementKeys(customer).size() == 1);
 
@@ -122,7 +121,7 @@ class MonitoringContractEndToEndTests {
 			.pollInterval(Duration.ofSeconds(1))
 			.untilAsserted(() -> {
 				HttpResponse<String> lag = http
-					.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/kafkalag"))
+					.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/kafkalag"))
 						.timeout(Duration.ofSeconds(30))
 						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(lag.statusCode()).as(service.name()).isEqualTo(200);
@@ -147,7 +146,7 @@ class MonitoringContractEndToEndTests {
 		Map<String, Set<String>> metrics = new TreeMap<>();
 		for (ServiceProcess service : List.of(Platform.customers, Platform.subscriptions, Platform.benefits)) {
 			HttpResponse<String> scrape = http
-				.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/prometheus"))
+				.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus"))
 					.timeout(Duration.ofSeconds(30))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(scrape.statusCode()).as(service.name()).isEqualTo(200);

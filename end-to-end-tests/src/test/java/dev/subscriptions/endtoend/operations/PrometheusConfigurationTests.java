@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusConfigurationTests {
 
-	private static final Pattern DEFAULT_PORT = Pattern.compile("\\$\\{PORT:(\\d+)}");
+	private static final Pattern DEFAULT_MANAGEMENT_PORT = Pattern.compile("\\$\\{MANAGEMENT_PORT:(\\d+)}");
 
 	private static final Pattern LEGEND_PLACEHOLDER = Pattern.compile("\\{\\{\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*}}");
 
@@ -67,7 +68,7 @@ class PrometheusConfigurationTests {
 	}
 
 	@Test
-	void scrapesEveryServiceOnItsDefaultPortAndEvaluatesTheAlertRules() {
+	void scrapesEveryServiceOnItsDefaultManagementPortAndEvaluatesTheAlertRules() {
 		Map<String, Object> configuration = MonitoringFiles.yaml(MonitoringFiles.PROMETHEUS_CONFIGURATION);
 		Map<String, Object> global = MonitoringFiles.map(configuration.get("global"));
 		assertThat(global).containsEntry("scrape_interval", "5s");
@@ -80,7 +81,7 @@ class PrometheusConfigurationTests {
 			assertThat(job).containsEntry("metrics_path", "/actuator/prometheus");
 			assertThat(MonitoringFiles.maps(job.get("dns_sd_configs"))).as(service)
 				.singleElement()
-				.isEqualTo(Map.of("names", List.of(service), "type", "A", "port", defaultPort(service)));
+				.isEqualTo(Map.of("names", List.of(service), "type", "A", "port", defaultManagementPort(service)));
 		}
 	}
 
@@ -152,12 +153,28 @@ class PrometheusConfigurationTests {
 			});
 	}
 
-	private static int defaultPort(String service) {
-		Map<String, Object> server = MonitoringFiles
-			.map(MonitoringFiles.yaml(Path.of(service, "src", "main", "resources", "application.yml")).get("server"));
-		Matcher port = DEFAULT_PORT.matcher(String.valueOf(server.get("port")));
-		assertThat(port.matches()).as("%s's server.port %s", service, server.get("port")).isTrue();
+	/**
+	 * The default of the service's {@code management.server.port}, where the actuator and
+	 * its metrics are served without a token; written nested or as one dotted key.
+	 */
+	private static int defaultManagementPort(String service) {
+		Object value = MonitoringFiles.yaml(Path.of(service, "src", "main", "resources", "application.yml"));
+		for (String key : List.of("management", "server", "port")) {
+			Map<String, Object> map = MonitoringFiles.map(value);
+			value = map.containsKey(key) ? map.get(key) : find(map, key);
+		}
+		Matcher port = DEFAULT_MANAGEMENT_PORT.matcher(String.valueOf(value));
+		assertThat(port.matches()).as("%s's management.server.port %s", service, value).isTrue();
 		return Integer.parseInt(port.group(1));
+	}
+
+	private static @Nullable Object find(Map<String, Object> map, String firstKey) {
+		for (Map.Entry<String, Object> entry : map.entrySet()) {
+			if (entry.getKey().startsWith(firstKey + ".")) {
+				return Map.of(entry.getKey().substring(firstKey.length() + 1), entry.getValue());
+			}
+		}
+		return null;
 	}
 
 	private static void assertSucceeds(Promtool.Result result) {

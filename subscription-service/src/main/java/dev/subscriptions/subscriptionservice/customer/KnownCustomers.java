@@ -1,5 +1,7 @@
 package dev.subscriptions.subscriptionservice.customer;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,16 +68,32 @@ public class KnownCustomers {
 	}
 
 	/**
-	 * The customer, locked against deletion until the transaction ends (a shared lock:
-	 * creations for one customer do not wait for each other).
+	 * The customer, of any organization, locked against deletion until the transaction
+	 * ends (a shared lock: creations for one customer do not wait for each other). For
+	 * billing providers, whose records name no organization.
 	 */
 	public Optional<KnownCustomer> findByIdForShare(UUID id) {
 		return this.jdbc.sql("select id, organization_id, deleted_at from customer where id = ? for share")
 			.param(id)
-			.query((rs, row) -> new KnownCustomer(rs.getObject("id", UUID.class),
-					rs.getObject("organization_id", UUID.class),
-					(rs.getTimestamp("deleted_at") != null) ? rs.getTimestamp("deleted_at").toInstant() : null))
+			.query(KnownCustomers::customer)
 			.optional();
+	}
+
+	/**
+	 * The customer if it is one of {@code organizationId}, locked as by
+	 * {@link #findByIdForShare}; one of another organization is not found.
+	 */
+	public Optional<KnownCustomer> findByIdAndOrganizationIdForShare(UUID id, UUID organizationId) {
+		return this.jdbc.sql("""
+				select id, organization_id, deleted_at from customer
+				where id = ? and organization_id = ?
+				for share""").params(id, organizationId).query(KnownCustomers::customer).optional();
+	}
+
+	private static KnownCustomer customer(ResultSet rs, int row) throws SQLException {
+		java.sql.Timestamp deletedAt = rs.getTimestamp("deleted_at");
+		return new KnownCustomer(rs.getObject("id", UUID.class), rs.getObject("organization_id", UUID.class),
+				(deletedAt != null) ? deletedAt.toInstant() : null);
 	}
 
 	private static java.sql.Timestamp timestamp(Instant instant) {

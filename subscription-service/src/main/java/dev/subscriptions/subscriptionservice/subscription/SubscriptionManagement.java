@@ -22,6 +22,12 @@ import dev.subscriptions.subscriptionservice.subscription.BillingChange.Provider
  * The use cases of subscriptions. Each runs in one transaction, in which the
  * subscription's events reach the outbox, and locks the subscription first so that its
  * transitions (and event sequence numbers) never interleave.
+ * <p>
+ * Those of the API take the caller's organization and find only its subscriptions and
+ * customers, filtered in SQL: another organization's subscription is not found
+ * ({@link SubscriptionNotFound}), its customer is unknown ({@link CustomerUnknown}).
+ * Those that follow records (customer deletions, billing providers) and the period-end
+ * job know no caller and find subscriptions of any organization.
  */
 @Service
 public class SubscriptionManagement {
@@ -55,14 +61,16 @@ public class SubscriptionManagement {
 	}
 
 	/**
-	 * Creates a subscription for a known, live customer. The customer's row is
-	 * share-locked meanwhile, so a {@code CustomerDeleted} handled concurrently either
-	 * waits and then revokes the new subscription, or commits first and makes this
+	 * Creates a subscription in {@code organizationId} for a known, live customer of that
+	 * organization; a customer of another organization is unknown here. The customer's
+	 * row is share-locked meanwhile, so a {@code CustomerDeleted} handled concurrently
+	 * either waits and then revokes the new subscription, or commits first and makes this
 	 * creation fail.
 	 */
 	@Transactional
-	public Subscription create(UUID customerId, UUID productId, long amount, Currency currency, int trialDays) {
-		KnownCustomer customer = this.customers.findByIdForShare(customerId)
+	public Subscription create(UUID organizationId, UUID customerId, UUID productId, long amount, Currency currency,
+			int trialDays) {
+		KnownCustomer customer = this.customers.findByIdAndOrganizationIdForShare(customerId, organizationId)
 			.orElseThrow(() -> new CustomerUnknown(customerId));
 		if (customer.isDeleted()) {
 			throw new CustomerAlreadyDeleted(customerId);
@@ -71,9 +79,14 @@ public class SubscriptionManagement {
 				currency, trialDays, this.clock));
 	}
 
+	/**
+	 * The subscription {@code id} of {@code organizationId}; one of another organization
+	 * is not found, as an unknown one.
+	 */
 	@Transactional(readOnly = true)
-	public Subscription get(UUID id) {
-		return this.subscriptions.findById(id).orElseThrow(() -> new SubscriptionNotFound(id));
+	public Subscription get(UUID organizationId, UUID id) {
+		return this.subscriptions.findByIdAndOrganizationId(id, organizationId)
+			.orElseThrow(() -> new SubscriptionNotFound(id));
 	}
 
 	/**
@@ -85,15 +98,26 @@ public class SubscriptionManagement {
 		return this.subscriptions.findByProviderSubscription(provider, providerSubscriptionId);
 	}
 
+	/**
+	 * The subscriptions of {@code organizationId} of a customer, with the status if one
+	 * is given; none for a customer of another organization.
+	 */
 	@Transactional(readOnly = true)
-	public List<Subscription> findByCustomer(UUID customerId, @Nullable SubscriptionStatus status) {
-		return (status != null) ? this.subscriptions.findByCustomerIdAndStatus(customerId, status.name())
-				: this.subscriptions.findByCustomerId(customerId);
+	public List<Subscription> findByCustomer(UUID organizationId, UUID customerId,
+			@Nullable SubscriptionStatus status) {
+		return (status != null)
+				? this.subscriptions.findByOrganizationIdAndCustomerIdAndStatus(organizationId, customerId,
+						status.name())
+				: this.subscriptions.findByOrganizationIdAndCustomerId(organizationId, customerId);
 	}
 
+	/**
+	 * The invoices of the subscription {@code id} of {@code organizationId}.
+	 * @throws SubscriptionNotFound when the organization has no such subscription
+	 */
 	@Transactional(readOnly = true)
-	public List<Invoice> invoicesOf(UUID id) {
-		get(id);
+	public List<Invoice> invoicesOf(UUID organizationId, UUID id) {
+		get(organizationId, id);
 		return this.invoices.findBySubscriptionId(id);
 	}
 
@@ -102,8 +126,9 @@ public class SubscriptionManagement {
 	 * (both optional).
 	 */
 	@Transactional
-	public Subscription cancelAtPeriodEnd(UUID id, @Nullable String reason, @Nullable String comment) {
-		return change(id, subscription -> subscription.cancelAtPeriodEnd(reason, comment, this.clock));
+	public Subscription cancelAtPeriodEnd(UUID organizationId, UUID id, @Nullable String reason,
+			@Nullable String comment) {
+		return change(organizationId, id, subscription -> subscription.cancelAtPeriodEnd(reason, comment, this.clock));
 	}
 
 	/**
@@ -111,23 +136,24 @@ public class SubscriptionManagement {
 	 * (both optional).
 	 */
 	@Transactional
-	public Subscription cancelImmediately(UUID id, @Nullable String reason, @Nullable String comment) {
-		return change(id, subscription -> subscription.cancelImmediately(reason, comment, this.clock));
+	public Subscription cancelImmediately(UUID organizationId, UUID id, @Nullable String reason,
+			@Nullable String comment) {
+		return change(organizationId, id, subscription -> subscription.cancelImmediately(reason, comment, this.clock));
 	}
 
 	@Transactional
-	public Subscription uncancel(UUID id) {
-		return change(id, subscription -> subscription.uncancel(this.clock));
+	public Subscription uncancel(UUID organizationId, UUID id) {
+		return change(organizationId, id, subscription -> subscription.uncancel(this.clock));
 	}
 
 	@Transactional
-	public Subscription pause(UUID id, PauseMode mode) {
-		return change(id, subscription -> subscription.pause(mode, this.clock));
+	public Subscription pause(UUID organizationId, UUID id, PauseMode mode) {
+		return change(organizationId, id, subscription -> subscription.pause(mode, this.clock));
 	}
 
 	@Transactional
-	public Subscription resume(UUID id) {
-		return change(id, subscription -> subscription.resume(this.clock));
+	public Subscription resume(UUID organizationId, UUID id) {
+		return change(organizationId, id, subscription -> subscription.resume(this.clock));
 	}
 
 	/**
@@ -135,8 +161,8 @@ public class SubscriptionManagement {
 	 * however often it is told).
 	 */
 	@Transactional
-	public Subscription paymentFailed(UUID id) {
-		return change(id, subscription -> {
+	public Subscription paymentFailed(UUID organizationId, UUID id) {
+		return change(organizationId, id, subscription -> {
 			Invoice invoice = Invoice.open(subscription, this.clock);
 			if (subscription.markPastDue(invoice, this.clock)) {
 				this.invoices.save(invoice);
@@ -146,8 +172,8 @@ public class SubscriptionManagement {
 
 	/** A payment succeeded: the open invoices are paid and the subscription is active. */
 	@Transactional
-	public Subscription paymentSucceeded(UUID id) {
-		return change(id, subscription -> {
+	public Subscription paymentSucceeded(UUID organizationId, UUID id) {
+		return change(organizationId, id, subscription -> {
 			subscription.activate(this.clock);
 			for (Invoice invoice : this.invoices.findOpenBySubscriptionId(id)) {
 				invoice.pay(this.clock);
@@ -161,8 +187,8 @@ public class SubscriptionManagement {
 	 * nothing.
 	 */
 	@Transactional
-	public Subscription revoke(UUID id) {
-		return change(id, subscription -> subscription.revoke(EndReason.REVOKED, this.clock));
+	public Subscription revoke(UUID organizationId, UUID id) {
+		return change(organizationId, id, subscription -> subscription.revoke(EndReason.REVOKED, this.clock));
 	}
 
 	/**
@@ -458,12 +484,29 @@ public class SubscriptionManagement {
 		return (endsAt != null && endsAt.isBefore(change.occurredAt())) ? endsAt : change.occurredAt();
 	}
 
+	/**
+	 * The subscription {@code id} of any organization, locked until the transaction ends;
+	 * for billing, whose records name no organization.
+	 */
 	private Subscription locked(UUID id) {
 		return this.subscriptions.findByIdForUpdate(id).orElseThrow(() -> new SubscriptionNotFound(id));
 	}
 
-	private Subscription change(UUID id, Consumer<Subscription> transition) {
-		Subscription subscription = locked(id);
+	/**
+	 * The subscription {@code id} of {@code organizationId}, locked as by
+	 * {@link #locked(UUID)}; one of another organization is not found.
+	 */
+	private Subscription locked(UUID organizationId, UUID id) {
+		return this.subscriptions.findByIdAndOrganizationIdForUpdate(id, organizationId)
+			.orElseThrow(() -> new SubscriptionNotFound(id));
+	}
+
+	/**
+	 * A transition of the caller's organization's subscription {@code id}, which is
+	 * locked first.
+	 */
+	private Subscription change(UUID organizationId, UUID id, Consumer<Subscription> transition) {
+		Subscription subscription = locked(organizationId, id);
 		transition.accept(subscription);
 		return this.subscriptions.save(subscription);
 	}

@@ -30,11 +30,28 @@ public interface Subscriptions extends ListCrudRepository<Subscription, UUID> {
 			limit 1""")
 	Optional<Subscription> findByProviderSubscription(String provider, String providerSubscriptionId);
 
-	@Query("select * from subscription where customer_id = :customerId order by created_at, id")
-	List<Subscription> findByCustomerId(UUID customerId);
+	/** The subscription {@code id} if it is one of {@code organizationId}. */
+	@Query("select * from subscription where id = :id and organization_id = :organizationId")
+	Optional<Subscription> findByIdAndOrganizationId(UUID id, UUID organizationId);
 
-	@Query("select * from subscription where customer_id = :customerId and status = :status order by created_at, id")
-	List<Subscription> findByCustomerIdAndStatus(UUID customerId, String status);
+	/**
+	 * The subscription {@code id} if it is one of {@code organizationId}, locked as by
+	 * {@link #findByIdForUpdate}.
+	 */
+	@Query("select * from subscription where id = :id and organization_id = :organizationId for update")
+	Optional<Subscription> findByIdAndOrganizationIdForUpdate(UUID id, UUID organizationId);
+
+	@Query("""
+			select * from subscription
+			where organization_id = :organizationId and customer_id = :customerId
+			order by created_at, id""")
+	List<Subscription> findByOrganizationIdAndCustomerId(UUID organizationId, UUID customerId);
+
+	@Query("""
+			select * from subscription
+			where organization_id = :organizationId and customer_id = :customerId and status = :status
+			order by created_at, id""")
+	List<Subscription> findByOrganizationIdAndCustomerIdAndStatus(UUID organizationId, UUID customerId, String status);
 
 	/** The live subscriptions of a customer, locked. */
 	@Query("""

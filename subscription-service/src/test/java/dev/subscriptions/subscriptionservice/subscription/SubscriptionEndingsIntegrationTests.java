@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.test.EventTopics;
@@ -24,6 +24,7 @@ import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.BillingFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
+import dev.subscriptions.web.test.ManagementClient;
 
 /**
  * Every end of a subscription is counted once, by its reason, in
@@ -56,15 +57,15 @@ class SubscriptionEndingsIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	@Autowired
-	RestTestClient client;
+	@LocalManagementPort
+	int managementPort;
 
 	@Test
 	void countsEachRevokedSubscriptionOfADeletedCustomerUnderCustomerDeletedOnceEvenWhenDeliveredTwice() {
 		UUID customer = knownCustomer();
 		subscribe(customer);
 		subscribe(customer);
-		this.subscriptions.cancelImmediately(subscribe(customer).getId(), null, null);
+		this.subscriptions.cancelImmediately(this.organization, subscribe(customer).getId(), null, null);
 		double before = ended(EndReason.CUSTOMER_DELETED);
 
 		CustomerDeleted deletion = this.customerEvents.deleted(this.organization, customer);
@@ -81,7 +82,7 @@ class SubscriptionEndingsIntegrationTests {
 		Subscription subscription = subscribe(knownCustomer());
 		double before = ended(EndReason.CANCELED);
 
-		this.subscriptions.cancelImmediately(subscription.getId(), "too_expensive", null);
+		this.subscriptions.cancelImmediately(this.organization, subscription.getId(), "too_expensive", null);
 
 		assertThat(ended(EndReason.CANCELED)).isEqualTo(before + 1);
 	}
@@ -91,8 +92,8 @@ class SubscriptionEndingsIntegrationTests {
 		Subscription subscription = subscribe(knownCustomer());
 		double before = ended(EndReason.REVOKED);
 
-		this.subscriptions.revoke(subscription.getId());
-		this.subscriptions.revoke(subscription.getId());
+		this.subscriptions.revoke(this.organization, subscription.getId());
+		this.subscriptions.revoke(this.organization, subscription.getId());
 
 		assertThat(ended(EndReason.REVOKED)).isEqualTo(before + 1);
 	}
@@ -100,14 +101,15 @@ class SubscriptionEndingsIntegrationTests {
 	@Test
 	void countsTheEndOfAPeriodItWasCanceledAtUnderExpired() {
 		Subscription subscription = subscribe(knownCustomer());
-		this.subscriptions.cancelAtPeriodEnd(subscription.getId(), null, null);
+		this.subscriptions.cancelAtPeriodEnd(this.organization, subscription.getId(), null, null);
 		double before = ended(EndReason.EXPIRED);
 
 		this.jdbc.update("update subscription set ends_at = now() - interval '1 minute' where id = ?",
 				subscription.getId());
 
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.subscriptions.get(subscription.getId()).getStatus() == SubscriptionStatus.CANCELED);
+			.until(() -> this.subscriptions.get(this.organization, subscription.getId())
+				.getStatus() == SubscriptionStatus.CANCELED);
 		assertThat(ended(EndReason.EXPIRED)).isGreaterThanOrEqualTo(before + 1);
 	}
 
@@ -146,11 +148,12 @@ class SubscriptionEndingsIntegrationTests {
 		double before = ended(EndReason.REVOKED);
 
 		this.transactions.executeWithoutResult(status -> {
-			this.subscriptions.revoke(subscription.getId());
+			this.subscriptions.revoke(this.organization, subscription.getId());
 			status.setRollbackOnly();
 		});
 
-		assertThat(this.subscriptions.get(subscription.getId()).getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+		assertThat(this.subscriptions.get(this.organization, subscription.getId()).getStatus())
+			.isEqualTo(SubscriptionStatus.ACTIVE);
 		assertThat(ended(EndReason.REVOKED)).isEqualTo(before);
 	}
 
@@ -169,7 +172,8 @@ class SubscriptionEndingsIntegrationTests {
 
 	@Test
 	void exportsEveryReasonToPrometheusAsSubscriptionsEndedTotal() {
-		String scraped = this.client.get()
+		String scraped = ManagementClient.of(this.managementPort)
+			.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()
@@ -205,7 +209,7 @@ class SubscriptionEndingsIntegrationTests {
 	}
 
 	private Subscription subscribe(UUID customer) {
-		return this.subscriptions.create(customer, UUID.randomUUID(), 999, EUR, 0);
+		return this.subscriptions.create(this.organization, customer, UUID.randomUUID(), 999, EUR, 0);
 	}
 
 	private boolean known(UUID customer) {

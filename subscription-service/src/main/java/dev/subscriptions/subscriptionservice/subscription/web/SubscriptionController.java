@@ -29,10 +29,16 @@ import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
+import dev.subscriptions.web.security.Organization;
 
 /**
  * The subscriptions API. Every transition is a POST on the subscription; refused
  * transitions answer 409 with the current status.
+ * <p>
+ * Each operation acts in the caller's {@link Organization} (from the bearer token): a
+ * subscription of another organization is not found (404), a customer of another
+ * organization is unknown (422), and lists show only the caller's subscriptions. The
+ * scope each operation needs is {@code SubscriptionApiScopes}'s.
  */
 @RestController
 @RequestMapping("/subscriptions")
@@ -66,9 +72,9 @@ class SubscriptionController {
 	}
 
 	@PostMapping
-	ResponseEntity<SubscriptionView> create(@Valid @RequestBody CreateSubscription request) {
+	ResponseEntity<SubscriptionView> create(Organization organization, @Valid @RequestBody CreateSubscription request) {
 		Currency currency = IsoCurrency.Validator.parse(required(request.currency())).orElseThrow();
-		Subscription subscription = this.subscriptions.create(required(request.customerId()),
+		Subscription subscription = this.subscriptions.create(organization.id(), required(request.customerId()),
 				required(request.productId()), required(request.amount()), currency,
 				(request.trialDays() != null) ? request.trialDays() : 0);
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
@@ -79,44 +85,49 @@ class SubscriptionController {
 	}
 
 	@GetMapping("/{id}")
-	SubscriptionView get(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.get(id));
+	SubscriptionView get(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.get(organization.id(), id));
 	}
 
 	@GetMapping
-	List<SubscriptionView> find(@RequestParam UUID customerId,
+	List<SubscriptionView> find(Organization organization, @RequestParam UUID customerId,
 			@RequestParam(required = false) @Nullable SubscriptionStatus status) {
-		return this.subscriptions.findByCustomer(customerId, status).stream().map(SubscriptionView::of).toList();
+		return this.subscriptions.findByCustomer(organization.id(), customerId, status)
+			.stream()
+			.map(SubscriptionView::of)
+			.toList();
 	}
 
 	@PostMapping("/{id}/cancel")
-	SubscriptionView cancel(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Cancel request) {
+	SubscriptionView cancel(Organization organization, @PathVariable UUID id,
+			@Valid @RequestBody(required = false) @Nullable Cancel request) {
 		Cancel cancel = (request != null) ? request : new Cancel(false, null, null);
 		Subscription canceled = Boolean.TRUE.equals(cancel.immediately())
-				? this.subscriptions.cancelImmediately(id, cancel.reason(), cancel.comment())
-				: this.subscriptions.cancelAtPeriodEnd(id, cancel.reason(), cancel.comment());
+				? this.subscriptions.cancelImmediately(organization.id(), id, cancel.reason(), cancel.comment())
+				: this.subscriptions.cancelAtPeriodEnd(organization.id(), id, cancel.reason(), cancel.comment());
 		return SubscriptionView.of(canceled);
 	}
 
 	@PostMapping("/{id}/uncancel")
-	SubscriptionView uncancel(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.uncancel(id));
+	SubscriptionView uncancel(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.uncancel(organization.id(), id));
 	}
 
 	@PostMapping("/{id}/pause")
-	SubscriptionView pause(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable Pause request) {
+	SubscriptionView pause(Organization organization, @PathVariable UUID id,
+			@Valid @RequestBody(required = false) @Nullable Pause request) {
 		PauseMode mode = (request != null && request.mode() != null) ? request.mode() : PauseMode.VOID;
-		return SubscriptionView.of(this.subscriptions.pause(id, mode));
+		return SubscriptionView.of(this.subscriptions.pause(organization.id(), id, mode));
 	}
 
 	@PostMapping("/{id}/resume")
-	SubscriptionView resume(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.resume(id));
+	SubscriptionView resume(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.resume(organization.id(), id));
 	}
 
 	@PostMapping("/{id}/revoke")
-	SubscriptionView revoke(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.revoke(id));
+	SubscriptionView revoke(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.revoke(organization.id(), id));
 	}
 
 	/**
@@ -124,8 +135,8 @@ class SubscriptionController {
 	 * with an open invoice.
 	 */
 	@PostMapping("/{id}/payment-failed")
-	SubscriptionView paymentFailed(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.paymentFailed(id));
+	SubscriptionView paymentFailed(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.paymentFailed(organization.id(), id));
 	}
 
 	/**
@@ -133,13 +144,13 @@ class SubscriptionController {
 	 * active.
 	 */
 	@PostMapping("/{id}/payment-succeeded")
-	SubscriptionView paymentSucceeded(@PathVariable UUID id) {
-		return SubscriptionView.of(this.subscriptions.paymentSucceeded(id));
+	SubscriptionView paymentSucceeded(Organization organization, @PathVariable UUID id) {
+		return SubscriptionView.of(this.subscriptions.paymentSucceeded(organization.id(), id));
 	}
 
 	@GetMapping("/{id}/invoices")
-	List<InvoiceView> invoices(@PathVariable UUID id) {
-		return this.subscriptions.invoicesOf(id).stream().map(InvoiceView::of).toList();
+	List<InvoiceView> invoices(Organization organization, @PathVariable UUID id) {
+		return this.subscriptions.invoicesOf(organization.id(), id).stream().map(InvoiceView::of).toList();
 	}
 
 	/** A value that bean validation has checked to be there. */

@@ -56,6 +56,8 @@ import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
+import dev.subscriptions.web.security.ApiScopes;
+import dev.subscriptions.web.test.TestTokens;
 
 /**
  * subscription-service follows billing.events as another system writes it: records in
@@ -104,7 +106,7 @@ class BillingEventsIntegrationTests {
 	MeterRegistry meters;
 
 	@Autowired
-	RestTestClient client;
+	RestTestClient server;
 
 	/**
 	 * The producer is configured as another system's would be, with the registry's
@@ -141,7 +143,7 @@ class BillingEventsIntegrationTests {
 			.containsExactly(SubscriptionCreated.getClassSchema(), SubscriptionPaused.getClassSchema());
 		assertThat(((SubscriptionCreated) events.get(0)).getStatus()).isEqualTo("active");
 		assertThat(((SubscriptionPaused) events.get(1)).getMode()).isEqualTo("void");
-		assertThat(call(this.client, HttpMethod.GET, "/subscriptions/" + subscription.getId(), null).getResponseBody())
+		assertThat(call(api(), HttpMethod.GET, "/subscriptions/" + subscription.getId(), null).getResponseBody())
 			.containsEntry("provider", this.provider)
 			.containsEntry("providerSubscriptionId", billing.providerSubscriptionId())
 			.containsEntry("status", "paused")
@@ -264,7 +266,7 @@ class BillingEventsIntegrationTests {
 
 		awaitHandled(pastDue, firstPaid, secondPaid);
 		Subscription subscription = subscriptionOf(billing).orElseThrow();
-		assertThat(list(this.client, "/subscriptions/" + subscription.getId() + "/invoices")).singleElement()
+		assertThat(list(api(), "/subscriptions/" + subscription.getId() + "/invoices")).singleElement()
 			.satisfies(invoice -> {
 				assertThat(invoice).containsEntry("status", "paid")
 					.containsEntry("amount", 1999)
@@ -290,11 +292,11 @@ class BillingEventsIntegrationTests {
 		awaitHandled(pastDue);
 		Subscription overdue = subscriptionOf(billing).orElseThrow();
 		assertThat(overdue.getStatus()).isEqualTo(SubscriptionStatus.PAST_DUE);
-		EntityExchangeResult<Map<String, Object>> canceled = call(this.client, HttpMethod.POST,
+		EntityExchangeResult<Map<String, Object>> canceled = call(api(), HttpMethod.POST,
 				"/subscriptions/" + overdue.getId() + "/cancel", Map.of("immediately", true));
 		assertThat(canceled.getStatus().value()).isEqualTo(200);
 		assertThat(canceled.getResponseBody()).containsEntry("status", "canceled");
-		assertThat(list(this.client, "/subscriptions/" + overdue.getId() + "/invoices")).singleElement()
+		assertThat(list(api(), "/subscriptions/" + overdue.getId() + "/invoices")).singleElement()
 			.satisfies(invoice -> {
 				assertThat(invoice).containsEntry("status", "open").containsEntry("amount", 1999);
 				assertThat(invoice.get("paidAt")).isNull();
@@ -356,7 +358,7 @@ class BillingEventsIntegrationTests {
 		awaitHandled(active);
 		await().atMost(Duration.ofSeconds(10)).until(() -> count("customer_deleted") == 1);
 		assertThat(subscriptionOf(billing)).isEmpty();
-		assertThat(this.subscriptions.findByCustomer(billing.customerId(), null)).isEmpty();
+		assertThat(this.subscriptions.findByCustomer(this.organization, billing.customerId(), null)).isEmpty();
 		assertThat(count("created")).isZero();
 		assertThat(this.topics.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionCreated.class))
 			.noneMatch(created -> created.getCustomerId().equals(billing.customerId().toString()));
@@ -388,7 +390,7 @@ class BillingEventsIntegrationTests {
 			.contains("customer_id");
 		Subscription subscription = subscriptionOf(billing).orElseThrow();
 		assertThat(subscription.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
-		assertThat(this.subscriptions.invoicesOf(subscription.getId())).singleElement()
+		assertThat(this.subscriptions.invoicesOf(this.organization, subscription.getId())).singleElement()
 			.returns(invoiceOnly.getInvoice().getProviderInvoiceId(), Invoice::getProviderInvoiceId)
 			.returns(Invoice.Status.PAID, Invoice::getStatus);
 		assertThat(handled(withoutOurIds.getEventId())).as("a dead letter's record in the inbox").isFalse();
@@ -414,7 +416,7 @@ class BillingEventsIntegrationTests {
 		assertThat(subscription).returns(SubscriptionStatus.ACTIVE, Subscription::getStatus)
 			.returns(1999L, Subscription::getAmount)
 			.returns("EUR", Subscription::getCurrency);
-		assertThat(list(this.client, "/subscriptions/" + subscription.getId() + "/invoices")).singleElement()
+		assertThat(list(api(), "/subscriptions/" + subscription.getId() + "/invoices")).singleElement()
 			.satisfies(invoice -> {
 				assertThat(invoice).containsEntry("status", "paid")
 					.containsEntry("amount", 1999)
@@ -450,7 +452,7 @@ class BillingEventsIntegrationTests {
 
 		awaitHandled(active, pastDue, paid);
 		Subscription subscription = subscriptionOf(billing).orElseThrow();
-		assertThat(this.subscriptions.invoicesOf(subscription.getId())).singleElement()
+		assertThat(this.subscriptions.invoicesOf(this.organization, subscription.getId())).singleElement()
 			.returns(Invoice.Status.PAID, Invoice::getStatus)
 			.returns(this.provider, Invoice::getProvider)
 			.returns(paid.getInvoice().getProviderInvoiceId(), Invoice::getProviderInvoiceId)
@@ -463,7 +465,8 @@ class BillingEventsIntegrationTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(published.getInvoiceId()).as("the invoice the past-due event named")
-			.isEqualTo(this.subscriptions.invoicesOf(subscription.getId()).get(0).getId().toString());
+			.isEqualTo(
+					this.subscriptions.invoicesOf(this.organization, subscription.getId()).get(0).getId().toString());
 	}
 
 	/**
@@ -498,17 +501,17 @@ class BillingEventsIntegrationTests {
 		this.customers.recordDeleted(new KnownCustomers.Deleted(billing.customerId(), this.organization,
 				Instant.now().truncatedTo(ChronoUnit.MILLIS)));
 		assertThat(this.subscriptions.revokeAllOfDeletedCustomer(billing.customerId())).isEqualTo(1);
-		long sequence = this.subscriptions.get(subscription.getId()).getEventSequence();
+		long sequence = this.subscriptions.get(this.organization, subscription.getId()).getEventSequence();
 		BillingSubscriptionChanged pastDue = billing.pastDue().build();
 		BillingSubscriptionChanged invoicePaid = billing.invoicePaid().build();
 
 		send(billing, List.of(pastDue, invoicePaid));
 
 		awaitHandled(pastDue, invoicePaid);
-		Subscription revoked = this.subscriptions.get(subscription.getId());
+		Subscription revoked = this.subscriptions.get(this.organization, subscription.getId());
 		assertThat(revoked).returns(SubscriptionStatus.REVOKED, Subscription::getStatus)
 			.returns(sequence, Subscription::getEventSequence);
-		assertThat(this.subscriptions.invoicesOf(subscription.getId())).isEmpty();
+		assertThat(this.subscriptions.invoicesOf(this.organization, subscription.getId())).isEmpty();
 		assertThat(this.jdbc.queryForObject("select count(*) from invoice where provider = ?", Integer.class,
 				this.provider))
 			.isZero();
@@ -613,7 +616,7 @@ class BillingEventsIntegrationTests {
 	 * The subscription's events on subscription.events, once all it recorded are there.
 	 */
 	private List<SpecificRecord> awaitAllPublished(Subscription subscription) {
-		long recorded = this.subscriptions.get(subscription.getId()).getEventSequence();
+		long recorded = this.subscriptions.get(this.organization, subscription.getId()).getEventSequence();
 		return await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> eventsOf(subscription), published -> published.size() >= recorded);
@@ -641,6 +644,11 @@ class BillingEventsIntegrationTests {
 
 	private static String header(ConsumerRecord<String, byte[]> record, String name) {
 		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+	}
+
+	/** The API as the organization of the test's customers sees it. */
+	private RestTestClient api() {
+		return TestTokens.authorized(this.server, this.organization, ApiScopes.SUBSCRIPTIONS_WRITE);
 	}
 
 }

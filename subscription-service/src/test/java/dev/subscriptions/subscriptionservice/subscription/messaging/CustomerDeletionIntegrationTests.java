@@ -86,11 +86,12 @@ class CustomerDeletionIntegrationTests {
 	void revokesEveryLiveSubscriptionOfADeletedCustomerAndNothingElse() {
 		UUID deleted = knownCustomer();
 		UUID other = knownCustomer();
-		Subscription trialing = this.subscriptions.create(deleted, UUID.randomUUID(), 999, EUR, 14);
+		Subscription trialing = this.subscriptions.create(this.organization, deleted, UUID.randomUUID(), 999, EUR, 14);
 		Subscription active = subscribe(deleted);
-		Subscription overdue = this.subscriptions.paymentFailed(subscribe(deleted).getId());
-		Subscription paused = this.subscriptions.pause(subscribe(deleted).getId(), PauseMode.VOID);
-		Subscription canceled = this.subscriptions.cancelImmediately(subscribe(deleted).getId(), null, null);
+		Subscription overdue = this.subscriptions.paymentFailed(this.organization, subscribe(deleted).getId());
+		Subscription paused = this.subscriptions.pause(this.organization, subscribe(deleted).getId(), PauseMode.VOID);
+		Subscription canceled = this.subscriptions.cancelImmediately(this.organization, subscribe(deleted).getId(),
+				null, null);
 		Subscription untouched = subscribe(other);
 		assertThat(List.of(trialing, active, overdue, paused)).extracting(Subscription::getStatus)
 			.containsExactly(SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE,
@@ -99,16 +100,19 @@ class CustomerDeletionIntegrationTests {
 		CustomerDeleted deletion = this.customerEvents.deleted(this.organization, deleted);
 
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.subscriptions.findByCustomer(deleted, SubscriptionStatus.REVOKED).size() == 4);
-		assertThat(this.subscriptions.findByCustomer(deleted, null))
+			.until(() -> this.subscriptions.findByCustomer(this.organization, deleted, SubscriptionStatus.REVOKED)
+				.size() == 4);
+		assertThat(this.subscriptions.findByCustomer(this.organization, deleted, null))
 			.allSatisfy(subscription -> assertThat(subscription.getStatus().hasEnded()).isTrue());
 		assertThat(List.of(trialing, active, overdue, paused))
-			.extracting(subscription -> this.subscriptions.get(subscription.getId()))
+			.extracting(subscription -> this.subscriptions.get(this.organization, subscription.getId()))
 			.allSatisfy(subscription -> assertThat(subscription)
 				.returns(SubscriptionStatus.REVOKED, Subscription::getStatus)
 				.returns("customer_deleted", Subscription::getRevokedReason));
-		assertThat(this.subscriptions.get(canceled.getId()).getStatus()).isEqualTo(SubscriptionStatus.CANCELED);
-		assertThat(this.subscriptions.get(untouched.getId()).getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+		assertThat(this.subscriptions.get(this.organization, canceled.getId()).getStatus())
+			.isEqualTo(SubscriptionStatus.CANCELED);
+		assertThat(this.subscriptions.get(this.organization, untouched.getId()).getStatus())
+			.isEqualTo(SubscriptionStatus.ACTIVE);
 
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> endedFor(deleted).size() == 4 && reportsFor(deleted).size() == 1);
@@ -155,7 +159,7 @@ class CustomerDeletionIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> subscribe(customer)))
 				.isInstanceOf(CustomerAlreadyDeleted.class));
-		assertThat(this.subscriptions.findByCustomer(customer, null)).isEmpty();
+		assertThat(this.subscriptions.findByCustomer(this.organization, customer, null)).isEmpty();
 	}
 
 	@Test
@@ -168,7 +172,7 @@ class CustomerDeletionIntegrationTests {
 		creation.commit();
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> deleted(customer));
-		assertThat(this.subscriptions.findByCustomer(customer, null)).singleElement()
+		assertThat(this.subscriptions.findByCustomer(this.organization, customer, null)).singleElement()
 			.returns(SubscriptionStatus.REVOKED, Subscription::getStatus)
 			.returns("customer_deleted", Subscription::getRevokedReason);
 	}
@@ -186,7 +190,7 @@ class CustomerDeletionIntegrationTests {
 		deletion.commit();
 
 		assertThatThrownBy(() -> creation.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(CustomerAlreadyDeleted.class);
-		assertThat(this.subscriptions.findByCustomer(customer, null)).isEmpty();
+		assertThat(this.subscriptions.findByCustomer(this.organization, customer, null)).isEmpty();
 	}
 
 	/**
@@ -291,7 +295,7 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	private Subscription subscribe(UUID customer) {
-		return this.subscriptions.create(customer, UUID.randomUUID(), 999, EUR, 0);
+		return this.subscriptions.create(this.organization, customer, UUID.randomUUID(), 999, EUR, 0);
 	}
 
 	private boolean known(UUID customer) {

@@ -34,6 +34,9 @@ import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceApplication;
+import dev.subscriptions.web.security.ApiScopes;
+import dev.subscriptions.web.test.TestIdentityProvider;
+import dev.subscriptions.web.test.TestTokens;
 
 /**
  * A replica rebuilt from customer.events: subscription-service, started on an empty
@@ -82,9 +85,9 @@ class ReplicaRebuildIntegrationTests {
 
 		try (ConfigurableApplicationContext service = startOnAnEmptyDatabase(group)) {
 			await().atMost(Duration.ofSeconds(90)).until(() -> hasRead(group, end));
-			RestTestClient client = RestTestClient.bindToServer()
+			RestTestClient client = TestTokens.authorized(RestTestClient.bindToServer()
 				.baseUrl("http://localhost:" + service.getEnvironment().getProperty("local.server.port"))
-				.build();
+				.build(), this.organization, ApiScopes.SUBSCRIPTIONS_WRITE);
 
 			assertThat(live)
 				.allSatisfy(customer -> assertThat(subscribe(client, customer).getStatus().value()).isEqualTo(201));
@@ -121,10 +124,15 @@ class ReplicaRebuildIntegrationTests {
 		}
 	}
 
-	/** The service as it runs in production, with a new database and the given group. */
+	/**
+	 * The service as it runs in production, with a new database and the given group,
+	 * taking the tokens of {@link TestTokens}.
+	 */
 	private static ConfigurableApplicationContext startOnAnEmptyDatabase(String group) {
 		String database = SharedInfrastructure.newDatabase("rebuild");
 		return new SpringApplicationBuilder(SubscriptionServiceApplication.class).run("--server.port=0",
+				"--management.server.port=0",
+				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestIdentityProvider.issuer(),
 				"--spring.datasource.url=" + SharedInfrastructure.postgresql().jdbcUrl(database),
 				"--spring.datasource.username=" + database, "--spring.datasource.password=" + database,
 				"--spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),

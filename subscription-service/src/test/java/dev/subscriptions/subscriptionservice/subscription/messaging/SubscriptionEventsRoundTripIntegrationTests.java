@@ -58,16 +58,18 @@ class SubscriptionEventsRoundTripIntegrationTests {
 		UUID product = UUID.randomUUID();
 		this.customers.recordCreated(new KnownCustomers.Created(customer, organization, Instant.now()));
 
-		Subscription created = this.subscriptions.create(customer, product, 4990, Currency.getInstance("EUR"), 14);
+		Subscription created = this.subscriptions.create(organization, customer, product, 4990,
+				Currency.getInstance("EUR"), 14);
 		UUID id = created.getId();
-		Subscription canceled = this.subscriptions.cancelAtPeriodEnd(id, "too_expensive", "half the price and I stay");
-		this.subscriptions.uncancel(id);
-		this.subscriptions.paymentFailed(id);
-		Invoice invoice = this.subscriptions.invoicesOf(id).get(0);
-		this.subscriptions.paymentSucceeded(id);
-		this.subscriptions.pause(id, PauseMode.FREE);
-		this.subscriptions.resume(id);
-		Subscription ended = this.subscriptions.cancelImmediately(id, "moving_abroad", null);
+		Subscription canceled = this.subscriptions.cancelAtPeriodEnd(organization, id, "too_expensive",
+				"half the price and I stay");
+		this.subscriptions.uncancel(organization, id);
+		this.subscriptions.paymentFailed(organization, id);
+		Invoice invoice = this.subscriptions.invoicesOf(organization, id).get(0);
+		this.subscriptions.paymentSucceeded(organization, id);
+		this.subscriptions.pause(organization, id, PauseMode.FREE);
+		this.subscriptions.resume(organization, id);
+		Subscription ended = this.subscriptions.cancelImmediately(organization, id, "moving_abroad", null);
 
 		List<SpecificRecord> events = await().atMost(Duration.ofSeconds(30))
 			.until(() -> ofSubscription(id), published -> published.size() >= 9);

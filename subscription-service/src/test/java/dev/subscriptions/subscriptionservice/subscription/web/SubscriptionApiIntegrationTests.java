@@ -36,6 +36,8 @@ import dev.subscriptions.events.subscription.SubscriptionPastDue;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
+import dev.subscriptions.web.security.ApiScopes;
+import dev.subscriptions.web.test.TestTokens;
 
 /**
  * The subscriptions API over HTTP, against real PostgreSQL and Kafka.
@@ -47,7 +49,7 @@ class SubscriptionApiIntegrationTests {
 	EventTopics topics;
 
 	@Autowired
-	RestTestClient client;
+	RestTestClient server;
 
 	@Autowired
 	KnownCustomers customers;
@@ -59,8 +61,13 @@ class SubscriptionApiIntegrationTests {
 
 	private UUID customer;
 
+	/** Sends a token of the organization that may do everything with subscriptions. */
+	private RestTestClient client;
+
 	@BeforeEach
 	void knowACustomer() {
+		this.client = TestTokens.authorized(this.server, this.organization, ApiScopes.SUBSCRIPTIONS_WRITE,
+				ApiScopes.SUBSCRIPTIONS_ADMIN);
 		this.customer = UUID.randomUUID();
 		this.customers.recordCreated(new KnownCustomers.Created(this.customer, this.organization, Instant.now()));
 	}

@@ -25,6 +25,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
 import dev.subscriptions.subscriptionservice.subscription.webhook.lemonsqueezy.LemonSqueezyPayloads.Delivery;
+import dev.subscriptions.web.security.ApiScopes;
+import dev.subscriptions.web.test.TestTokens;
 
 /**
  * What Lemon Squeezy's deliveries do to the subscription, through {@code billing.events}
@@ -33,8 +35,12 @@ import dev.subscriptions.subscriptionservice.subscription.webhook.lemonsqueezy.L
 @SubscriptionServiceIntegrationTest
 class LemonSqueezySubscriptionIntegrationTests {
 
+	/** Delivers to the webhooks, which take no token. */
 	@Autowired
 	RestTestClient client;
+
+	/** Calls the API with a token of the customer's organization. */
+	private RestTestClient api;
 
 	@Autowired
 	KnownCustomers customers;
@@ -47,7 +53,9 @@ class LemonSqueezySubscriptionIntegrationTests {
 	@BeforeEach
 	void knowTheCustomer() {
 		UUID customer = UUID.randomUUID();
-		this.customers.recordCreated(new KnownCustomers.Created(customer, UUID.randomUUID(), Instant.now()));
+		UUID organization = UUID.randomUUID();
+		this.customers.recordCreated(new KnownCustomers.Created(customer, organization, Instant.now()));
+		this.api = TestTokens.authorized(this.client, organization, ApiScopes.SUBSCRIPTIONS_WRITE);
 		this.purchase = new LemonSqueezyPayloads(customer, UUID.randomUUID());
 	}
 
@@ -114,12 +122,12 @@ class LemonSqueezySubscriptionIntegrationTests {
 		Map<String, Object> overdue = awaitSubscription(s -> "past_due".equals(s.get("status")));
 		awaitInvoice(overdue, "open");
 
-		EntityExchangeResult<Map<String, Object>> canceled = call(this.client, HttpMethod.POST,
+		EntityExchangeResult<Map<String, Object>> canceled = call(this.api, HttpMethod.POST,
 				"/subscriptions/" + overdue.get("id") + "/cancel", Map.of("immediately", true));
 
 		assertThat(canceled.getStatus().value()).isEqualTo(200);
 		assertThat(canceled.getResponseBody()).containsEntry("status", "canceled");
-		assertThat(list(this.client, "/subscriptions/" + overdue.get("id") + "/invoices")).singleElement()
+		assertThat(list(this.api, "/subscriptions/" + overdue.get("id") + "/invoices")).singleElement()
 			.satisfies(invoice -> assertThat(invoice).containsEntry("status", "open")
 				.containsEntry("amount", 1999)
 				.containsEntry("currency", "EUR"));
@@ -167,13 +175,13 @@ class LemonSqueezySubscriptionIntegrationTests {
 
 	private void awaitInvoice(Map<String, Object> subscription, String status) {
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> list(this.client, "/subscriptions/" + subscription.get("id") + "/invoices"),
+			.until(() -> list(this.api, "/subscriptions/" + subscription.get("id") + "/invoices"),
 					invoices -> invoices.size() == 1 && status.equals(invoices.get(0).get("status")));
 	}
 
 	private Map<String, Object> awaitSubscription(Predicate<Map<String, Object>> state) {
 		List<Map<String, Object>> found = await().atMost(Duration.ofSeconds(60))
-			.until(() -> list(this.client, "/subscriptions?customerId=" + this.purchase.customerId),
+			.until(() -> list(this.api, "/subscriptions?customerId=" + this.purchase.customerId),
 					subscriptions -> subscriptions.size() == 1 && state.test(subscriptions.get(0)));
 		return found.get(0);
 	}

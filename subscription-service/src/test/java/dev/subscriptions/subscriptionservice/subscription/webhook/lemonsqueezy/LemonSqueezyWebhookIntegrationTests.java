@@ -29,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
@@ -126,6 +127,25 @@ class LemonSqueezyWebhookIntegrationTests {
 		assertThat(refused.getResponseBody()).contains("Invalid webhook signature");
 		assertThat(deliveriesRecorded(paused.webhookId())).isZero();
 		assertThat(recordsAfterAFollowingDelivery()).isEmpty();
+	}
+
+	/**
+	 * The webhook is open on the API's port: Lemon Squeezy sends no bearer token, and the
+	 * signature alone decides. A refusal is the webhook's own, without a bearer
+	 * challenge.
+	 */
+	@Test
+	void takesASignedDeliveryWithoutATokenAndRefusesAnUnsignedOneWithoutABearerChallenge() {
+		Delivery paused = this.purchase.delivery("subscription_paused_void");
+
+		EntityExchangeResult<String> unsigned = post(paused.body(), null);
+		EntityExchangeResult<String> signed = post(paused);
+
+		assertThat(unsigned.getStatus().value()).isEqualTo(401);
+		assertThat(unsigned.getResponseBody()).contains("Invalid webhook signature");
+		assertThat(unsigned.getResponseHeaders().get(HttpHeaders.WWW_AUTHENTICATE)).isNull();
+		assertThat(signed.getStatus().value()).isEqualTo(200);
+		assertThat(deliveriesRecorded(paused.webhookId())).isOne();
 	}
 
 	@Test

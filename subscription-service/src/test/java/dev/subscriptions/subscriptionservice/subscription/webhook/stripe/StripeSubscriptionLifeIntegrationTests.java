@@ -20,7 +20,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
+import dev.subscriptions.web.security.ApiScopes;
 import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.web.test.TestTokens;
 
 /**
  * Stripe's webhook drives our subscription: each delivery goes through
@@ -36,6 +38,8 @@ class StripeSubscriptionLifeIntegrationTests {
 	@Autowired
 	KnownCustomers customers;
 
+	private final UUID organization = UUID.randomUUID();
+
 	private final String subscription = StripePayload.newId("sub_");
 
 	private final UUID customer = UUID.randomUUID();
@@ -44,7 +48,7 @@ class StripeSubscriptionLifeIntegrationTests {
 
 	@Test
 	void followsStripesSubscriptionFromCreatedThroughPausesToDeleted() {
-		this.customers.recordCreated(new KnownCustomers.Created(this.customer, UUID.randomUUID(), Instant.now()));
+		this.customers.recordCreated(new KnownCustomers.Created(this.customer, this.organization, Instant.now()));
 
 		deliver("customer.subscription.created.json");
 		Map<String, Object> created = awaitSubscription("active", null);
@@ -86,7 +90,9 @@ class StripeSubscriptionLifeIntegrationTests {
 	 */
 	private Map<String, Object> awaitSubscription(String status, @Nullable String pauseMode) {
 		List<Map<String, Object>> subscriptions = await().atMost(Duration.ofSeconds(60))
-			.until(() -> ApiResponses.list(this.client, "/subscriptions?customerId=" + this.customer),
+			.until(() -> ApiResponses.list(
+					TestTokens.authorized(this.client, this.organization, ApiScopes.SUBSCRIPTIONS_READ),
+					"/subscriptions?customerId=" + this.customer),
 					(found) -> found.size() == 1 && status.equals(found.get(0).get("status"))
 							&& Objects.equals(pauseMode, found.get(0).get("pauseMode")));
 		return subscriptions.get(0);

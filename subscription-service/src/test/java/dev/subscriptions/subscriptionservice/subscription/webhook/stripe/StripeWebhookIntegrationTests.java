@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
@@ -124,6 +125,24 @@ class StripeWebhookIntegrationTests {
 		assertThat(deliveryRecorded(payload.eventId())).isFalse();
 		assertThat(outcome(deliver(payload))).as("the genuine delivery, after the refused one").isEqualTo("applied");
 		assertThat(recordsUntil(payload.eventId())).hasSize(1);
+	}
+
+	/**
+	 * The webhook is open on the API's port: Stripe sends no bearer token, and the
+	 * signature alone decides. A refusal is the webhook's own, without a bearer
+	 * challenge.
+	 */
+	@Test
+	void takesASignedDeliveryWithoutATokenAndRefusesAnUnsignedOneWithoutABearerChallenge() {
+		StripePayload payload = payload("customer.subscription.created.json");
+
+		EntityExchangeResult<Map<String, Object>> unsigned = deliver(payload.bytes(), null);
+
+		assertThat(unsigned.getStatus().value()).isEqualTo(401);
+		assertThat(unsigned.getResponseBody()).containsEntry("title", "Invalid webhook signature");
+		assertThat(unsigned.getResponseHeaders().get(HttpHeaders.WWW_AUTHENTICATE)).isNull();
+		assertThat(outcome(deliver(payload))).isEqualTo("applied");
+		assertThat(deliveryRecorded(payload.eventId())).isTrue();
 	}
 
 	@Test
