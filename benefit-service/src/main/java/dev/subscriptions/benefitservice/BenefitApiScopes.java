@@ -12,7 +12,7 @@ import dev.subscriptions.web.security.ApiScopes;
  * read them, the entitlements and the grants. An endpoint missing here is refused.
  */
 @Configuration(proxyBeanMethods = false)
-class ApiSecurityConfiguration {
+class BenefitApiScopes {
 
 	@Bean
 	ApiScopes apiScopes() {
