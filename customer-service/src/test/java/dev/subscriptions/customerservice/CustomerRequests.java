@@ -11,26 +11,45 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.web.test.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The customers API as this module's tests call it, on top of {@link ApiResponses}.
+ * The customers API as this module's tests call it, on top of {@link ApiResponses}, with
+ * tokens of {@link TestTokens}.
  */
 public final class CustomerRequests {
+
+	/**
+	 * Every scope of customers: {@code customers:write} (which also allows reading) and
+	 * {@code customers:read_deleted}.
+	 */
+	public static final String[] ALL_CUSTOMER_SCOPES = { "customers:write", "customers:read_deleted" };
 
 	private CustomerRequests() {
 	}
 
-	/** {@code POST /customers}, whatever the answer. */
+	/**
+	 * The client acting for the organization with every scope of customers, on every
+	 * request.
+	 */
+	public static RestTestClient as(RestTestClient client, UUID organization) {
+		return TestTokens.authorized(client, organization, ALL_CUSTOMER_SCOPES);
+	}
+
+	/**
+	 * {@code POST /customers} for the organization (its token, no {@code organizationId}
+	 * in the body), whatever the answer.
+	 */
 	public static EntityExchangeResult<Map<String, Object>> create(RestTestClient client, UUID organization,
 			String email, String name, @Nullable String externalId) {
-		Map<String, Object> body = new HashMap<>(
-				Map.of("organizationId", organization.toString(), "email", email, "name", name));
+		Map<String, Object> body = new HashMap<>(Map.of("email", email, "name", name));
 		if (externalId != null) {
 			body.put("externalId", externalId);
 		}
-		return ApiResponses.call(client, HttpMethod.POST, "/customers", body);
+		return ApiResponses.call(TestTokens.authorized(client, organization, "customers:write"), HttpMethod.POST,
+				"/customers", body);
 	}
 
 	/**
@@ -46,6 +65,16 @@ public final class CustomerRequests {
 	/** Creates a customer, which must be answered with 201, and returns its id. */
 	public static String createdId(RestTestClient client, UUID organization, String email, String name) {
 		return (String) created(client, organization, email, name, null).get("id");
+	}
+
+	/**
+	 * Creates a customer of the organization and deletes it, both answered as they must
+	 * be, and returns its id.
+	 */
+	public static String createdAndDeletedId(RestTestClient client, UUID organization, String email, String name) {
+		String id = createdId(client, organization, email, name);
+		as(client, organization).delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		return id;
 	}
 
 }

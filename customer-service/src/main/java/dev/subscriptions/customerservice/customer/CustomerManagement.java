@@ -36,11 +36,24 @@ public class CustomerManagement {
 		return this.customers.save(Customer.create(organizationId, email, name, externalId, this.clock));
 	}
 
-	/** A live customer, or a deleted one too when asked. */
+	/**
+	 * A live customer of the organization, or a deleted one too when asked. Another
+	 * organization's customer is not found, exactly like an unknown id.
+	 */
 	@Transactional(readOnly = true)
-	public Customer get(UUID id, boolean includeDeleted) {
-		return (includeDeleted ? this.customers.findById(id) : this.customers.findLiveById(id))
+	public Customer getOfOrganization(UUID organizationId, UUID id, boolean includeDeleted) {
+		return (includeDeleted ? this.customers.findByIdAndOrganizationId(id, organizationId)
+				: this.customers.findLiveByIdAndOrganizationId(id, organizationId))
 			.orElseThrow(() -> new CustomerNotFound(id));
+	}
+
+	/**
+	 * A customer, live or deleted, of whichever organization: for the service's own work
+	 * (a revocation report names only the customer), never for a caller's request.
+	 */
+	@Transactional(readOnly = true)
+	public Customer getOfAnyOrganization(UUID id) {
+		return this.customers.findById(id).orElseThrow(() -> new CustomerNotFound(id));
 	}
 
 	@Transactional(readOnly = true)
@@ -62,10 +75,13 @@ public class CustomerManagement {
 				page, this.customers.countLiveByOrganizationId(organizationId, email, externalId));
 	}
 
-	/** Changes what is given (null = leave as is). */
+	/**
+	 * Changes what is given (null = leave as is) of a live customer of the organization.
+	 */
 	@Transactional
-	public Customer update(UUID id, @Nullable String email, @Nullable String name, @Nullable String externalId) {
-		Customer customer = this.customers.findByIdForUpdate(id)
+	public Customer update(UUID organizationId, UUID id, @Nullable String email, @Nullable String name,
+			@Nullable String externalId) {
+		Customer customer = this.customers.findByIdAndOrganizationIdForUpdate(id, organizationId)
 			.filter(found -> !found.isDeleted())
 			.orElseThrow(() -> new CustomerNotFound(id));
 		if (name != null) {
@@ -81,13 +97,15 @@ public class CustomerManagement {
 	}
 
 	/**
-	 * Deletes a customer. The row is locked first, so that of two concurrent deletes only
-	 * one records {@code CustomerDeleted}; deleting a deleted customer succeeds and
-	 * records nothing.
+	 * Deletes a customer of the organization. The row is locked first, so that of two
+	 * concurrent deletes only one records {@code CustomerDeleted}; deleting a deleted
+	 * customer succeeds and records nothing; another organization's customer is not
+	 * found.
 	 */
 	@Transactional
-	public void delete(UUID id) {
-		Customer customer = this.customers.findByIdForUpdate(id).orElseThrow(() -> new CustomerNotFound(id));
+	public void delete(UUID organizationId, UUID id) {
+		Customer customer = this.customers.findByIdAndOrganizationIdForUpdate(id, organizationId)
+			.orElseThrow(() -> new CustomerNotFound(id));
 		if (customer.delete(this.clock)) {
 			this.customers.save(customer);
 		}

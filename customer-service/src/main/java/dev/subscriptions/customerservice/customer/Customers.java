@@ -16,14 +16,20 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface Customers extends ListCrudRepository<Customer, UUID> {
 
 	/**
-	 * A customer, live or deleted, locked until the transaction ends, so that changes to
-	 * it are serialized.
+	 * A customer of the organization, live or deleted, locked until the transaction ends,
+	 * so that changes to it are serialized. Another organization's customer is not found:
+	 * the organization is part of the query.
 	 */
-	@Query("select * from customer where id = :id for update")
-	Optional<Customer> findByIdForUpdate(UUID id);
+	@Query("select * from customer where id = :id and organization_id = :organizationId for update")
+	Optional<Customer> findByIdAndOrganizationIdForUpdate(UUID id, UUID organizationId);
 
-	@Query("select * from customer where id = :id and deleted_at is null")
-	Optional<Customer> findLiveById(UUID id);
+	/** A customer of the organization, live or deleted. */
+	@Query("select * from customer where id = :id and organization_id = :organizationId")
+	Optional<Customer> findByIdAndOrganizationId(UUID id, UUID organizationId);
+
+	/** A live customer of the organization. */
+	@Query("select * from customer where id = :id and organization_id = :organizationId and deleted_at is null")
+	Optional<Customer> findLiveByIdAndOrganizationId(UUID id, UUID organizationId);
 
 	@Query("""
 			select * from customer

@@ -105,7 +105,7 @@ public class DeletionCompletions {
 			.param(customerId)
 			.query((rs, row) -> rs.getTimestamp(1).toInstant())
 			.optional();
-		if (deletedAt.isEmpty() || !this.receipts.of(customerId).complete()) {
+		if (deletedAt.isEmpty() || !this.receipts.ofAnyOrganization(customerId).complete()) {
 			return;
 		}
 		Instant completedAt = this.clock.instant();

@@ -34,9 +34,26 @@ public class DeletionReceipts {
 		this.requiredServices = settings.deletion().requiredServices();
 	}
 
+	/**
+	 * The receipt of a deleted customer of the organization; another organization's
+	 * customer is not found, exactly like an unknown id.
+	 */
 	@Transactional(readOnly = true)
-	public DeletionReceipt of(UUID customerId) {
-		Customer customer = this.customers.get(customerId, true);
+	public DeletionReceipt ofOrganization(UUID organizationId, UUID customerId) {
+		return of(this.customers.getOfOrganization(organizationId, customerId, true));
+	}
+
+	/**
+	 * The receipt of a deleted customer of whichever organization: for the service's own
+	 * work (a report names only the customer), never for a caller's request.
+	 */
+	@Transactional(readOnly = true)
+	public DeletionReceipt ofAnyOrganization(UUID customerId) {
+		return of(this.customers.getOfAnyOrganization(customerId));
+	}
+
+	private DeletionReceipt of(Customer customer) {
+		UUID customerId = customer.getId();
 		if (!customer.isDeleted()) {
 			throw new CustomerNotDeleted(customerId);
 		}

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -27,6 +28,7 @@ import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
 import dev.subscriptions.web.test.ApiResponses;
+import dev.subscriptions.web.test.ManagementClient;
 
 /**
  * What operators see of deletion receipts: the histogram
@@ -51,6 +53,11 @@ class DeletionMetricsIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@LocalManagementPort
+	int managementPort;
+
+	private final UUID organization = UUID.randomUUID();
 
 	@Test
 	void recordsTheCompletionOfADeletionReceiptInTheHistogramOnce() {
@@ -141,7 +148,8 @@ class DeletionMetricsIntegrationTests {
 	}
 
 	private String scrape() {
-		return this.client.get()
+		return ManagementClient.of(this.managementPort)
+			.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()
@@ -162,9 +170,7 @@ class DeletionMetricsIntegrationTests {
 	}
 
 	private String createAndDelete() {
-		String id = CustomerRequests.createdId(this.client, UUID.randomUUID(), "gone@example.com", "Gone");
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		return id;
+		return CustomerRequests.createdAndDeletedId(this.client, this.organization, "gone@example.com", "Gone");
 	}
 
 	private String publishedDeletionEventId(String customerId) {
@@ -199,7 +205,8 @@ class DeletionMetricsIntegrationTests {
 	}
 
 	private Map<String, Object> receipt(String id) {
-		return this.client.get()
+		return CustomerRequests.as(this.client, this.organization)
+			.get()
 			.uri("/customers/{id}/deletion", id)
 			.exchange()
 			.expectStatus()

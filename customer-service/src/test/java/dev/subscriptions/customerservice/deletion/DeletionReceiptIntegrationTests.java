@@ -51,6 +51,8 @@ class DeletionReceiptIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
+	private final UUID organization = UUID.randomUUID();
+
 	@Test
 	void completesOnceEveryRequiredServiceHasReported() {
 		String id = createAndDelete();
@@ -147,7 +149,7 @@ class DeletionReceiptIntegrationTests {
 	void hasNoReceiptForALiveOrUnknownCustomer() {
 		String live = create("live@example.com", "Live");
 
-		this.client.get()
+		api().get()
 			.uri("/customers/{id}/deletion", live)
 			.exchange()
 			.expectStatus()
@@ -155,17 +157,19 @@ class DeletionReceiptIntegrationTests {
 			.expectBody()
 			.jsonPath("$.title")
 			.isEqualTo("Customer not deleted");
-		this.client.get().uri("/customers/{id}/deletion", UUID.randomUUID()).exchange().expectStatus().isNotFound();
+		api().get().uri("/customers/{id}/deletion", UUID.randomUUID()).exchange().expectStatus().isNotFound();
 	}
 
 	private String createAndDelete() {
-		String id = create("gone@example.com", "Gone");
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		return id;
+		return CustomerRequests.createdAndDeletedId(this.client, this.organization, "gone@example.com", "Gone");
 	}
 
 	private String create(String email, String name) {
-		return CustomerRequests.createdId(this.client, UUID.randomUUID(), email, name);
+		return CustomerRequests.createdId(this.client, this.organization, email, name);
+	}
+
+	private RestTestClient api() {
+		return CustomerRequests.as(this.client, this.organization);
 	}
 
 	/**
@@ -228,7 +232,7 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private Map<String, Object> receipt(String id) {
-		return this.client.get()
+		return api().get()
 			.uri("/customers/{id}/deletion", id)
 			.exchange()
 			.expectStatus()

@@ -12,10 +12,12 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.subscriptions.customerservice.deletion.CustomerNotDeleted;
 import dev.subscriptions.customerservice.deletion.DeletionReceipt;
 import dev.subscriptions.customerservice.deletion.DeletionReceipts;
+import dev.subscriptions.web.security.Organization;
 
 /**
  * {@code GET /customers/{id}/deletion}: which services have revoked what the deleted
- * customer had.
+ * customer had. A receipt shows no personal data, so reading it needs no more than
+ * reading customers; another organization's customer has none (404).
  */
 @RestController
 class DeletionReceiptController {
@@ -27,8 +29,8 @@ class DeletionReceiptController {
 	}
 
 	@GetMapping("/customers/{id}/deletion")
-	DeletionReceipt receipt(@PathVariable UUID id) {
-		return this.receipts.of(id);
+	DeletionReceipt receipt(Organization organization, @PathVariable UUID id) {
+		return this.receipts.ofOrganization(organization.id(), id);
 	}
 
 	@ExceptionHandler

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.RestClient;
@@ -71,8 +70,9 @@ class CustomerEventsIntegrationTests {
 		Map<String, Object> created = CustomerRequests.created(this.client, organization, "round@example.com",
 				"Round Trip", "crm-round");
 		String id = (String) created.get("id");
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		Map<String, Object> receipt = this.client.get()
+		RestTestClient api = CustomerRequests.as(this.client, organization);
+		api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		Map<String, Object> receipt = api.get()
 			.uri("/customers/{id}/deletion", id)
 			.exchange()
 			.expectStatus()
@@ -107,8 +107,9 @@ class CustomerEventsIntegrationTests {
 	void publishesExactlyOneCustomerDeletedKeyedByTheCustomerIdEvenWhenDeletedTwice() {
 		UUID organization = UUID.randomUUID();
 		String id = create(organization, "kafka@example.com", "Franz");
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		RestTestClient api = CustomerRequests.as(this.client, organization);
+		api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> published(id).size() == 2);
@@ -131,13 +132,9 @@ class CustomerEventsIntegrationTests {
 	void publishesNothingForACreateThatTheDatabaseRefuses() {
 		UUID organization = UUID.randomUUID();
 		String id = create(organization, "once@example.com", "Once");
-		this.client.post()
-			.uri("/customers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", organization.toString(), "email", "once@example.com", "name", "Once"))
-			.exchange()
-			.expectStatus()
-			.isEqualTo(409);
+		assertThat(CustomerRequests.create(this.client, organization, "once@example.com", "Once", null)
+			.getStatus()
+			.value()).isEqualTo(409);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 1);
 		await().during(Duration.ofSeconds(2))
@@ -163,8 +160,14 @@ class CustomerEventsIntegrationTests {
 		}
 		long registryCalls = SchemaRegistryClient.forUrl(registry).requestCount();
 
-		String id = create(UUID.randomUUID(), "cached@example.com", "C");
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		UUID organization = UUID.randomUUID();
+		String id = create(organization, "cached@example.com", "C");
+		CustomerRequests.as(this.client, organization)
+			.delete()
+			.uri("/customers/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 
 		assertThat(SchemaRegistryClient.forUrl(registry).requestCount()).isEqualTo(registryCalls);
 	}

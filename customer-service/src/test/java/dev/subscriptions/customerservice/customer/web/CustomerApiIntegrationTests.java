@@ -15,12 +15,14 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
@@ -28,9 +30,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.subscriptions.customerservice.CustomerRequests;
 import dev.subscriptions.customerservice.CustomerServiceIntegrationTest;
+import dev.subscriptions.web.test.ManagementClient;
 
 /**
- * The customers API over HTTP, against a real PostgreSQL.
+ * The customers API over HTTP, against a real PostgreSQL, called with a token of one
+ * organization that has every scope of customers.
  */
 @CustomerServiceIntegrationTest
 class CustomerApiIntegrationTests {
@@ -38,7 +42,17 @@ class CustomerApiIntegrationTests {
 	@Autowired
 	RestTestClient client;
 
+	@LocalManagementPort
+	int managementPort;
+
 	private final UUID organization = UUID.randomUUID();
+
+	private RestTestClient api;
+
+	@BeforeEach
+	void authorize() {
+		this.api = CustomerRequests.as(this.client, this.organization);
+	}
 
 	@Test
 	void createsACustomerAndAnswersWithItsLocation() {
@@ -48,7 +62,7 @@ class CustomerApiIntegrationTests {
 		assertThat(created.getStatus().value()).isEqualTo(201);
 		assertThat(created.getResponseHeaders().getLocation())
 			.hasPath("/customers/" + created.getResponseBody().get("id"));
-		this.client.get()
+		this.api.get()
 			.uri(created.getResponseHeaders().getLocation().getPath())
 			.exchange()
 			.expectStatus()
@@ -70,7 +84,7 @@ class CustomerApiIntegrationTests {
 	void reusesTheEmailOfADeletedCustomerInAnotherCase() {
 		String first = id(create(this.organization, "grace@example.com", "Grace", null));
 
-		this.client.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
+		this.api.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
 		EntityExchangeResult<Map<String, Object>> again = create(this.organization, "GRACE@Example.com", "Grace", null);
 
 		assertThat(again.getStatus().value()).isEqualTo(201);
@@ -80,17 +94,12 @@ class CustomerApiIntegrationTests {
 	@Test
 	void reusesTheExternalIdOfADeletedCustomer() {
 		String first = id(create(this.organization, "one@example.com", "One", "crm-7"));
-		this.client.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
+		this.api.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
 
 		EntityExchangeResult<Map<String, Object>> again = create(this.organization, "two@example.com", "Two", "crm-7");
 
 		assertThat(again.getStatus().value()).isEqualTo(201);
-		this.client.get()
-			.uri("/customers/external/crm-7?organizationId={organization}", this.organization)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.id")
-			.isEqualTo(id(again));
+		this.api.get().uri("/customers/external/crm-7").exchange().expectBody().jsonPath("$.id").isEqualTo(id(again));
 	}
 
 	@Test
@@ -146,10 +155,10 @@ class CustomerApiIntegrationTests {
 	@Test
 	void hidesADeletedCustomerUnlessAskedToIncludeIt() {
 		String id = id(create(this.organization, "gone@example.com", "Gone", "crm-gone"));
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
-		this.client.get().uri("/customers/{id}", id).exchange().expectStatus().isNotFound();
-		this.client.get()
+		this.api.get().uri("/customers/{id}", id).exchange().expectStatus().isNotFound();
+		this.api.get()
 			.uri("/customers/{id}?includeDeleted=true", id)
 			.exchange()
 			.expectStatus()
@@ -157,26 +166,17 @@ class CustomerApiIntegrationTests {
 			.expectBody()
 			.jsonPath("$.deletedAt")
 			.isNotEmpty();
-		this.client.get()
-			.uri("/customers/external/crm-gone?organizationId={organization}", this.organization)
-			.exchange()
-			.expectStatus()
-			.isNotFound();
-		this.client.get()
-			.uri("/customers?organizationId={organization}&email=gone@example.com", this.organization)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.content")
-			.isEmpty();
+		this.api.get().uri("/customers/external/crm-gone").exchange().expectStatus().isNotFound();
+		this.api.get().uri("/customers?email=gone@example.com").exchange().expectBody().jsonPath("$.content").isEmpty();
 	}
 
 	@Test
 	void deletesIdempotentlyAndAnswersNotFoundForAnUnknownCustomer() {
 		String id = id(create(this.organization, "twice@example.com", "Twice", null));
 
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		this.client.delete()
+		this.api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.api.delete()
 			.uri("/customers/{id}", UUID.randomUUID())
 			.exchange()
 			.expectStatus()
@@ -192,8 +192,8 @@ class CustomerApiIntegrationTests {
 			create(this.organization, "page" + i + "@example.com", "Page " + i, "ext-" + i);
 		}
 
-		this.client.get()
-			.uri("/customers?organizationId={organization}&size=2&page=0", this.organization)
+		this.api.get()
+			.uri("/customers?size=2&page=0")
 			.exchange()
 			.expectBody()
 			.jsonPath("$.content.length()")
@@ -202,14 +202,14 @@ class CustomerApiIntegrationTests {
 			.isEqualTo(5)
 			.jsonPath("$.page.totalPages")
 			.isEqualTo(3);
-		this.client.get()
-			.uri("/customers?organizationId={organization}&email=PAGE3@example.com", this.organization)
+		this.api.get()
+			.uri("/customers?email=PAGE3@example.com")
 			.exchange()
 			.expectBody()
 			.jsonPath("$.content[*].email")
 			.isEqualTo(List.of("page3@example.com"));
-		this.client.get()
-			.uri("/customers?organizationId={organization}&externalId=ext-4", this.organization)
+		this.api.get()
+			.uri("/customers?externalId=ext-4")
 			.exchange()
 			.expectBody()
 			.jsonPath("$.content[*].externalId")
@@ -245,20 +245,19 @@ class CustomerApiIntegrationTests {
 	@Test
 	void answersNotFoundWhenUpdatingADeletedCustomer() {
 		String id = id(create(this.organization, "late@example.com", "Late", null));
-		this.client.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
+		this.api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
 
 		assertThat(patch(id, Map.of("name", "Zombie")).getStatus().value()).isEqualTo(404);
 	}
 
 	/**
 	 * Each bad request, and the field its 400 names: a JSON path into the body, a
-	 * parameter, or the body ({@code $}).
+	 * parameter, or the body ({@code $}). An {@code organizationId} in the body is
+	 * optional, but when given it must be a UUID.
 	 */
 	static Stream<Arguments> badRequests() {
-		String org = UUID.randomUUID().toString();
-		return Stream.of(
-				Arguments.of("malformed JSON", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": }", "email"),
+		String id = UUID.randomUUID().toString();
+		return Stream.of(Arguments.of("malformed JSON", HttpMethod.POST, "/customers", "{\"email\": }", "email"),
 				Arguments.of("JSON that ends early", HttpMethod.POST, "/customers", "{\"organizationId\": ",
 						"organizationId"),
 				Arguments.of("wrong type", HttpMethod.POST, "/customers",
@@ -266,39 +265,31 @@ class CustomerApiIntegrationTests {
 				Arguments.of("invalid organization UUID", HttpMethod.POST, "/customers",
 						"{\"organizationId\": \"nope\", \"email\": \"a@example.com\", \"name\": \"A\"}",
 						"organizationId"),
-				Arguments.of("missing fields", HttpMethod.POST, "/customers", "{\"organizationId\": \"" + org + "\"}",
+				Arguments.of("missing fields", HttpMethod.POST, "/customers", "{\"name\": \"A\"}", "email"),
+				Arguments.of("blank email", HttpMethod.POST, "/customers", "{\"email\": \"  \", \"name\": \"A\"}",
 						"email"),
-				Arguments.of("blank email", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": \"  \", \"name\": \"A\"}", "email"),
 				Arguments.of("invalid email", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": \"not-an-email\", \"name\": \"A\"}", "email"),
+						"{\"email\": \"not-an-email\", \"name\": \"A\"}", "email"),
 				Arguments.of("oversized name", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": \"a@example.com\", \"name\": \""
-								+ "x".repeat(201) + "\"}",
-						"name"),
+						"{\"email\": \"a@example.com\", \"name\": \"" + "x".repeat(201) + "\"}", "name"),
 				Arguments.of("oversized external id", HttpMethod.POST, "/customers",
-						"{\"organizationId\": \"" + org + "\", \"email\": \"a@example.com\", \"name\": \"A\", "
-								+ "\"externalId\": \"" + "x".repeat(101) + "\"}",
+						"{\"email\": \"a@example.com\", \"name\": \"A\", \"externalId\": \"" + "x".repeat(101) + "\"}",
 						"externalId"),
-				Arguments.of("blank name on update", HttpMethod.PATCH, "/customers/" + org, "{\"name\": \"  \"}",
+				Arguments.of("blank name on update", HttpMethod.PATCH, "/customers/" + id, "{\"name\": \"  \"}",
 						"name"),
 				Arguments.of("no body", HttpMethod.POST, "/customers", "", "$"),
 				Arguments.of("invalid UUID in path", HttpMethod.GET, "/customers/not-a-uuid", null, "id"),
-				Arguments.of("missing organizationId", HttpMethod.GET, "/customers", null, "organizationId"),
-				Arguments.of("organizationId of the wrong type", HttpMethod.GET, "/customers?organizationId=42", null,
-						"organizationId"),
-				Arguments.of("page of the wrong type", HttpMethod.GET,
-						"/customers?organizationId=" + org + "&page=first", null, "page"),
-				Arguments.of("page size too large", HttpMethod.GET, "/customers?organizationId=" + org + "&size=1000",
-						null, "size"));
+				Arguments.of("includeDeleted neither true nor false", HttpMethod.GET,
+						"/customers/" + id + "?includeDeleted=yes", null, "includeDeleted"),
+				Arguments.of("page of the wrong type", HttpMethod.GET, "/customers?page=first", null, "page"),
+				Arguments.of("page size too large", HttpMethod.GET, "/customers?size=1000", null, "size"));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
 	void answersBadInputWithABadRequestProblemNamingTheField(String description, HttpMethod method, String path,
 			@Nullable String body, String field) {
-		EntityExchangeResult<Map<String, Object>> response = call(this.client, method, path,
-				(body != null) ? body : "");
+		EntityExchangeResult<Map<String, Object>> response = call(this.api, method, path, (body != null) ? body : "");
 
 		assertThat(response.getStatus().value()).as(description).isEqualTo(400);
 		assertThat(response.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -313,11 +304,10 @@ class CustomerApiIntegrationTests {
 	 */
 	@Test
 	void answersATextTheDatabaseCannotStoreWithABadRequestProblem() {
-		this.client.post()
+		this.api.post()
 			.uri("/customers")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"organizationId\": \"" + this.organization
-					+ "\", \"email\": \"nul@example.com\", \"name\": \"A\\u0000B\"}")
+			.body("{\"email\": \"nul@example.com\", \"name\": \"A\\u0000B\"}")
 			.exchange()
 			.expectStatus()
 			.isBadRequest()
@@ -330,10 +320,10 @@ class CustomerApiIntegrationTests {
 
 	@Test
 	void namesEachFieldAndWhyInTheProblemOfAnInvalidBody() {
-		this.client.post()
+		this.api.post()
 			.uri("/customers")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("organizationId", this.organization.toString(), "email", " ", "name", "x".repeat(201)))
+			.body(Map.of("email", " ", "name", "x".repeat(201)))
 			.exchange()
 			.expectStatus()
 			.isBadRequest()
@@ -344,21 +334,54 @@ class CustomerApiIntegrationTests {
 			.value(messages -> assertThat(messages).asString().contains("size must be between 0 and 200"));
 	}
 
+	/**
+	 * The OpenAPI document and the probes are open on the public port; health and metrics
+	 * answer on the management port, without a token.
+	 */
 	@Test
-	void servesTheOpenApiDocumentHealthAndPrometheusMetrics() {
+	void servesTheOpenApiDocumentAndProbesOpenlyAndHealthAndPrometheusMetricsOnTheManagementPort() {
 		this.client.get()
 			.uri("/v3/api-docs")
 			.exchange()
 			.expectBody(String.class)
 			.value(openApi -> assertThat(openApi).contains("\"/customers/{id}\"",
 					"\"/customers/external/{externalId}\""));
-		this.client.get().uri("/actuator/health").exchange().expectBody().jsonPath("$.status").isEqualTo("UP");
-		this.client.get()
+		this.client.get().uri("/livez").exchange().expectStatus().isOk();
+		this.client.get().uri("/readyz").exchange().expectStatus().isOk();
+		RestTestClient management = ManagementClient.of(this.managementPort);
+		management.get().uri("/actuator/health").exchange().expectBody().jsonPath("$.status").isEqualTo("UP");
+		management.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectBody(String.class)
 			.value(prometheus -> assertThat(prometheus).contains("outbox_pending", "outbox_oldest_age_seconds",
 					"outbox_publish_latency"));
+	}
+
+	/**
+	 * The public port shows nothing of the actuator, with a token or without: the
+	 * security has no row for it, so it refuses with a problem; the management port
+	 * answers the same path.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("actuatorPaths")
+	void refusesTheActuatorOnThePublicPortAndAnswersItOnTheManagementPort(String path) {
+		for (RestTestClient caller : List.of(this.client, this.api)) {
+			EntityExchangeResult<String> answer = caller.get().uri(path).exchange().returnResult(String.class);
+
+			assertThat(answer.getStatus().value()).as(path).isIn(401, 403);
+			assertThat(answer.getResponseHeaders().getContentType()).as(path)
+				.isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(answer.getResponseBody()).as(path)
+				.doesNotContain("outbox_pending", "jvm_memory", "\"status\":\"UP\"", "measuredAt", "\"names\"",
+						"\"_links\"");
+		}
+		ManagementClient.of(this.managementPort).get().uri(path).exchange().expectStatus().isOk();
+	}
+
+	static Stream<String> actuatorPaths() {
+		return Stream.of("/actuator/prometheus", "/actuator/health", "/actuator/outbox", "/actuator/kafkalag",
+				"/actuator/metrics", "/actuator");
 	}
 
 	private EntityExchangeResult<Map<String, Object>> create(UUID organization, String email, String name,
@@ -367,7 +390,7 @@ class CustomerApiIntegrationTests {
 	}
 
 	private EntityExchangeResult<Map<String, Object>> patch(String id, Map<String, Object> changes) {
-		return call(this.client, HttpMethod.PATCH, "/customers/" + id, changes);
+		return call(this.api, HttpMethod.PATCH, "/customers/" + id, changes);
 	}
 
 	private static String id(EntityExchangeResult<Map<String, Object>> response) {
