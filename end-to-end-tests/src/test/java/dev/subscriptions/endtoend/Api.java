@@ -53,7 +53,7 @@ public final class Api {
 			@Nullable String subscriptions, @Nullable String benefits) {
 		this.organization = organization;
 		this.customers = client(customers, organization);
-		this.customersManagement = (customersManagement != null) ? client(customersManagement) : null;
+		this.customersManagement = (customersManagement != null) ? client(customersManagement, organization) : null;
 		this.subscriptions = (subscriptions != null) ? client(subscriptions, organization) : null;
 		this.benefits = (benefits != null) ? client(benefits, organization) : null;
 	}
@@ -203,8 +203,9 @@ public final class Api {
 	}
 
 	/**
-	 * customer-service's actuator endpoint of parked outbox rows, on its management port
-	 * (no token there): {@code GET}, {@code POST} (requeue), {@code DELETE}.
+	 * customer-service's actuator endpoint of parked outbox rows, on its management port:
+	 * {@code GET} (open), {@code POST} (requeue) and {@code DELETE} (which need
+	 * {@code management:write}).
 	 */
 	Map<String, Object> parkedOutbox(HttpMethod method, String query, @Nullable Object body) {
 		RestTestClient management = Objects.requireNonNull(this.customersManagement,
@@ -218,10 +219,6 @@ public final class Api {
 
 	private RestTestClient benefits() {
 		return Objects.requireNonNull(this.benefits, "this Api has no benefit-service");
-	}
-
-	private static RestTestClient client(String baseUrl) {
-		return RestTestClient.bindToServer(requests()).baseUrl(baseUrl).build();
 	}
 
 	/**

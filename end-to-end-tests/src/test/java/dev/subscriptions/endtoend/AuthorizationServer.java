@@ -22,9 +22,12 @@ public final class AuthorizationServer {
 	 */
 	public static final Path DATA = Path.of("target", "authorization-server");
 
-	/** Every scope the tests' {@link Api} needs. */
+	/**
+	 * Every scope the tests' {@link Api} needs, {@code management:write} for requeueing
+	 * and discarding parked outbox rows.
+	 */
 	public static final String API_SCOPES = "customers:write customers:read_deleted subscriptions:write "
-			+ "subscriptions:admin benefits:write";
+			+ "subscriptions:admin benefits:write management:write";
 
 	private static final LocalAuthorizationServer server = SharedInfrastructure
 		.closedBeforeInfrastructure(LocalAuthorizationServer.start(0, DATA));

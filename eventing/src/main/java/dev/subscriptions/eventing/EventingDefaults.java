@@ -85,7 +85,8 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 	 * {@value #DEFAULT_SASL_MECHANISM}), {@code KAFKA_SASL_USERNAME} and
 	 * {@code KAFKA_SASL_PASSWORD}, where they are set: a JAAS entry written out of a user
 	 * name and a password, with its quotes and backslashes escaped. Nothing for a
-	 * variable that is unset or blank, so that a PLAINTEXT cluster needs none.
+	 * variable that is unset or blank, so that a PLAINTEXT cluster needs none;
+	 * credentials without a security protocol are refused, since Kafka would ignore them.
 	 */
 	static Map<String, Object> kafkaSecurity(PropertyResolver environment) {
 		Map<String, Object> security = new LinkedHashMap<>();
@@ -94,6 +95,12 @@ public class EventingDefaults implements EnvironmentPostProcessor, Ordered {
 			security.put("spring.kafka.security.protocol", protocol);
 		}
 		String username = environment.getProperty("KAFKA_SASL_USERNAME", "");
+		if (!username.isBlank() && protocol.isEmpty()
+				&& !environment.containsProperty("spring.kafka.security.protocol")) {
+			throw new IllegalStateException("KAFKA_SASL_USERNAME is set but no security protocol: set "
+					+ "KAFKA_SECURITY_PROTOCOL to SASL_SSL (or SASL_PLAINTEXT), or the client would connect "
+					+ "without SASL and be refused");
+		}
 		if (!username.isBlank()) {
 			String mechanism = environment.getProperty("KAFKA_SASL_MECHANISM", "").trim();
 			mechanism = mechanism.isEmpty() ? DEFAULT_SASL_MECHANISM : mechanism;

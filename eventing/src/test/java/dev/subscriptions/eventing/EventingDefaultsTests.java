@@ -1,6 +1,7 @@
 package dev.subscriptions.eventing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.time.Duration;
 import java.util.List;
@@ -117,13 +118,22 @@ class EventingDefaultsTests {
 
 	@Test
 	void takesTheSaslMechanismOfTheEnvironment() {
-		KafkaProperties kafka = kafkaProperties(environmentWithVariables(
-				Map.of("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw")));
+		KafkaProperties kafka = kafkaProperties(
+				environmentWithVariables(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM",
+						"PLAIN", "KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw")));
 
 		assertThat(kafka.buildProducerProperties()).containsEntry("sasl.mechanism", "PLAIN")
 			.containsEntry("sasl.jaas.config",
 					"org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"pw\";")
-			.doesNotContainKey("security.protocol");
+			.containsEntry("security.protocol", "SASL_PLAINTEXT");
+	}
+
+	@Test
+	void refusesSaslCredentialsWithoutASecurityProtocol() {
+		assertThatIllegalStateException()
+			.isThrownBy(
+					() -> environmentWithVariables(Map.of("KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw")))
+			.withMessageContaining("KAFKA_SECURITY_PROTOCOL");
 	}
 
 	@Test
@@ -134,8 +144,8 @@ class EventingDefaultsTests {
 
 	@Test
 	void keepsTheSaslSettingsOfTheServiceOverThoseOfTheVariables() {
-		StandardEnvironment environment = environmentWithVariables(
-				Map.of("KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw"));
+		StandardEnvironment environment = environmentWithVariables(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+				"KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw"));
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("application.yml", Map.of("spring.kafka.properties.sasl.jaas.config", "own",
 					"spring.kafka.security.protocol", "SSL")));

@@ -76,7 +76,8 @@ public final class LocalAuthorizationServer implements AutoCloseable {
 	 * Every scope of the platform's services, all of which the local client may ask for.
 	 */
 	public static final List<String> SCOPES = List.of("customers:read", "customers:write", "customers:read_deleted",
-			"subscriptions:read", "subscriptions:write", "subscriptions:admin", "benefits:read", "benefits:write");
+			"subscriptions:read", "subscriptions:write", "subscriptions:admin", "benefits:read", "benefits:write",
+			"management:write");
 
 	/**
 	 * The audience of every token ({@code aud}), which the services may require

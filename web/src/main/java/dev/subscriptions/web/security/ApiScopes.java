@@ -49,9 +49,16 @@ public final class ApiScopes {
 	/** Creates, changes and deletes benefits and product mappings; also reads them. */
 	public static final String BENEFITS_WRITE = "benefits:write";
 
+	/**
+	 * Changes through a service's actuator on its management port (requeueing or
+	 * discarding parked outbox rows); reading it needs no token.
+	 */
+	public static final String MANAGEMENT_WRITE = "management:write";
+
 	/** Every scope of the platform. */
 	public static final List<String> ALL_SCOPES = List.of(CUSTOMERS_READ, CUSTOMERS_WRITE, CUSTOMERS_READ_DELETED,
-			SUBSCRIPTIONS_READ, SUBSCRIPTIONS_WRITE, SUBSCRIPTIONS_ADMIN, BENEFITS_READ, BENEFITS_WRITE);
+			SUBSCRIPTIONS_READ, SUBSCRIPTIONS_WRITE, SUBSCRIPTIONS_ADMIN, BENEFITS_READ, BENEFITS_WRITE,
+			MANAGEMENT_WRITE);
 
 	private final List<Rule> rules;
 

@@ -13,9 +13,10 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
- * 401 for a request without a valid token: Spring Security's
- * {@code WWW-Authenticate: Bearer ...} challenge (with {@code error="invalid_token"} and
- * its description for a token that was refused), and a problem saying why.
+ * 401 for a request without a valid token (400 for a malformed one, RFC 6750): Spring
+ * Security's {@code WWW-Authenticate: Bearer ...} challenge (with
+ * {@code error="invalid_token"} and its description for a token that was refused), and a
+ * problem saying why.
  */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
@@ -29,7 +30,8 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
 		if (failure instanceof OAuth2AuthenticationException refused && refused.getError().getDescription() != null) {
 			detail = refused.getError().getDescription();
 		}
-		Problems.write(request, response, HttpStatus.UNAUTHORIZED, "Unauthorized", detail, Map.of());
+		HttpStatus status = HttpStatus.valueOf(response.getStatus());
+		Problems.write(request, response, status, status.getReasonPhrase(), detail, Map.of());
 	}
 
 }

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -33,8 +36,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * A service as an OAuth2 resource server (JWT bearer tokens from the identity provider of
  * {@code spring.security.oauth2.resourceserver.jwt.*}), two filter chains:
  * <ul>
- * <li>the actuator on its management port of its own, open (Prometheus scrapes it without
- * a user token); if the actuator shares the public port, only its health is open;</li>
+ * <li>the actuator on its management port of its own: reading it is open (Prometheus
+ * scrapes it without a token), changing anything through it (requeueing or discarding
+ * parked outbox rows) needs {@value ApiScopes#MANAGEMENT_WRITE}; if the actuator shares
+ * the public port, only its health is open;</li>
  * <li>the public port: each endpoint of the service's {@link ApiScopes} with the scope it
  * needs (or open), the probes ({@code /livez}, {@code /readyz}), {@code /error} and the
  * OpenAPI document open, everything else refused. Stateless, no CSRF (no cookies).</li>
@@ -67,14 +72,20 @@ public class ResourceServerAutoConfiguration {
 
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE + 10)
-	SecurityFilterChain managementSecurity(HttpSecurity http, Environment environment) throws Exception {
+	SecurityFilterChain managementSecurity(HttpSecurity http, Environment environment,
+			TokenAuthentication tokenAuthentication) throws Exception {
 		if (ManagementPortType.get(environment) == ManagementPortType.DIFFERENT) {
 			http.securityMatcher(EndpointRequest.toAnyEndpoint());
 		}
 		else {
 			http.securityMatcher(EndpointRequest.to(HealthEndpoint.class));
 		}
-		return stateless(http).authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).build();
+		return resourceServer(stateless(http), tokenAuthentication)
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(ResourceServerAutoConfiguration::isRead)
+				.permitAll()
+				.anyRequest()
+				.hasAuthority(TokenAuthentication.AUTHORITY_PREFIX + ApiScopes.MANAGEMENT_WRITE))
+			.build();
 	}
 
 	@Bean
@@ -82,9 +93,7 @@ public class ResourceServerAutoConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http, ObjectProvider<ApiScopes> scopes,
 			TokenAuthentication tokenAuthentication) throws Exception {
 		ApiScopes table = scopes.getIfAvailable(() -> ApiScopes.builder().build());
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint();
-		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
-		return stateless(http).authorizeHttpRequests((requests) -> {
+		return resourceServer(stateless(http), tokenAuthentication).authorizeHttpRequests((requests) -> {
 			for (ApiScopes.Rule rule : table.rules()) {
 				if (rule.isOpen()) {
 					requests.requestMatchers(matcher(rule)).permitAll();
@@ -100,15 +109,7 @@ public class ResourceServerAutoConfiguration {
 					.toArray(RequestMatcher[]::new))
 				.permitAll();
 			requests.anyRequest().denyAll();
-		})
-			.oauth2ResourceServer(
-					(resourceServer) -> resourceServer.jwt((jwt) -> jwt.jwtAuthenticationConverter(tokenAuthentication))
-						.authenticationEntryPoint(entryPoint)
-						.accessDeniedHandler(accessDenied))
-			.exceptionHandling(
-					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
-			.addFilterBefore(new IdentityProviderUnavailableFilter(), BearerTokenAuthenticationFilter.class)
-			.build();
+		}).build();
 	}
 
 	@Bean
@@ -121,6 +122,29 @@ public class ResourceServerAutoConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * Bearer tokens through {@code tokenAuthentication}, problems for 401 and 403, and
+	 * 503 while the identity provider cannot be reached.
+	 */
+	private static HttpSecurity resourceServer(HttpSecurity http, TokenAuthentication tokenAuthentication)
+			throws Exception {
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint();
+		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
+		return http
+			.oauth2ResourceServer(
+					(resourceServer) -> resourceServer.jwt((jwt) -> jwt.jwtAuthenticationConverter(tokenAuthentication))
+						.authenticationEntryPoint(entryPoint)
+						.accessDeniedHandler(accessDenied))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+			.addFilterBefore(new IdentityProviderUnavailableFilter(), BearerTokenAuthenticationFilter.class);
+	}
+
+	/** Reading the actuator: open; changing anything through it needs a token. */
+	private static boolean isRead(HttpServletRequest request) {
+		return HttpMethod.GET.matches(request.getMethod()) || HttpMethod.HEAD.matches(request.getMethod());
 	}
 
 	private static HttpSecurity stateless(HttpSecurity http) throws Exception {

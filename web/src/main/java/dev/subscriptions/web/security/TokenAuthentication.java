@@ -53,12 +53,16 @@ final class TokenAuthentication implements Converter<Jwt, AbstractAuthentication
 					"The token names no organization (claim " + this.organizationClaim + ")");
 		}
 		try {
-			return new Organization(UUID.fromString(claim.toString()));
+			UUID organization = UUID.fromString(claim.toString());
+			if (organization.toString().equalsIgnoreCase(claim.toString())) {
+				return new Organization(organization);
+			}
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidBearerTokenException(
-					"The token's organization (claim " + this.organizationClaim + ") is not a UUID");
+			// not a UUID at all
 		}
+		throw new InvalidBearerTokenException(
+				"The token's organization (claim " + this.organizationClaim + ") is not a UUID");
 	}
 
 	private static Collection<String> scopes(Jwt jwt) {

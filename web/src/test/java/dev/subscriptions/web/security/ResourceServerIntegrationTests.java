@@ -203,6 +203,33 @@ class ResourceServerIntegrationTests {
 	}
 
 	@Test
+	void needsAManagementWriteTokenToChangeAnythingThroughTheActuator() {
+		RestTestClient management = ManagementClient.of(this.managementPort);
+
+		EntityExchangeResult<Map<String, Object>> anonymous = ApiResponses
+			.call(management.post().uri("/actuator/info").contentType(MediaType.APPLICATION_JSON).body("{}"));
+		EntityExchangeResult<Map<String, Object>> withoutScope = ApiResponses.call(management.post()
+			.uri("/actuator/info")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_WRITE))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{}"));
+		int allowed = management.post()
+			.uri("/actuator/info")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(ORGANIZATION, ApiScopes.MANAGEMENT_WRITE))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{}")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
+
+		assertThat(anonymous.getStatus().value()).isEqualTo(401);
+		assertThat(withoutScope.getStatus().value()).isEqualTo(403);
+		assertThat(withoutScope.getResponseBody()).containsEntry("scope", "management:write");
+		assertThat(allowed).as("status past security (info takes no POST)").isNotIn(401, 403);
+	}
+
+	@Test
 	void answersTheProbesOnThePublicPortWithoutAToken() {
 		assertThat(get("/livez", null).getStatus().value()).isEqualTo(200);
 		assertThat(get("/readyz", null).getStatus().value()).isEqualTo(200);

@@ -68,6 +68,8 @@ public final class ForgedTokens {
 						TestTokens.token(organization, (claims) -> claims.claim("org_id", null), scopes)),
 				new ForgedToken("with an organization that is not a UUID",
 						TestTokens.token(organization, (claims) -> claims.claim("org_id", "acme"), scopes)),
+				new ForgedToken("with an organization that is a UUID only to a lenient parser",
+						TestTokens.token(organization, (claims) -> claims.claim("org_id", "1-1-1-1-1"), scopes)),
 				new ForgedToken("not a JWT at all", "not-a-jwt"));
 	}
 

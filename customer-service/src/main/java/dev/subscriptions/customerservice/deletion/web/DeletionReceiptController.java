@@ -28,7 +28,7 @@ class DeletionReceiptController {
 		this.receipts = receipts;
 	}
 
-	@GetMapping("/customers/{id}/deletion")
+	@GetMapping("/customers/{id:[0-9a-fA-F-]+}/deletion")
 	DeletionReceipt receipt(Organization organization, @PathVariable UUID id) {
 		return this.receipts.ofOrganization(organization.id(), id);
 	}

@@ -92,6 +92,13 @@ class CustomerApiIntegrationTests {
 	}
 
 	@Test
+	void findsACustomerWhoseExternalIdReadsLikeAnotherPath() {
+		String id = id(create(this.organization, "deletion@example.com", "Del", "deletion"));
+
+		this.api.get().uri("/customers/external/deletion").exchange().expectBody().jsonPath("$.id").isEqualTo(id);
+	}
+
+	@Test
 	void reusesTheExternalIdOfADeletedCustomer() {
 		String first = id(create(this.organization, "one@example.com", "One", "crm-7"));
 		this.api.delete().uri("/customers/{id}", first).exchange().expectStatus().isNoContent();
