@@ -23,7 +23,6 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.RequestHeadersSpec;
 
-import dev.subscriptions.infrastructure.SharedInfrastructure;
 import dev.subscriptions.web.test.WithTestIdentityProvider;
 
 /**
@@ -42,10 +41,7 @@ class SharedProblemsIntegrationTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry properties) {
-		String database = SharedInfrastructure.newDatabase("web");
-		properties.add("spring.datasource.url", () -> SharedInfrastructure.postgresql().jdbcUrl(database));
-		properties.add("spring.datasource.username", () -> database);
-		properties.add("spring.datasource.password", () -> database);
+		WebTestDatabase.register(properties);
 	}
 
 	@BeforeEach

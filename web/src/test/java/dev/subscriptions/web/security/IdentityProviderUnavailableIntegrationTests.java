@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.web.WebTestDatabase;
 import dev.subscriptions.web.test.ApiResponses;
 import dev.subscriptions.web.test.TestIdentityProvider;
 import dev.subscriptions.web.test.TestTokens;
@@ -44,10 +44,7 @@ class IdentityProviderUnavailableIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry properties) {
-		String database = SharedInfrastructure.newDatabase("web");
-		properties.add("spring.datasource.url", () -> SharedInfrastructure.postgresql().jdbcUrl(database));
-		properties.add("spring.datasource.username", () -> database);
-		properties.add("spring.datasource.password", () -> database);
+		WebTestDatabase.register(properties);
 		properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> ISSUER);
 	}
 

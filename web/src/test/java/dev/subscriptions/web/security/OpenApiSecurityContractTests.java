@@ -16,7 +16,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.web.WebTestDatabase;
 import dev.subscriptions.web.test.OpenApiSecurityContract;
 import dev.subscriptions.web.test.OpenApiSecurityContract.Fixture;
 import dev.subscriptions.web.test.WithTestIdentityProvider;
@@ -39,10 +39,7 @@ class OpenApiSecurityContractTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry properties) {
-		String database = SharedInfrastructure.newDatabase("web");
-		properties.add("spring.datasource.url", () -> SharedInfrastructure.postgresql().jdbcUrl(database));
-		properties.add("spring.datasource.username", () -> database);
-		properties.add("spring.datasource.password", () -> database);
+		WebTestDatabase.register(properties);
 	}
 
 	@BeforeEach

@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import dev.subscriptions.infrastructure.SharedInfrastructure;
+import dev.subscriptions.web.WebTestDatabase;
 import dev.subscriptions.web.test.WithTestIdentityProvider;
 import dev.subscriptions.web.test.ApiResponses;
 import dev.subscriptions.web.test.ForgedTokens;
@@ -55,10 +55,7 @@ class ResourceServerIntegrationTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry properties) {
-		String database = SharedInfrastructure.newDatabase("web");
-		properties.add("spring.datasource.url", () -> SharedInfrastructure.postgresql().jdbcUrl(database));
-		properties.add("spring.datasource.username", () -> database);
-		properties.add("spring.datasource.password", () -> database);
+		WebTestDatabase.register(properties);
 	}
 
 	@BeforeEach
