@@ -28,8 +28,6 @@ import java.util.stream.Stream;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-	private static final String MANAGEMENT_PORT_PROPERTY = "-DMANAGEMENT_PORT=";
-
 	private final String name;
 
 	private final int port;
@@ -97,14 +95,9 @@ public final class ServiceProcess implements AutoCloseable {
 
 	/**
 	 * Adds a JVM option for the next start, e.g. {@code -XX:TieredStopAtLevel=1} to start
-	 * faster in tests. {@code -DMANAGEMENT_PORT=<port>} is taken as
-	 * {@link #withManagementPort(int)}, so that {@link #managementPort()} stays the port
-	 * the actuator listens on.
+	 * faster in tests.
 	 */
 	public ServiceProcess withJvmOption(String option) {
-		if (option.startsWith(MANAGEMENT_PORT_PROPERTY)) {
-			return withManagementPort(Integer.parseInt(option.substring(MANAGEMENT_PORT_PROPERTY.length())));
-		}
 		this.jvmOptions.add(option);
 		return this;
 	}

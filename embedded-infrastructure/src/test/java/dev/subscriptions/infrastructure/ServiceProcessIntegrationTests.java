@@ -65,10 +65,10 @@ class ServiceProcessIntegrationTests {
 	}
 
 	@Test
-	void takesAManagementPortGivenAsASystemPropertyForItsManagementPort() throws Exception {
+	void takesTheManagementPortItIsGiven() throws Exception {
 		int managementPort = Ports.free();
 
-		ServiceProcess service = service().withJvmOption("-DMANAGEMENT_PORT=" + managementPort);
+		ServiceProcess service = service().withManagementPort(managementPort);
 
 		assertThat(service.managementPort()).isEqualTo(managementPort);
 		assertThat(service.managementUrl()).isEqualTo("http://localhost:" + managementPort);

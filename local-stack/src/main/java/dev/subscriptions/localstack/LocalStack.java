@@ -167,9 +167,9 @@ public final class LocalStack {
 					service.database(), "localhost:" + KAFKA_PORT, registry.confluentApiUrl(), data.resolve("logs"));
 			// Handed over as system properties, which the services' placeholders read
 			// like environment variables.
-			process.withJvmOption("-DOAUTH2_ISSUER_URI=" + authorizationServer.issuer());
-			process.withJvmOption("-DOAUTH2_AUDIENCES=" + LocalAuthorizationServer.AUDIENCE);
-			process.withJvmOption("-DMANAGEMENT_PORT=" + service.managementPort());
+			process.withEnvironment("OAUTH2_ISSUER_URI", authorizationServer.issuer())
+				.withEnvironment("OAUTH2_AUDIENCES", LocalAuthorizationServer.AUDIENCE)
+				.withManagementPort(service.managementPort());
 			if (service.name().equals("subscription-service")) {
 				webhookSecrets.forEach((name, value) -> process.withJvmOption("-D" + name + "=" + value));
 			}
