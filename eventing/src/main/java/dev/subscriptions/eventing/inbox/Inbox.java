@@ -1,6 +1,9 @@
 package dev.subscriptions.eventing.inbox;
 
 import java.util.Map;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,11 +51,7 @@ public class Inbox {
 			throw new IllegalStateException(
 					"Inbox.markProcessed must run inside the transaction of the handler's work; none is active");
 		}
-		Counter duplicates = this.duplicates.computeIfAbsent(consumer,
-				name -> Counter.builder(DUPLICATES)
-					.description("Deliveries the inbox skipped as already handled")
-					.tag("consumer", name)
-					.register(this.meters));
+		Counter duplicates = counter(consumer);
 		boolean first = this.jdbc.update("insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing",
 				consumer, eventId) == 1;
 		if (!first) {
@@ -66,6 +65,47 @@ public class Inbox {
 			});
 		}
 		return first;
+	}
+
+	/**
+	 * Records that {@code consumer} handles each of {@code eventIds} now, in one
+	 * statement.
+	 * @return the ids seen the first time; the others are duplicates
+	 */
+	public Set<UUID> markProcessed(String consumer, Collection<UUID> eventIds) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			throw new IllegalStateException(
+					"Inbox.markProcessed must run inside the transaction of the handler's work; none is active");
+		}
+		Counter duplicates = counter(consumer);
+		if (eventIds.isEmpty()) {
+			return Set.of();
+		}
+		Set<UUID> first = new HashSet<>(this.jdbc.queryForList("""
+				insert into inbox (consumer, event_id)
+				select ?, e from unnest(?::uuid[]) e
+				on conflict do nothing
+				returning event_id""", UUID.class, consumer, eventIds.toArray(UUID[]::new)));
+		long repeated = eventIds.stream().distinct().count() - first.size();
+		if (repeated > 0) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					duplicates.increment(repeated);
+				}
+
+			});
+		}
+		return first;
+	}
+
+	private Counter counter(String consumer) {
+		return this.duplicates.computeIfAbsent(consumer,
+				name -> Counter.builder(DUPLICATES)
+					.description("Deliveries the inbox skipped as already handled")
+					.tag("consumer", name)
+					.register(this.meters));
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.subscriptions.eventing.outbox;
 
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,10 @@ public class Outbox {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
+	private static final String INSERT = """
+			insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
+			values (?, ?, ?, ?, ?, ?, ?::jsonb)""";
+
 	private final JdbcTemplate jdbc;
 
 	private final Serializer<Object> serializer;
@@ -63,27 +68,66 @@ public class Outbox {
 	 * none
 	 */
 	public UUID append(String topic, String key, SpecificRecord event) {
-		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-			throw new IllegalStateException(
-					"Outbox.append must run inside the transaction that changes the aggregate; none is active");
+		requireTransaction();
+		Object[] row = row(new Event(topic, key, event));
+		this.jdbc.update(INSERT, row);
+		signalAfterCommit();
+		return (UUID) row[0];
+	}
+
+	/**
+	 * Appends events in the order given, in one JDBC batch (one multi-row insert with the
+	 * driver's {@code reWriteBatchedInserts}), so that their positions follow that order.
+	 * Must run inside the transaction that changes the state the events tell of.
+	 * @return the event ids, in the order of {@code events}
+	 */
+	public List<UUID> appendAll(List<Event> events) {
+		requireTransaction();
+		if (events.isEmpty()) {
+			return List.of();
 		}
-		Schema schema = event.getSchema();
-		UUID eventId = eventId(event);
-		byte[] payload = this.serializer.serialize(topic, event);
+		List<Object[]> rows = events.stream().map(this::row).toList();
+		this.jdbc.batchUpdate(INSERT, rows);
+		signalAfterCommit();
+		return rows.stream().map(row -> (UUID) row[0]).toList();
+	}
+
+	private Object[] row(Event event) {
+		Schema schema = event.record().getSchema();
+		UUID eventId = eventId(event.record());
+		byte[] payload = this.serializer.serialize(event.topic(), event.record());
 		String headers = JSON.createObjectNode()
 			.put(EVENT_TYPE_HEADER, schema.getName())
 			.put(EVENT_ID_HEADER, eventId.toString())
 			.toString();
-		this.jdbc.update("""
-				insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
-				values (?, ?, ?, ?, ?, ?, ?::jsonb)""", eventId, topic, key, schema.getName(), payload, topic, headers);
+		return new Object[] { eventId, event.topic(), event.key(), schema.getName(), payload, event.topic(), headers };
+	}
+
+	private static void requireTransaction() {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			throw new IllegalStateException(
+					"Outbox.append must run inside the transaction that changes the aggregate; none is active");
+		}
+	}
+
+	private void signalAfterCommit() {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
 				Outbox.this.signal.eventsCommitted();
 			}
 		});
-		return eventId;
+	}
+
+	/**
+	 * An event to append: published to {@code topic} with {@code key}.
+	 *
+	 * @param topic the topic to publish to
+	 * @param key the record key
+	 * @param record the event
+	 */
+	public record Event(String topic, String key, SpecificRecord record) {
+
 	}
 
 	/** The record's {@code event_id} field, see the class comment. */
