@@ -42,8 +42,9 @@ import dev.subscriptions.eventing.consumer.DeadLetters.Failure;
  * Records are tracked per Kafka consumer and partition: entries of partitions a consumer
  * no longer owns are dropped before its next poll, and those of a stopping consumer with
  * it. It hears from the containers' record interceptor
- * ({@link InFlightRecordInterceptor}) and from {@link DeadLetters#errorHandler the error
- * handler}.
+ * ({@link InFlightRecordInterceptor}), the batch containers' batch interceptor
+ * ({@link InFlightBatchInterceptor}, which tracks the first record of each partition of a
+ * batch) and from {@link DeadLetters#errorHandler the error handler}.
  */
 public class InFlightRecords implements ApplicationListener<ConsumerStoppingEvent>, AutoCloseable {
 
