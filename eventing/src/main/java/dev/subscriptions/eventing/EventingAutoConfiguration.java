@@ -361,16 +361,27 @@ public class EventingAutoConfiguration {
 						leadership.getStatementTimeout(), leadership.getTcpKeepalivesIdle(),
 						leadership.getTcpKeepalivesInterval(), leadership.getTcpKeepalivesCount(),
 						leadership.getSocketTimeout(), leadership.getConnectTimeout(),
-						leadership.getHeartbeatInterval()));
+						leadership.getHeartbeatInterval()),
+				relay.getMaxInFlight(), relay.getMaxInFlightBytes().toBytes());
 	}
 
 	/**
 	 * The relay's producer: idempotent, {@code acks=all}, with a bounded delivery time so
-	 * that an outage surfaces as a failed batch that the relay retries, rather than a
-	 * send blocked forever. One request in flight per connection: with more, a broker
-	 * that restarts can accept a later batch of a partition while rejecting an earlier
-	 * one (out of order sequence), and a key's later event would reach Kafka before its
-	 * earlier one.
+	 * that an outage surfaces as a failed send that the relay retries, rather than a send
+	 * blocked forever.
+	 * <ul>
+	 * <li>One request in flight per connection. The idempotent producer keeps a
+	 * partition's order with up to five, but the relay's rule that the first failure
+	 * closes the producer, so that nothing behind a failed batch is delivered, holds only
+	 * if no later batch of the partition is already on the wire: with more, a broker that
+	 * restarts can accept a later batch while an earlier one expires, and a key's later
+	 * event would reach Kafka before its earlier one. The relay's window keeps the
+	 * throughput: while a request is in flight the next records gather into the next
+	 * batches.</li>
+	 * <li>{@code linger.ms} 0 by default: a lone event leaves at once (the relay does not
+	 * flush, so as to keep its lock session beating), and under load records batch anyway
+	 * while the request before them is in flight.</li>
+	 * </ul>
 	 */
 	public static Map<String, Object> relayProducerProperties(KafkaProperties kafkaProperties,
 			KafkaConnectionDetails connection) {
@@ -394,7 +405,7 @@ public class EventingAutoConfiguration {
 		properties.put(ProducerConfig.ACKS_CONFIG, "all");
 		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-		properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+		properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 		properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
 		properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
@@ -259,6 +260,20 @@ public class EventingProperties {
 		/** How long shutdown goes on publishing what the outbox holds. */
 		private Duration drainTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * The most rows sent and not yet acknowledged by Kafka: the relay goes on reading
+		 * and sending while earlier rows are in flight, up to this many. At most
+		 * batch-size means one batch at a time.
+		 */
+		private int maxInFlight = 5000;
+
+		/**
+		 * The most bytes of records sent and not yet acknowledged; keep it below the
+		 * producer's buffer.memory (32 MB by default) so that a send never waits for
+		 * room.
+		 */
+		private DataSize maxInFlightBytes = DataSize.ofMegabytes(16);
+
 		private final Leadership leadership = new Leadership();
 
 		public boolean isEnabled() {
@@ -315,6 +330,22 @@ public class EventingProperties {
 
 		public void setDrainTimeout(Duration drainTimeout) {
 			this.drainTimeout = drainTimeout;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+		public DataSize getMaxInFlightBytes() {
+			return this.maxInFlightBytes;
+		}
+
+		public void setMaxInFlightBytes(DataSize maxInFlightBytes) {
+			this.maxInFlightBytes = maxInFlightBytes;
 		}
 
 		public Leadership getLeadership() {

@@ -19,7 +19,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <li>{@code outbox.oldest.age}: seconds since the oldest of them was committed (0 when
  * none);</li>
  * <li>{@code outbox.published}: events acknowledged by Kafka, by topic;</li>
- * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement;</li>
+ * <li>{@code outbox.publish.latency}: from the append to Kafka's acknowledgement of that
+ * row;</li>
+ * <li>{@code outbox.acknowledgement.latency}: from the relay's send to Kafka's
+ * acknowledgement;</li>
  * <li>{@code outbox.parked.rows}: rows parked because Kafka refused them or a row of
  * their key before them;</li>
  * <li>{@code outbox.parked}: rows parked, by topic and cause ({@code outbox_parked_total}
@@ -47,6 +50,8 @@ public class OutboxMetrics {
 
 	private final Timer latency;
 
+	private final Timer acknowledgement;
+
 	private final Counter restarts;
 
 	private volatile Backlog backlog = new Backlog(0, 0, 0, 0);
@@ -56,6 +61,10 @@ public class OutboxMetrics {
 		this.registry = registry;
 		this.latency = Timer.builder("outbox.publish.latency")
 			.description("Time from appending an event to the outbox until Kafka acknowledged it")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.acknowledgement = Timer.builder("outbox.acknowledgement.latency")
+			.description("Time from the relay's send of an outbox event until Kafka acknowledged it")
 			.publishPercentileHistogram()
 			.register(registry);
 		Gauge.builder("outbox.pending", this, metrics -> metrics.backlog().pending())
@@ -95,7 +104,12 @@ public class OutboxMetrics {
 		this.restarts.increment();
 	}
 
-	void published(String topic, Duration latency) {
+	/**
+	 * Counts an event Kafka acknowledged.
+	 * @param latency from its append to the acknowledgement
+	 * @param acknowledgement from its send to the acknowledgement
+	 */
+	void published(String topic, Duration latency, Duration acknowledgement) {
 		this.published
 			.computeIfAbsent(topic,
 					name -> Counter.builder("outbox.published")
@@ -104,6 +118,7 @@ public class OutboxMetrics {
 						.register(this.registry))
 			.increment();
 		this.latency.record(latency.isNegative() ? Duration.ZERO : latency);
+		this.acknowledgement.record(acknowledgement.isNegative() ? Duration.ZERO : acknowledgement);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,16 +50,21 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * for rows left by a crash or written by another instance.</li>
  * <li>Only one relay per database publishes at a time: the leader holds a session-level
  * PostgreSQL advisory lock on a connection of its own ({@link RelayLeadership}),
- * confirmed before each batch, so the per-key order holds with any number of instances.
+ * confirmed before each read, so the per-key order holds with any number of instances.
  * Rows are read and deleted in short statements through the pool; no transaction is open
  * while Kafka is waited for. A leader that dies or stalls loses the lock within the
  * session's timeouts; a leader that finds its lock session gone stops publishing, drops
- * its producer and tries to lead again.</li>
+ * its producer and its records in flight, and tries to lead again.</li>
+ * <li>It pipelines: it goes on reading the next rows and sending them while earlier
+ * records are in flight, up to a window of {@code maxInFlight} rows and
+ * {@code maxInFlightBytes}. Kafka's answers are taken off the head of the window in the
+ * order the rows were sent; the rows acknowledged are deleted in bulk, for each key only
+ * up to its first failure.</li>
  * <li>The producer is idempotent with {@code acks=all}, so its own retries neither
- * duplicate nor reorder. A batch waits for every acknowledgement; the rows acknowledged
- * are deleted, for each key only up to its first failure. A send that fails at once for a
- * reason that can heal (no metadata, buffer full) ends the batch, so nothing is sent
- * behind it.</li>
+ * duplicate nor reorder. A failure that is retried (on the way to the broker, or at once
+ * for a reason that can heal: no metadata, buffer full) stops the sending; the window is
+ * let complete (the first failure closes the producer, which fails the rest at once), and
+ * after a back-off the relay resends from the first row not acknowledged.</li>
  * <li>While Kafka is unavailable it retries with exponential back-off; nothing is deleted
  * that Kafka did not acknowledge, so nothing is lost. An outage shorter than the
  * producer's {@code delivery.timeout.ms} is bridged by the producer itself, without
@@ -69,9 +75,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * it ({@link ParkedOutbox}); every other key keeps flowing. Rows of a topic the cluster
  * says does not exist are held back, unsent, during the grace.</li>
  * <li>If its thread dies of an uncaught error, it is counted, logged and started again
- * after a back-off. On {@link #stop()} it first publishes what the outbox holds, for at
- * most the drain timeout.</li>
+ * after a back-off. On {@link #stop()} it first publishes what the outbox holds, the
+ * window included, for at most the drain timeout.</li>
  * </ul>
+ * A pass ends whenever the window is empty; the next one reads from the oldest row again,
+ * so a row that committed after later positions were read (concurrent transactions) is
+ * found then.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -128,6 +137,50 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private @Nullable Producer<String, byte[]> producer;
 
+	/**
+	 * Set by the first failure of a record on its way to the broker, which closes the
+	 * current producer; a new one comes with a new flag.
+	 */
+	private volatile AtomicBoolean aborted = new AtomicBoolean();
+
+	/*
+	 * The window and its pass, used by the relay's thread alone.
+	 */
+
+	/** The records in flight, in the order they were sent (their positions' order). */
+	private final ArrayDeque<InFlight> window = new ArrayDeque<>();
+
+	private long windowBytes;
+
+	/** Positions Kafka acknowledged that are still to be deleted. */
+	private final List<Long> delivered = new ArrayList<>();
+
+	/** Keys a row of which failed or was held back in this pass. */
+	private final Set<String> blockedKeys = new HashSet<>();
+
+	/** Topics held back in this pass because the cluster says they do not exist. */
+	private final Set<String> heldTopics = new HashSet<>();
+
+	/** The position of the last row this pass read and handled. */
+	private long readAfter;
+
+	/** A row failed in a way that is retried: send nothing more, back off at the end. */
+	private boolean failing;
+
+	/**
+	 * A row was left in the outbox unsent (its key blocked, its topic held back): read
+	 * nothing more, and read from the start once the window is empty.
+	 */
+	private boolean rewind;
+
+	/** Read without waiting for a signal: the last read was full, or a poll is due. */
+	private boolean readNow = true;
+
+	/** Rows were acknowledged and deleted since the thread last looked. */
+	private boolean progressed;
+
+	private Tally tally = new Tally();
+
 	public OutboxRelay(JdbcTemplate jdbc, Supplier<Producer<String, byte[]>> producers, Supplier<Admin> admins,
 			LeaderConnections leaderConnections, OutboxSignal signal, OutboxMetrics metrics, ParkedOutbox parked,
 			Settings settings) {
@@ -156,9 +209,16 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @param drainTimeout how long {@link #stop()} goes on publishing what the outbox
 	 * holds
 	 * @param leadership the leader's lock session
+	 * @param maxInFlight the most rows sent and not yet answered by Kafka (the window);
+	 * at most {@code batchSize} means one read at a time, as a relay that waits for every
+	 * acknowledgement
+	 * @param maxInFlightBytes the most bytes of records in the window, below the
+	 * producer's {@code buffer.memory} so that a send never waits for room (a single row
+	 * larger than this is sent alone)
 	 */
 	public record Settings(int batchSize, Duration pollInterval, Duration initialBackOff, Duration maxBackOff,
-			Duration unknownTopicGrace, Duration drainTimeout, Leadership leadership) {
+			Duration unknownTopicGrace, Duration drainTimeout, Leadership leadership, int maxInFlight,
+			long maxInFlightBytes) {
 	}
 
 	/**
@@ -311,6 +371,7 @@ public class OutboxRelay implements SmartLifecycle {
 		this.lastDeath = ex;
 		try {
 			closeProducer();
+			forgetWindow();
 			this.unknownTopics.reset();
 			this.leadership.release();
 			this.failures.clear();
@@ -337,11 +398,18 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	private void relayUntilStopped() throws InterruptedException {
+		forgetWindow();
 		BackOffExecution retries = this.backOff.start();
 		while (this.running || draining()) {
-			Batch batch;
+			if (!this.running) {
+				this.readNow = true;
+			}
+			Step step;
 			try {
-				batch = relayBatch();
+				step = advance();
+				if (step == Step.WAIT) {
+					awaitHead();
+				}
 			}
 			catch (RuntimeException ex) {
 				if (!this.running && !draining()) {
@@ -350,29 +418,42 @@ public class OutboxRelay implements SmartLifecycle {
 				Duration wait = next(retries);
 				log.warn("Outbox relay failed; retrying in {}", wait, ex);
 				closeProducer();
+				forgetWindow();
 				pause(wait);
 				continue;
 			}
-			if (!this.running && (!batch.leader() || batch.read() == 0)) {
-				return;
-			}
-			if (!batch.leader()) {
-				closeProducer();
-				this.signal.await(this.settings.pollInterval());
-			}
-			else if (batch.failed() > 0) {
+			if (step == Step.FAILED) {
 				Duration wait = next(retries);
-				log.warn("Kafka did not acknowledge {} of {} outbox events; retrying in {}", batch.failed(),
-						batch.read(), wait);
+				log.warn("Kafka did not acknowledge {} of {} outbox events sent; retrying in {}", this.tally.failed,
+						this.tally.sent, wait);
+				this.tally = new Tally();
+				this.progressed = false;
 				closeProducer();
 				pause(wait);
+				this.readNow = true;
+				continue;
 			}
-			else {
+			if (this.progressed) {
 				retries = this.backOff.start();
 				this.deathsInARow = 0;
-				if (this.running && batch.read() < this.settings.batchSize()) {
-					this.signal.await(this.settings.pollInterval());
+				this.progressed = false;
+			}
+			if (step == Step.NOT_LEADER) {
+				if (!this.running) {
+					return;
 				}
+				closeProducer();
+				this.signal.await(this.settings.pollInterval());
+				this.readNow = true;
+			}
+			else if (step == Step.IDLE) {
+				if (!this.running) {
+					return;
+				}
+				retries = this.backOff.start();
+				this.deathsInARow = 0;
+				this.signal.await(this.settings.pollInterval());
+				this.readNow = true;
 			}
 		}
 	}
@@ -423,126 +504,336 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Publishes one batch, if this relay leads (or can take the leadership now).
+	 * One step of the relay thread: takes the answered records off the head of the
+	 * window, ends the pass once the window is empty, and reads and sends the next rows
+	 * if there is room and reason to (rows left by a full read, a commit signalled, or a
+	 * poll due).
+	 * @return what the thread does next
+	 */
+	private Step advance() {
+		if (!this.window.isEmpty() && !this.leadership.isLeader()) {
+			abandon();
+			return Step.NOT_LEADER;
+		}
+		drainHead();
+		if (this.window.isEmpty()) {
+			boolean again = this.rewind || this.failing;
+			if (endPass()) {
+				return Step.FAILED;
+			}
+			this.readNow |= again;
+		}
+		else if (this.delivered.size() >= this.settings.batchSize()) {
+			deleteDelivered();
+		}
+		if (this.failing || this.rewind || this.aborted.get() || !hasRoom()
+				|| (!this.readNow && !this.signal.takePending())) {
+			return this.window.isEmpty() ? Step.IDLE : Step.WAIT;
+		}
+		if (!this.leadership.hold()) {
+			abandon();
+			return Step.NOT_LEADER;
+		}
+		int limit = readLimit();
+		Read read = readAndSend(limit);
+		this.readNow = read.rows() == limit || read.cut();
+		if (read.rows() == 0) {
+			return this.window.isEmpty() ? Step.IDLE : Step.WAIT;
+		}
+		return Step.SENT;
+	}
+
+	/**
+	 * Whether the window has room for a read: for a whole read of rows, and below half
+	 * its bytes (so that a window full of bytes is not topped up a row at a time).
+	 */
+	private boolean hasRoom() {
+		return this.window.isEmpty() || (this.window.size() + readLimit() <= this.settings.maxInFlight()
+				&& this.windowBytes <= this.settings.maxInFlightBytes() / 2);
+	}
+
+	private int readLimit() {
+		return Math.max(1, Math.min(this.settings.batchSize(), this.settings.maxInFlight()));
+	}
+
+	/**
+	 * Reads, sends and waits for Kafka's answer to every record sent, if this relay leads
+	 * (or can take the leadership now): one pass with a single read, for tests.
 	 */
 	Batch relayBatch() {
+		forgetWindow();
 		if (!this.leadership.hold()) {
-			if (!this.failures.isEmpty()) {
-				this.failures.clear();
-				this.unknownTopics.reset();
-			}
+			abandon();
 			return Batch.NOT_LEADER;
 		}
+		Read read = readAndSend(readLimit());
+		if (read.rows() == 0 && this.window.isEmpty()) {
+			endPass();
+			return Batch.EMPTY;
+		}
+		try {
+			while (!this.window.isEmpty()) {
+				awaitHead();
+				drainHead();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new org.apache.kafka.common.errors.InterruptException(ex);
+		}
+		Tally tally = this.tally;
+		endPass();
+		return new Batch(true, read.rows(), tally.published, tally.failed, tally.parked);
+	}
+
+	/**
+	 * Reads the rows after the last one this pass handled (the select of today, with a
+	 * cursor) and sends them; parks those behind parked rows of their key first.
+	 */
+	private Read readAndSend(int limit) {
 		this.unknownTopics.recheck();
 		Set<String> held = this.unknownTopics.held();
 		List<Row> rows = this.jdbc.query("""
 				select position, topic, aggregateid, payload, headers, created_at,
 					exists (select 1 from outbox_parked p where p.topic = o.topic and p.aggregateid = o.aggregateid)
 						as behind_parked
-				from outbox o where o.topic <> all(?) order by position limit ?""", OutboxRelay::row,
-				held.toArray(String[]::new), this.settings.batchSize());
+				from outbox o where o.position > ? and o.topic <> all(?) order by position limit ?""", OutboxRelay::row,
+				this.readAfter, held.toArray(String[]::new), limit);
 		if (rows.isEmpty()) {
-			return Batch.EMPTY;
+			return new Read(0, false);
 		}
 		List<Long> behind = rows.stream().filter(Row::behindParked).map(Row::position).toList();
-		int parkedBehind = behind.isEmpty() ? 0 : this.parked.parkBehind(behind);
-		return publish(rows.stream().filter(row -> !row.behindParked()).toList(), rows.size(), parkedBehind);
+		if (!behind.isEmpty()) {
+			int moved = this.parked.parkBehind(behind);
+			this.tally.parked += moved;
+			if (moved < behind.size()) {
+				this.rewind = true;
+			}
+		}
+		return new Read(rows.size(), send(rows));
 	}
 
 	/**
-	 * Sends the rows and deletes those Kafka acknowledged. A record that fails on its way
-	 * to the broker closes the producer at once (from its callback), which fails every
-	 * record not sent yet: otherwise a later producer batch of the same partition could
-	 * still be delivered after an earlier one expired, ahead of it.
+	 * Sends the rows in position order into the window. A record that fails on its way to
+	 * the broker closes the producer at once (from its callback), which fails every
+	 * record not answered yet: otherwise a later producer batch of the same partition
+	 * could still be delivered after an earlier one expired, ahead of it. A send that
+	 * fails at once for a reason that can heal (no metadata, buffer full) ends the
+	 * sending, so nothing is sent behind it.
+	 * @return whether it stopped before the last row because the window's bytes were full
 	 */
-	private Batch publish(List<Row> rows, int read, int parkedBefore) {
+	private boolean send(List<Row> rows) {
 		Producer<String, byte[]> producer = producer();
-		List<Sent> sent = new ArrayList<>(rows.size());
-		Set<String> blockedKeys = new HashSet<>();
-		Set<String> heldTopics = new HashSet<>();
+		AtomicBoolean aborted = this.aborted;
 		Map<String, Optional<Instant>> reconfirmed = new HashMap<>();
 		Thread relayThread = Thread.currentThread();
-		AtomicBoolean aborted = new AtomicBoolean();
-		Callback abortOnFailure = (metadata, exception) -> {
-			if (exception != null && Thread.currentThread() != relayThread && aborted.compareAndSet(false, true)) {
-				producer.close(Duration.ZERO);
-			}
-		};
-		int failed = 0;
-		int parkedRows = parkedBefore;
 		for (Row row : rows) {
-			if (blockedKeys.contains(row.orderKey()) || heldTopics.contains(row.topic())) {
-				blockedKeys.add(row.orderKey());
+			if (aborted.get()) {
+				this.rewind = true;
+				return false;
+			}
+			if (row.behindParked()) {
+				this.readAfter = row.position();
+				continue;
+			}
+			int size = row.size();
+			if (!this.window.isEmpty() && this.windowBytes + size > this.settings.maxInFlightBytes()) {
+				return true;
+			}
+			this.readAfter = row.position();
+			if (this.blockedKeys.contains(row.orderKey()) || this.heldTopics.contains(row.topic())) {
+				this.blockedKeys.add(row.orderKey());
+				this.rewind = true;
 				continue;
 			}
 			Instant unknownSince = stillUnknown(row.topic(), reconfirmed);
 			if (unknownSince != null) {
-				parkedRows += parkUnsent(row, SendFailure.UNKNOWN_TOPIC, unknownSince);
-				blockedKeys.add(row.orderKey());
+				this.tally.parked += parkUnsent(row, SendFailure.UNKNOWN_TOPIC, unknownSince);
+				this.blockedKeys.add(row.orderKey());
 				continue;
 			}
 			ProducerRecord<String, byte[]> record = row.toRecord();
 			if (record == null) {
-				parkedRows += parkUnsent(row, SendFailure.UNREADABLE_HEADERS, null);
-				blockedKeys.add(row.orderKey());
+				this.tally.parked += parkUnsent(row, SendFailure.UNREADABLE_HEADERS, null);
+				this.blockedKeys.add(row.orderKey());
 				continue;
 			}
-			Future<RecordMetadata> acknowledgement;
+			InFlight sent = new InFlight(row, size, System.nanoTime());
+			Callback callback = (metadata, exception) -> {
+				sent.answeredAt = Instant.now();
+				sent.answeredAtNanos = System.nanoTime();
+				if (exception != null && Thread.currentThread() != relayThread && aborted.compareAndSet(false, true)) {
+					producer.close(Duration.ZERO);
+				}
+			};
 			Throwable atOnce;
 			try {
-				acknowledgement = producer.send(record, abortOnFailure);
-				atOnce = acknowledgement.isDone() ? failure(acknowledgement) : null;
+				sent.acknowledgement = producer.send(record, callback);
+				atOnce = sent.acknowledgement.isDone() ? failure(sent.acknowledgement) : null;
 			}
 			catch (RuntimeException ex) {
-				acknowledgement = null;
 				atOnce = ex;
 			}
 			if (atOnce == null) {
-				sent.add(new Sent(row, acknowledgement));
-				this.leadership.beatIfDue();
+				this.window.addLast(sent);
+				this.windowBytes += size;
+				this.tally.sent++;
+				if (!this.leadership.beatIfDue()) {
+					return false;
+				}
 				continue;
 			}
-			blockedKeys.add(row.orderKey());
+			this.blockedKeys.add(row.orderKey());
 			Outcome outcome = failed(row, atOnce, true);
-			parkedRows += outcome.parked();
+			this.tally.parked += outcome.parked();
 			if (outcome == Outcome.HELD) {
-				heldTopics.add(row.topic());
+				this.heldTopics.add(row.topic());
+				this.rewind = true;
 			}
 			else if (outcome == Outcome.RETRY) {
-				failed++;
-				break;
+				this.tally.failed++;
+				this.failing = true;
+				return false;
 			}
 		}
-		awaitAcknowledgements(sent);
-		if (aborted.get()) {
-			closeProducer();
-		}
-		List<Long> delivered = new ArrayList<>(sent.size());
-		Instant now = Instant.now();
-		for (Sent one : sent) {
-			Row row = one.row();
-			Throwable failure = failure(one.acknowledgement());
-			if (failure == null && !blockedKeys.contains(row.orderKey())) {
-				delivered.add(row.position());
-				this.metrics.published(row.topic(), Duration.between(row.createdAt(), now));
+		return false;
+	}
+
+	/**
+	 * Takes the records Kafka answered off the head of the window, in the order they were
+	 * sent, and decides for each as a batch did: delivered unless a row of its key before
+	 * it failed; a failure blocks its key for the rest of the pass and is parked, held
+	 * back or retried.
+	 */
+	private void drainHead() {
+		while (!this.window.isEmpty() && this.window.peekFirst().acknowledgement.isDone()) {
+			InFlight one = this.window.pollFirst();
+			this.windowBytes -= one.size;
+			Row row = one.row;
+			Throwable failure = failure(one.acknowledgement);
+			boolean blocked = this.blockedKeys.contains(row.orderKey());
+			if (failure == null && !blocked) {
+				Instant answeredAt = (one.answeredAt != null) ? one.answeredAt : Instant.now();
+				long answeredAtNanos = (one.answeredAt != null) ? one.answeredAtNanos : System.nanoTime();
+				this.delivered.add(row.position());
+				this.metrics.published(row.topic(), Duration.between(row.createdAt(), answeredAt),
+						Duration.ofNanos(answeredAtNanos - one.sentAtNanos));
 				this.failures.remove(row.position());
 			}
-			else if (failure != null && !blockedKeys.contains(row.orderKey())) {
-				blockedKeys.add(row.orderKey());
+			else if (failure != null && !blocked) {
+				this.blockedKeys.add(row.orderKey());
 				Outcome outcome = failed(row, failure, false);
-				parkedRows += outcome.parked();
+				this.tally.parked += outcome.parked();
 				if (outcome == Outcome.RETRY) {
-					failed++;
+					this.tally.failed++;
+					this.failing = true;
+				}
+				else if (outcome == Outcome.HELD) {
+					this.rewind = true;
 				}
 			}
+			else {
+				this.rewind = true;
+			}
 		}
-		if (!delivered.isEmpty()) {
-			this.jdbc.update("delete from outbox where position = any(?)", (Object) delivered.toArray(Long[]::new));
+	}
+
+	/**
+	 * Deletes the rows Kafka acknowledged, in one statement.
+	 */
+	private void deleteDelivered() {
+		if (this.delivered.isEmpty()) {
+			return;
+		}
+		this.jdbc.update("delete from outbox where position = any(?)", (Object) this.delivered.toArray(Long[]::new));
+		this.tally.published += this.delivered.size();
+		this.delivered.clear();
+		this.progressed = true;
+	}
+
+	/**
+	 * Ends a pass once the window is empty: deletes what was acknowledged, drops a
+	 * producer a failure closed, and starts the next pass from the first row left in the
+	 * outbox, which is the first one not acknowledged (a key's acknowledged rows are a
+	 * prefix of its rows: Kafka answers a partition in order, and a row after a failed
+	 * one of its key is not deleted).
+	 * @return whether a row failed in a way that is retried (after a back-off)
+	 */
+	private boolean endPass() {
+		deleteDelivered();
+		if (this.aborted.get()) {
+			closeProducer();
+		}
+		boolean failed = this.failing;
+		this.readAfter = 0;
+		this.blockedKeys.clear();
+		this.heldTopics.clear();
+		this.failing = false;
+		this.rewind = false;
+		if (!failed) {
+			this.tally = new Tally();
 		}
 		if (this.failures.size() > MAX_TRACKED_FAILURES) {
 			this.failures.clear();
 		}
-		return new Batch(true, read, delivered.size(), failed, parkedRows);
+		return failed;
+	}
+
+	/**
+	 * Waits for Kafka's answer to the oldest record in flight, for at most a heartbeat
+	 * interval (and no longer than the drain allows), without {@code flush()}: the lock
+	 * session gets its heartbeat meanwhile, and a relay that stalls here for good stops
+	 * beating and loses the lock. A wait that runs out also deletes what was acknowledged
+	 * so far.
+	 */
+	private void awaitHead() throws InterruptedException {
+		InFlight head = this.window.peekFirst();
+		long slice = this.settings.leadership().heartbeatInterval().toNanos();
+		if (!this.running) {
+			slice = Math.min(slice, this.drainDeadlineNanos - System.nanoTime());
+			if (slice <= 0) {
+				return;
+			}
+		}
+		try {
+			head.acknowledgement.get(slice, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			deleteDelivered();
+			this.leadership.beatIfDue();
+		}
+		catch (ExecutionException ex) {
+			// drainHead decides what the failure means
+		}
+	}
+
+	/**
+	 * Drops the window after the leadership was lost: closing the producer fails the
+	 * records in flight; their rows stay in the outbox for the next leader.
+	 */
+	private void abandon() {
+		closeProducer();
+		forgetWindow();
+		if (!this.failures.isEmpty()) {
+			this.failures.clear();
+			this.unknownTopics.reset();
+		}
+	}
+
+	/**
+	 * Forgets the window and the pass, so that the next read starts at the oldest row.
+	 */
+	private void forgetWindow() {
+		this.window.clear();
+		this.windowBytes = 0;
+		this.delivered.clear();
+		this.blockedKeys.clear();
+		this.heldTopics.clear();
+		this.readAfter = 0;
+		this.failing = false;
+		this.rewind = false;
+		this.readNow = true;
+		this.tally = new Tally();
 	}
 
 	/**
@@ -604,33 +895,6 @@ public class OutboxRelay implements SmartLifecycle {
 		return this.parked.park(row.position(), kind.cause(), attempts.count(), attempts.first(), attempts.last());
 	}
 
-	/**
-	 * Waits for Kafka's answers without {@code flush()}, so that the lock session gets
-	 * its heartbeat meanwhile; a relay that stalls here for good stops beating and loses
-	 * the lock.
-	 */
-	private void awaitAcknowledgements(List<Sent> sent) {
-		long slice = this.settings.leadership().heartbeatInterval().toMillis();
-		for (Sent one : sent) {
-			while (true) {
-				try {
-					one.acknowledgement().get(slice, TimeUnit.MILLISECONDS);
-					break;
-				}
-				catch (TimeoutException ex) {
-					this.leadership.beatIfDue();
-				}
-				catch (ExecutionException ex) {
-					break;
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new org.apache.kafka.common.errors.InterruptException(ex);
-				}
-			}
-		}
-	}
-
 	private static @Nullable Throwable failure(Future<RecordMetadata> acknowledgement) {
 		try {
 			acknowledgement.get();
@@ -648,6 +912,7 @@ public class OutboxRelay implements SmartLifecycle {
 	private synchronized Producer<String, byte[]> producer() {
 		if (this.producer == null) {
 			this.producer = this.producers.get();
+			this.aborted = new AtomicBoolean();
 		}
 		return this.producer;
 	}
@@ -662,6 +927,7 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			this.producer = null;
 		}
+		this.aborted = new AtomicBoolean();
 	}
 
 	private static Row row(ResultSet rs, int rowNum) throws SQLException {
@@ -724,7 +990,71 @@ public class OutboxRelay implements SmartLifecycle {
 
 	}
 
-	private record Sent(Row row, Future<RecordMetadata> acknowledgement) {
+	/**
+	 * What the relay thread does after a step.
+	 */
+	private enum Step {
+
+		/** Sent rows: go on at once. */
+		SENT,
+		/** Records are in flight and there is nothing to read: wait for the oldest. */
+		WAIT,
+		/** Nothing in flight and nothing to read: wait for a signal or the poll. */
+		IDLE,
+		/** A row failed in a way that is retried: back off, then resend. */
+		FAILED,
+		/** Another instance leads. */
+		NOT_LEADER
+
+	}
+
+	/**
+	 * What a read did.
+	 *
+	 * @param rows rows read
+	 * @param cut whether it stopped before the last row because the window's bytes were
+	 * full
+	 */
+	private record Read(int rows, boolean cut) {
+	}
+
+	/** What the current pass did, for the log and {@link #relayBatch()}. */
+	private static final class Tally {
+
+		int sent;
+
+		int published;
+
+		int failed;
+
+		int parked;
+
+	}
+
+	/**
+	 * A record sent and not yet taken off the window; the producer's callback notes when
+	 * Kafka answered.
+	 */
+	private static final class InFlight {
+
+		final Row row;
+
+		final int size;
+
+		final long sentAtNanos;
+
+		Future<RecordMetadata> acknowledgement;
+
+		volatile @Nullable Instant answeredAt;
+
+		volatile long answeredAtNanos;
+
+		InFlight(Row row, int size, long sentAtNanos) {
+			this.row = row;
+			this.size = size;
+			this.sentAtNanos = sentAtNanos;
+		}
+
 	}
 
 	private record Row(long position, String topic, String key, byte[] payload, String headers, Instant createdAt,
@@ -732,6 +1062,11 @@ public class OutboxRelay implements SmartLifecycle {
 
 		String orderKey() {
 			return this.topic + '\u0000' + this.key;
+		}
+
+		/** About what the record takes in the producer's buffer, before compression. */
+		int size() {
+			return 64 + this.payload.length + 2 * (this.topic.length() + this.key.length() + this.headers.length());
 		}
 
 		/**

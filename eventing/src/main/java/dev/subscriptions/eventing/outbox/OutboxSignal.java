@@ -24,4 +24,12 @@ public class OutboxSignal {
 		this.pending.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Whether {@link #eventsCommitted()} was called since the relay last waited or asked;
+	 * does not wait.
+	 */
+	boolean takePending() {
+		return this.pending.poll() != null;
+	}
+
 }

@@ -1,0 +1,411 @@
+package dev.subscriptions.eventing.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.subscriptions.eventing.EventingProperties;
+import dev.subscriptions.eventing.TestEvents;
+import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
+
+/**
+ * The relay's window, with producers that answer only when the test says so: it keeps
+ * sending while earlier records are unacknowledged, never beyond the window; it deletes
+ * what was acknowledged in bulk; after a failure, parking, or the loss of its leadership
+ * in the middle of the window it resends from the first row not acknowledged, in each
+ * key's order, losing nothing; and on stop it waits for the window.
+ */
+@SpringBootTest(properties = "eventing.relay.enabled=false")
+@Import(EmbeddedInfrastructure.class)
+class OutboxRelayWindowIntegrationTests {
+
+	@Autowired
+	Outbox outbox;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	KafkaProperties kafkaProperties;
+
+	@Autowired
+	DataSourceProperties dataSourceProperties;
+
+	@Autowired
+	OutboxSignal signal;
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	private final List<Integer> deletes = new CopyOnWriteArrayList<>();
+
+	/** Every producer the relay took, in order. */
+	private final List<ManualProducer> producers = new CopyOnWriteArrayList<>();
+
+	private TestRelays relays;
+
+	private String topic;
+
+	/** The position of each row by its payload, to name what a producer was sent. */
+	private Map<ByteBuffer, Long> positions;
+
+	@BeforeEach
+	void emptyOutbox() {
+		this.topic = "window-" + UUID.randomUUID();
+		this.jdbc.update("delete from outbox");
+		this.jdbc.update("delete from outbox_parked");
+		JdbcTemplate counting = new JdbcTemplate(this.dataSource) {
+
+			@Override
+			public int update(String sql, @Nullable Object... args) {
+				if (sql.startsWith("delete from outbox where position = any") && args != null) {
+					OutboxRelayWindowIntegrationTests.this.deletes.add(((Object[]) args[0]).length);
+				}
+				return super.update(sql, args);
+			}
+
+		};
+		this.relays = new TestRelays(counting, this.transactionManager, this.kafkaProperties, this.dataSourceProperties,
+				this.signal);
+	}
+
+	@AfterEach
+	void stopRelays() {
+		this.relays.stopAll();
+	}
+
+	@Test
+	void keepsSendingWhileEarlierRecordsAreUnacknowledgedButNeverBeyondTheWindow() {
+		List<Long> appended = append(200, 10);
+		startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(50);
+		});
+
+		ManualProducer producer = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.outstanding() == 50);
+		assertThat(producer.answered()).as("acknowledged before the window filled").isZero();
+		while (producer.answered() < 200) {
+			int expected = Math.min(50, 200 - producer.answered());
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(producer.outstanding())
+					.as("in flight with %d of %d sent answered, %d rows left", producer.answered(),
+							producer.history().size(), count())
+					.isEqualTo(expected));
+			for (int i = 0; i < 10; i++) {
+				producer.completeNext();
+			}
+		}
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		assertThat(producer.maxOutstanding()).isEqualTo(50);
+		assertThat(positions(producer.history())).isEqualTo(appended);
+		assertThat(this.producers).hasSize(1);
+		assertThat(this.registry.get("outbox.published").counter().count()).isEqualTo(200);
+		assertThat(this.registry.get("outbox.acknowledgement.latency").timer().count()).isEqualTo(200);
+	}
+
+	@Test
+	void deletesTheAcknowledgedRowsOfAWindowInOneStatement() {
+		append(100, 5);
+		startRelay(settings -> {
+			settings.setBatchSize(100);
+			settings.setMaxInFlight(100);
+			settings.getLeadership().setHeartbeatInterval(Duration.ofSeconds(10));
+			settings.getLeadership().setIdleSessionTimeout(Duration.ofSeconds(60));
+		});
+		ManualProducer producer = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.outstanding() == 100);
+
+		while (producer.completeNext()) {
+			// answers every record, oldest first
+		}
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		assertThat(this.deletes).containsExactly(100);
+	}
+
+	@Test
+	void resendsFromTheFirstUnacknowledgedRowAfterAFailureMidWindow() {
+		List<Long> appended = append(30, 3);
+		startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(30);
+		});
+		ManualProducer first = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.outstanding() == 30);
+
+		for (int i = 0; i < 10; i++) {
+			first.completeNext();
+		}
+		first.errorNext(new NotEnoughReplicasException("injected by the test"));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		assertThat(first.closed()).isTrue();
+		assertThat(this.producers).hasSize(2);
+		List<Long> resent = positions(this.producers.get(1).history());
+		assertThat(resent).as("resent from the first row not acknowledged").isEqualTo(appended.subList(10, 30));
+		List<Long> delivered = new ArrayList<>(positions(first.history()).subList(0, 10));
+		delivered.addAll(resent);
+		assertThat(delivered).as("each row once, in order").isEqualTo(appended);
+	}
+
+	@Test
+	void parksARowRefusedMidWindowWithItsKeyWhileTheOtherKeysRowsAreResent() {
+		List<Long> appended = append(10, 2);
+		startRelay(settings -> {
+			settings.setBatchSize(5);
+			settings.setMaxInFlight(10);
+		});
+		ManualProducer first = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.outstanding() == 10);
+
+		first.completeNext();
+		first.completeNext();
+		first.errorNext(new RecordTooLargeException("injected by the test"));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		List<ParkedOutbox.ParkedRow> parked = parked();
+		assertThat(parked).extracting(ParkedOutbox.ParkedRow::position)
+			.containsExactly(appended.get(2), appended.get(4), appended.get(6), appended.get(8));
+		assertThat(parked).extracting(ParkedOutbox.ParkedRow::cause)
+			.containsExactly("record_too_large", "behind_parked", "behind_parked", "behind_parked");
+		assertThat(positions(this.producers.get(this.producers.size() - 1).history()))
+			.as("the other key's rows not acknowledged")
+			.containsExactly(appended.get(3), appended.get(5), appended.get(7), appended.get(9));
+	}
+
+	@Test
+	void dropsItsWindowWhenItLosesTheLeadershipAndTheNextLeaderResendsTheRest() throws Exception {
+		List<Long> appended = append(30, 3);
+		OutboxRelay relay = startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(30);
+			settings.getLeadership().setHeartbeatInterval(Duration.ofMillis(200));
+			// A relay that lost its leadership tries again at its next poll: long enough
+			// here for the test to take the lock first.
+			settings.setPollInterval(Duration.ofSeconds(2));
+		});
+		ManualProducer first = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.outstanding() == 30);
+		for (int i = 0; i < 5; i++) {
+			first.completeNext();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 25);
+		this.signal.takePending();
+
+		try (Connection other = this.dataSource.getConnection()) {
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+				this.jdbc.queryForList("""
+						select pg_terminate_backend(pid) from pg_stat_activity
+						where application_name = 'outbox-relay-leader' and datname = current_database()""");
+				return tryLock(other);
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> !relay.isLeader() && first.closed());
+			assertThat(count()).as("rows in flight stay in the outbox").isEqualTo(25);
+			assertThat(this.producers).as("no producer while another session leads").hasSize(1);
+			unlock(other);
+		}
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		assertThat(relay.isLeader()).isTrue();
+		assertThat(this.producers).hasSize(2);
+		assertThat(positions(this.producers.get(1).history())).isEqualTo(appended.subList(5, 30));
+	}
+
+	@Test
+	void waitsForTheWholeWindowWhenStopped() throws Exception {
+		List<Long> appended = append(30, 3);
+		OutboxRelay relay = startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(30);
+			settings.setDrainTimeout(Duration.ofSeconds(30));
+		});
+		ManualProducer producer = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.outstanding() == 30);
+
+		CompletableFuture<Void> stopped = CompletableFuture.runAsync(relay::stop);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !relay.isRunning());
+		assertThat(stopped).isNotDone();
+		while (producer.completeNext()) {
+			// answers every record, oldest first
+		}
+		stopped.get();
+
+		assertThat(count()).isZero();
+		assertThat(this.producers).hasSize(1);
+		assertThat(positions(producer.history())).isEqualTo(appended);
+	}
+
+	private OutboxRelay startRelay(Consumer<EventingProperties.Relay> settings) {
+		return this.relays.relay(new OutboxMetrics(this.jdbc, this.registry))
+			.settings(settings)
+			.producers(ignored -> () -> {
+				ManualProducer producer = new ManualProducer(!this.producers.isEmpty());
+				this.producers.add(producer);
+				return producer;
+			})
+			.start();
+	}
+
+	private ManualProducer firstProducer() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.producers.isEmpty());
+		return this.producers.get(0);
+	}
+
+	/**
+	 * Appends {@code count} events round-robin over {@code keys} keys; returns their
+	 * positions in order.
+	 */
+	private List<Long> append(int count, int keys) {
+		List<String> keyNames = new ArrayList<>();
+		for (int k = 0; k < keys; k++) {
+			keyNames.add(UUID.randomUUID().toString());
+		}
+		new TransactionTemplate(this.transactionManager).executeWithoutResult(status -> {
+			for (int i = 0; i < count; i++) {
+				String key = keyNames.get(i % keys);
+				this.outbox.append(this.topic, key, TestEvents.customerCreated(key, "event " + i));
+			}
+		});
+		List<Map<String, Object>> rows = this.jdbc
+			.queryForList("select position, payload from outbox order by position");
+		this.positions = rows.stream()
+			.collect(Collectors.toMap(row -> ByteBuffer.wrap((byte[]) row.get("payload")),
+					row -> ((Number) row.get("position")).longValue()));
+		return rows.stream().map(row -> ((Number) row.get("position")).longValue()).toList();
+	}
+
+	private List<Long> positions(List<ProducerRecord<String, byte[]>> records) {
+		return records.stream().map(record -> this.positions.get(ByteBuffer.wrap(record.value()))).toList();
+	}
+
+	private List<ParkedOutbox.ParkedRow> parked() {
+		return new ParkedOutbox(this.jdbc, new TransactionTemplate(this.transactionManager), this.signal,
+				new OutboxMetrics(this.jdbc, new SimpleMeterRegistry()))
+			.list(100);
+	}
+
+	private long count() {
+		return this.jdbc.queryForObject("select count(*) from outbox", Long.class);
+	}
+
+	private static boolean tryLock(Connection connection) throws Exception {
+		try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+			statement.setLong(1, OutboxRelay.LOCK_KEY);
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() && result.getBoolean(1);
+			}
+		}
+	}
+
+	private static void unlock(Connection connection) throws Exception {
+		try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?)")) {
+			statement.setLong(1, OutboxRelay.LOCK_KEY);
+			statement.executeQuery().close();
+		}
+	}
+
+	/**
+	 * A producer that answers when the test says so (or at once, if asked to), counts the
+	 * records sent and not yet answered, and fails those when closed, as
+	 * {@code KafkaProducer.close(Duration.ZERO)} does.
+	 */
+	static final class ManualProducer extends MockProducer<String, byte[]> {
+
+		private int answered;
+
+		private int maxOutstanding;
+
+		ManualProducer(boolean autoComplete) {
+			super(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+		}
+
+		@Override
+		public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+			Future<RecordMetadata> sent = super.send(record, callback);
+			this.maxOutstanding = Math.max(this.maxOutstanding, outstanding());
+			return sent;
+		}
+
+		/** Counts completions too: {@code completeNext()} is {@code errorNext(null)}. */
+		@Override
+		public synchronized boolean errorNext(@Nullable RuntimeException exception) {
+			boolean completed = super.errorNext(exception);
+			if (completed) {
+				this.answered++;
+			}
+			return completed;
+		}
+
+		@Override
+		public void close(Duration timeout) {
+			synchronized (this) {
+				while (errorNext(new KafkaException("Producer is closed forcefully."))) {
+					// fails every record not answered yet
+				}
+			}
+			super.close(timeout);
+		}
+
+		synchronized int answered() {
+			return this.answered;
+		}
+
+		synchronized int outstanding() {
+			return history().size() - this.answered;
+		}
+
+		synchronized int maxOutstanding() {
+			return this.maxOutstanding;
+		}
+
+	}
+
+}
