@@ -1,7 +1,14 @@
 package dev.subscriptions.subscriptionservice.subscription.messaging;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +29,7 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.schemas.RevocationReport;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.subscriptionservice.customer.KnownCustomers;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 
 /**
@@ -79,7 +87,7 @@ class CustomerEventsListener {
 	@Transactional
 	public void on(CustomerCreated created) {
 		if (this.inbox.markProcessed(CONSUMER, CustomerEventMapper.eventId(created))) {
-			this.customers.recordCreated(CustomerEventMapper.toDomain(created));
+			created(List.of(created));
 		}
 	}
 
@@ -87,12 +95,46 @@ class CustomerEventsListener {
 	@Transactional
 	public void on(CustomerDeleted deleted) {
 		if (this.inbox.markProcessed(CONSUMER, CustomerEventMapper.eventId(deleted))) {
-			KnownCustomers.Deleted customer = CustomerEventMapper.toDomain(deleted);
-			this.customers.recordDeleted(customer);
-			int revoked = this.subscriptions.revokeAllOfDeletedCustomer(customer.id());
-			this.outbox.append(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
-					RevocationReport.completed(deleted, SERVICE, revoked, this.clock.instant()));
+			deleted(List.of(deleted));
 		}
+	}
+
+	/**
+	 * Records created customers in the replica, in one statement. A customer known
+	 * already (a tombstone among them: a deletion handled before a late creation) stays
+	 * as it is.
+	 */
+	void created(List<CustomerCreated> created) {
+		this.customers.recordCreated(created.stream().map(CustomerEventMapper::toDomain).toList());
+	}
+
+	/**
+	 * Records deleted customers and revokes their live subscriptions, in four statements
+	 * whatever their number: the tombstones (whose row locks let a subscription being
+	 * created for one of them commit first, so that it is revoked too), the revocation,
+	 * and one insert into the outbox of every {@code SubscriptionEnded}, each customer's
+	 * followed by its revocation report. A customer deleted twice in one call (two
+	 * events, each with its own report) has its subscriptions counted in the first
+	 * report, as if the events came one after the other.
+	 */
+	void deleted(List<CustomerDeleted> deleted) {
+		List<KnownCustomers.Deleted> customers = deleted.stream().map(CustomerEventMapper::toDomain).toList();
+		this.customers.recordDeleted(customers);
+		Map<UUID, List<SubscriptionEvent.Ended>> endedByCustomer = this.subscriptions
+			.revokeAllOfDeletedCustomers(customers.stream().map(KnownCustomers.Deleted::id).toList())
+			.stream()
+			.collect(Collectors.groupingBy(ended -> ended.header().customerId(), LinkedHashMap::new,
+					Collectors.toList()));
+		Instant now = this.clock.instant();
+		List<Outbox.Event> events = new ArrayList<>();
+		for (int i = 0; i < deleted.size(); i++) {
+			List<SubscriptionEvent.Ended> ended = Objects
+				.requireNonNullElse(endedByCustomer.remove(customers.get(i).id()), List.of());
+			ended.stream().map(SubscriptionEventPublisher::ended).forEach(events::add);
+			events.add(new Outbox.Event(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.get(i).getCustomerId(),
+					RevocationReport.completed(deleted.get(i), SERVICE, ended.size(), now)));
+		}
+		this.outbox.appendAll(events);
 	}
 
 	/**

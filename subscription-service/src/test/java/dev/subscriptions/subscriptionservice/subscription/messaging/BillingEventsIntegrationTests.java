@@ -500,7 +500,7 @@ class BillingEventsIntegrationTests {
 		Subscription subscription = subscriptionOf(billing).orElseThrow();
 		this.customers.recordDeleted(new KnownCustomers.Deleted(billing.customerId(), this.organization,
 				Instant.now().truncatedTo(ChronoUnit.MILLIS)));
-		assertThat(this.subscriptions.revokeAllOfDeletedCustomer(billing.customerId())).isEqualTo(1);
+		assertThat(this.subscriptions.revokeAllOfDeletedCustomers(List.of(billing.customerId()))).hasSize(1);
 		long sequence = this.subscriptions.get(this.organization, subscription.getId()).getEventSequence();
 		BillingSubscriptionChanged pastDue = billing.pastDue().build();
 		BillingSubscriptionChanged invoicePaid = billing.invoicePaid().build();

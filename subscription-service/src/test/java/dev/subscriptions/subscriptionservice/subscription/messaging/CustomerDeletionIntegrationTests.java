@@ -182,7 +182,7 @@ class CustomerDeletionIntegrationTests {
 		UUID customer = knownCustomer();
 		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbc, () -> {
 			this.knownCustomers.recordDeleted(new KnownCustomers.Deleted(customer, this.organization, Instant.now()));
-			this.subscriptions.revokeAllOfDeletedCustomer(customer);
+			this.subscriptions.revokeAllOfDeletedCustomers(List.of(customer));
 		});
 
 		CompletableFuture<Subscription> creation = CompletableFuture.supplyAsync(() -> subscribe(customer));
