@@ -10,19 +10,16 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
-import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
-import dev.subscriptions.eventing.consumer.UnhandledRecords;
-import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.consumer.BatchDispatcher;
+import dev.subscriptions.eventing.consumer.BatchHandling;
+import dev.subscriptions.eventing.consumer.CoveredBatchListener;
+import dev.subscriptions.eventing.consumer.Delivery;
+import dev.subscriptions.eventing.consumer.EventingBatchListeners;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
@@ -34,9 +31,12 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
 
 /**
  * Keeps the customer replica from {@code customer.events} and ends the subscriptions of
- * deleted customers, one handler per event type. Each record is handled in one local
- * transaction with its inbox entry: replica, revocations, their events and the revocation
- * report commit together, or not at all; a duplicate delivery does nothing.
+ * deleted customers, a poll's records at a time ({@link BatchHandling}): one transaction
+ * per batch with the inbox entries, in which each event type's records are handled in a
+ * few statements whatever their number; replica, revocations, their events and the
+ * revocation reports commit together, or not at all, and a duplicate delivery does
+ * nothing. A record that fails is retried alone and then dead-lettered alone; the others
+ * commit.
  * <p>
  * It lives in the subscription module, not beside the replica in {@code customer}:
  * revoking is the subscription module's reaction to a deletion, and so {@code customer}
@@ -46,19 +46,26 @@ import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement
  * group. The container has an id of its own ({@value #ID}).
  */
 @Component
-@KafkaListener(id = CustomerEventsListener.ID, idIsGroup = false, topics = Topic.Names.CUSTOMER_EVENTS)
-class CustomerEventsListener {
+class CustomerEventsListener implements CoveredBatchListener {
 
 	/** The id of the listener's container. */
 	static final String ID = "subscription.customer-events";
 
-	/** The inbox's name of this consumer, whatever the group. */
+	/**
+	 * The inbox's name of this consumer, whatever the group (also the group of its
+	 * unhandled-record counts).
+	 */
 	static final String CONSUMER = "subscription-service";
 
 	/** How the revocation report names this service. */
 	static final String SERVICE = "subscription";
 
-	private final Inbox inbox;
+	private final BatchDispatcher dispatcher = BatchDispatcher.forConsumer(CONSUMER)
+		.on(CustomerCreated.class, CustomerEventMapper::eventId, this::created)
+		.on(CustomerDeleted.class, CustomerEventMapper::eventId, this::deleted)
+		.build();
+
+	private final BatchHandling batches;
 
 	private final Outbox outbox;
 
@@ -68,35 +75,29 @@ class CustomerEventsListener {
 
 	private final Clock clock;
 
-	private final UnhandledRecords unhandled;
-
-	private final String group;
-
-	CustomerEventsListener(Inbox inbox, Outbox outbox, KnownCustomers customers, SubscriptionManagement subscriptions,
-			Clock clock, UnhandledRecords unhandled, KafkaProperties kafka) {
-		this.inbox = inbox;
+	CustomerEventsListener(BatchHandling batches, Outbox outbox, KnownCustomers customers,
+			SubscriptionManagement subscriptions, Clock clock) {
+		this.batches = batches;
 		this.outbox = outbox;
 		this.customers = customers;
 		this.subscriptions = subscriptions;
 		this.clock = clock;
-		this.unhandled = unhandled;
-		this.group = Objects.requireNonNullElse(kafka.getConsumer().getGroupId(), CONSUMER);
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(CustomerCreated created) {
-		if (this.inbox.markProcessed(CONSUMER, CustomerEventMapper.eventId(created))) {
-			created(List.of(created));
-		}
+	/**
+	 * A poll's records; those without value (a tombstone another team wrote to the
+	 * compacted topic) and those of a type without handler here (one added to
+	 * customer.events later) are counted and skipped.
+	 */
+	@KafkaListener(id = ID, idIsGroup = false, topics = Topic.Names.CUSTOMER_EVENTS,
+			containerFactory = EventingBatchListeners.FACTORY, batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) {
+		this.batches.handle(records, this.dispatcher);
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(CustomerDeleted deleted) {
-		if (this.inbox.markProcessed(CONSUMER, CustomerEventMapper.eventId(deleted))) {
-			deleted(List.of(deleted));
-		}
+	@Override
+	public BatchDispatcher dispatcher() {
+		return this.dispatcher;
 	}
 
 	/**
@@ -104,12 +105,12 @@ class CustomerEventsListener {
 	 * already (a tombstone among them: a deletion handled before a late creation) stays
 	 * as it is.
 	 */
-	void created(List<CustomerCreated> created) {
-		this.customers.recordCreated(created.stream().map(CustomerEventMapper::toDomain).toList());
+	private void created(List<Delivery<CustomerCreated>> created) {
+		this.customers.recordCreated(created.stream().map(Delivery::event).map(CustomerEventMapper::toDomain).toList());
 	}
 
 	/**
-	 * Records deleted customers and revokes their live subscriptions, in four statements
+	 * Records deleted customers and revokes their live subscriptions, in three statements
 	 * whatever their number: the tombstones (whose row locks let a subscription being
 	 * created for one of them commit first, so that it is revoked too), the revocation,
 	 * and one insert into the outbox of every {@code SubscriptionEnded}, each customer's
@@ -117,7 +118,8 @@ class CustomerEventsListener {
 	 * events, each with its own report) has its subscriptions counted in the first
 	 * report, as if the events came one after the other.
 	 */
-	void deleted(List<CustomerDeleted> deleted) {
+	private void deleted(List<Delivery<CustomerDeleted>> deliveries) {
+		List<CustomerDeleted> deleted = deliveries.stream().map(Delivery::event).toList();
 		List<KnownCustomers.Deleted> customers = deleted.stream().map(CustomerEventMapper::toDomain).toList();
 		this.customers.recordDeleted(customers);
 		Map<UUID, List<SubscriptionEvent.Ended>> endedByCustomer = this.subscriptions
@@ -135,17 +137,6 @@ class CustomerEventsListener {
 					RevocationReport.completed(deleted.get(i), SERVICE, ended.size(), now)));
 		}
 		this.outbox.appendAll(events);
-	}
-
-	/**
-	 * Counts and skips what has no handler here: an event type added to customer.events
-	 * later, or a record without value (a tombstone another team wrote to the compacted
-	 * topic).
-	 */
-	@KafkaHandler(isDefault = true)
-	public void unhandled(@Payload(required = false) @Nullable Object value,
-			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.unhandled.skip(this.group, topic, value);
 	}
 
 }
