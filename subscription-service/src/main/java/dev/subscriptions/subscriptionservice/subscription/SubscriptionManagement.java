@@ -209,7 +209,10 @@ public class SubscriptionManagement {
 	 * are counted once the transaction commits, as {@link SubscriptionEndings} counts
 	 * every end.
 	 * @return the {@link SubscriptionEvent.Ended} of each revoked subscription, by
-	 * customer in the order given, then by creation; the caller publishes them
+	 * customer in the order given, then by creation. No aggregate is saved, so nothing
+	 * publishes them: the caller must append them to the outbox in the same transaction
+	 * ({@code SubscriptionEventPublisher.ended}), or the subscriptions' event sequences
+	 * have a gap
 	 */
 	@Transactional
 	public List<SubscriptionEvent.Ended> revokeAllOfDeletedCustomers(Collection<UUID> customerIds) {
