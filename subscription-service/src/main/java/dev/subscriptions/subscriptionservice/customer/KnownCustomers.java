@@ -2,8 +2,14 @@ package dev.subscriptions.subscriptionservice.customer;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -46,10 +52,25 @@ public class KnownCustomers {
 	 * stays as it is.
 	 */
 	public void recordCreated(Created created) {
+		recordCreated(List.of(created));
+	}
+
+	/**
+	 * Records created customers in one statement, as {@link #recordCreated(Created)} does
+	 * each; a customer named twice is recorded as the first names it.
+	 */
+	public void recordCreated(Collection<Created> created) {
+		if (created.isEmpty()) {
+			return;
+		}
+		List<Created> rows = created.stream().sorted(Comparator.comparing(Created::id)).toList();
 		this.jdbc.sql("""
-				insert into customer (id, organization_id, created_at) values (?, ?, ?)
+				insert into customer (id, organization_id, created_at)
+				select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[])
 				on conflict (id) do nothing""")
-			.params(created.id(), created.organizationId(), timestamp(created.createdAt()))
+			.params(rows.stream().map(Created::id).toArray(UUID[]::new),
+					rows.stream().map(Created::organizationId).toArray(UUID[]::new),
+					rows.stream().map(Created::createdAt).map(KnownCustomers::timestamp).toArray(Timestamp[]::new))
 			.update();
 	}
 
@@ -59,11 +80,32 @@ public class KnownCustomers {
 	 * then sees the tombstone.
 	 */
 	public void recordDeleted(Deleted deleted) {
+		recordDeleted(List.of(deleted));
+	}
+
+	/**
+	 * Records deletions in one statement, as {@link #recordDeleted(Deleted)} does each,
+	 * locking the rows in the order of their ids (so that two such statements never wait
+	 * for each other in a cycle); a customer named twice is recorded as the first names
+	 * it.
+	 */
+	public void recordDeleted(Collection<Deleted> deleted) {
+		if (deleted.isEmpty()) {
+			return;
+		}
+		Map<UUID, Deleted> byId = new TreeMap<>();
+		deleted.forEach(customer -> byId.putIfAbsent(customer.id(), customer));
+		Collection<Deleted> rows = byId.values();
+		Timestamp[] deletedAt = rows.stream()
+			.map(Deleted::deletedAt)
+			.map(KnownCustomers::timestamp)
+			.toArray(Timestamp[]::new);
 		this.jdbc.sql("""
-				insert into customer (id, organization_id, created_at, deleted_at) values (?, ?, ?, ?)
+				insert into customer (id, organization_id, created_at, deleted_at)
+				select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[])
 				on conflict (id) do update set deleted_at = coalesce(customer.deleted_at, excluded.deleted_at)""")
-			.params(deleted.id(), deleted.organizationId(), timestamp(deleted.deletedAt()),
-					timestamp(deleted.deletedAt()))
+			.params(rows.stream().map(Deleted::id).toArray(UUID[]::new),
+					rows.stream().map(Deleted::organizationId).toArray(UUID[]::new), deletedAt, deletedAt)
 			.update();
 	}
 
@@ -91,13 +133,13 @@ public class KnownCustomers {
 	}
 
 	private static KnownCustomer customer(ResultSet rs, int row) throws SQLException {
-		java.sql.Timestamp deletedAt = rs.getTimestamp("deleted_at");
+		Timestamp deletedAt = rs.getTimestamp("deleted_at");
 		return new KnownCustomer(rs.getObject("id", UUID.class), rs.getObject("organization_id", UUID.class),
 				(deletedAt != null) ? deletedAt.toInstant() : null);
 	}
 
-	private static java.sql.Timestamp timestamp(Instant instant) {
-		return java.sql.Timestamp.from(instant);
+	private static Timestamp timestamp(Instant instant) {
+		return Timestamp.from(instant);
 	}
 
 }

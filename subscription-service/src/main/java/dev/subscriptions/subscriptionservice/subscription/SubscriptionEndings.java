@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Counts the subscriptions that ended, by why, as {@value #METER}{@code {reason}}
@@ -44,6 +46,26 @@ class SubscriptionEndings {
 	@TransactionalEventListener
 	void on(SubscriptionEvent.Ended ended) {
 		this.ended.get(ended.reason()).increment();
+	}
+
+	/**
+	 * Counts {@code count} ends of one reason once the current transaction commits: those
+	 * of a set-wise change, which saves no aggregate and so publishes no
+	 * {@link SubscriptionEvent.Ended} to {@link #on}.
+	 */
+	void countAfterCommit(EndReason reason, int count) {
+		if (count == 0) {
+			return;
+		}
+		Counter counter = this.ended.get(reason);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				counter.increment(count);
+			}
+
+		});
 	}
 
 }

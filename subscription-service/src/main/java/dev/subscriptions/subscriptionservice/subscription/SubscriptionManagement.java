@@ -2,6 +2,8 @@ package dev.subscriptions.subscriptionservice.subscription;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 import java.util.Objects;
@@ -48,15 +50,21 @@ public class SubscriptionManagement {
 
 	private final ParkedInvoices parked;
 
+	private final Revocations revocations;
+
+	private final SubscriptionEndings endings;
+
 	private final Clock clock;
 
 	SubscriptionManagement(Subscriptions subscriptions, Invoices invoices, KnownCustomers customers, BillingLinks links,
-			ParkedInvoices parked, Clock clock) {
+			ParkedInvoices parked, Revocations revocations, SubscriptionEndings endings, Clock clock) {
 		this.subscriptions = subscriptions;
 		this.invoices = invoices;
 		this.customers = customers;
 		this.links = links;
 		this.parked = parked;
+		this.revocations = revocations;
+		this.endings = endings;
 		this.clock = clock;
 	}
 
@@ -192,20 +200,26 @@ public class SubscriptionManagement {
 	}
 
 	/**
-	 * Revokes every live subscription of a deleted customer; ended ones stay as they are.
-	 * Runs in the caller's transaction (the handling of {@code CustomerDeleted}).
-	 * @return how many were revoked
+	 * Revokes every live subscription of the deleted customers {@code customerIds} in one
+	 * statement, as {@link Subscription#revoke} with {@link EndReason#CUSTOMER_DELETED}
+	 * does each ({@link Revocations}); ended ones stay as they are. Runs in the caller's
+	 * transaction (the handling of a batch of {@code CustomerDeleted}), which must have
+	 * recorded the deletions first: their row locks make a subscription being created for
+	 * one of the customers commit before this reads, so that it is revoked too. The ends
+	 * are counted once the transaction commits, as {@link SubscriptionEndings} counts
+	 * every end.
+	 * @return the {@link SubscriptionEvent.Ended} of each revoked subscription, by
+	 * customer in the order given, then by creation. No aggregate is saved, so nothing
+	 * publishes them: the caller must append them to the outbox in the same transaction
+	 * ({@code SubscriptionEventPublisher.ended}), or the subscriptions' event sequences
+	 * have a gap
 	 */
 	@Transactional
-	public int revokeAllOfDeletedCustomer(UUID customerId) {
-		int revoked = 0;
-		for (Subscription subscription : this.subscriptions.findLiveByCustomerIdForUpdate(customerId)) {
-			if (subscription.revoke(EndReason.CUSTOMER_DELETED, this.clock)) {
-				this.subscriptions.save(subscription);
-				revoked++;
-			}
-		}
-		return revoked;
+	public List<SubscriptionEvent.Ended> revokeAllOfDeletedCustomers(Collection<UUID> customerIds) {
+		List<SubscriptionEvent.Ended> ended = this.revocations.revokeAllOfDeletedCustomers(customerIds,
+				this.clock.instant().truncatedTo(ChronoUnit.MICROS));
+		this.endings.countAfterCommit(EndReason.CUSTOMER_DELETED, ended.size());
+		return ended;
 	}
 
 	/**

@@ -109,15 +109,32 @@ class SubscriptionEventPublisher {
 
 	@EventListener
 	void on(SubscriptionEvent.Ended event) {
+		append(ended(event));
+	}
+
+	/**
+	 * The outbox event of an end, as {@link #on(SubscriptionEvent.Ended)} appends it: for
+	 * ends recorded set-wise, without the aggregate, which their caller appends together
+	 * ({@link Outbox#appendAll}).
+	 */
+	static Outbox.Event ended(SubscriptionEvent.Ended event) {
 		SubscriptionEnded record = new SubscriptionEnded();
 		record.setReason(event.reason().value());
 		record.setEndedAt(event.endedAt());
-		publish(event, record);
+		return outboxEvent(event, record);
 	}
 
 	private void publish(SubscriptionEvent event, SpecificRecord body) {
+		append(outboxEvent(event, body));
+	}
+
+	private void append(Outbox.Event event) {
+		this.outbox.append(event.topic(), event.key(), event.record());
+	}
+
+	private static Outbox.Event outboxEvent(SubscriptionEvent event, SpecificRecord body) {
 		Header header = event.header();
-		this.outbox.append(Topic.SUBSCRIPTION_EVENTS.topicName(), header.subscriptionId().toString(),
+		return new Outbox.Event(Topic.SUBSCRIPTION_EVENTS.topicName(), header.subscriptionId().toString(),
 				withHeader(header, body));
 	}
 

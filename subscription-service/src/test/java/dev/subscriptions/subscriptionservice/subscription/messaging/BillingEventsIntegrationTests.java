@@ -34,8 +34,10 @@ import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.consumer.DeadLetters;
+import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.WireFormat;
 import dev.subscriptions.eventing.test.EventTopics;
@@ -54,6 +56,7 @@ import dev.subscriptions.subscriptionservice.subscription.CustomerUnknown;
 import dev.subscriptions.subscriptionservice.subscription.Invoice;
 import dev.subscriptions.subscriptionservice.subscription.PauseMode;
 import dev.subscriptions.subscriptionservice.subscription.Subscription;
+import dev.subscriptions.subscriptionservice.subscription.SubscriptionEvent;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionManagement;
 import dev.subscriptions.subscriptionservice.subscription.SubscriptionStatus;
 import dev.subscriptions.web.security.ApiScopes;
@@ -101,6 +104,12 @@ class BillingEventsIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	TransactionTemplate transactions;
+
+	@Autowired
+	Outbox outbox;
 
 	@Autowired
 	MeterRegistry meters;
@@ -498,9 +507,14 @@ class BillingEventsIntegrationTests {
 		send(billing, List.of(active));
 		awaitHandled(active);
 		Subscription subscription = subscriptionOf(billing).orElseThrow();
-		this.customers.recordDeleted(new KnownCustomers.Deleted(billing.customerId(), this.organization,
-				Instant.now().truncatedTo(ChronoUnit.MILLIS)));
-		assertThat(this.subscriptions.revokeAllOfDeletedCustomer(billing.customerId())).isEqualTo(1);
+		this.transactions.executeWithoutResult(status -> {
+			this.customers.recordDeleted(new KnownCustomers.Deleted(billing.customerId(), this.organization,
+					Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+			List<SubscriptionEvent.Ended> ended = this.subscriptions
+				.revokeAllOfDeletedCustomers(List.of(billing.customerId()));
+			assertThat(ended).hasSize(1);
+			this.outbox.appendAll(ended.stream().map(SubscriptionEventPublisher::ended).toList());
+		});
 		long sequence = this.subscriptions.get(this.organization, subscription.getId()).getEventSequence();
 		BillingSubscriptionChanged pastDue = billing.pastDue().build();
 		BillingSubscriptionChanged invoicePaid = billing.invoicePaid().build();

@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +39,7 @@ import dev.subscriptions.events.subscription.SubscriptionEnded;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.schemas.Topic;
+import dev.subscriptions.schemas.fixtures.CustomerFixture;
 import dev.subscriptions.schemas.fixtures.SubscriptionFixture;
 import dev.subscriptions.subscriptionservice.CustomerEventsProducer;
 import dev.subscriptions.subscriptionservice.SubscriptionServiceIntegrationTest;
@@ -182,7 +185,7 @@ class CustomerDeletionIntegrationTests {
 		UUID customer = knownCustomer();
 		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbc, () -> {
 			this.knownCustomers.recordDeleted(new KnownCustomers.Deleted(customer, this.organization, Instant.now()));
-			this.subscriptions.revokeAllOfDeletedCustomer(customer);
+			this.subscriptions.revokeAllOfDeletedCustomers(List.of(customer));
 		});
 
 		CompletableFuture<Subscription> creation = CompletableFuture.supplyAsync(() -> subscribe(customer));
@@ -194,9 +197,10 @@ class CustomerDeletionIntegrationTests {
 	}
 
 	/**
-	 * The consumer is stopped after a third of the subscriptions is revoked, not half:
-	 * stopping lets it finish the records it has polled (up to {@code max.poll.records},
-	 * 500 deletions of 3 subscriptions each), and the restart must still fall midway.
+	 * The consumer is stopped once a third of the subscriptions is revoked, while the
+	 * first half of the deletions is still being sent and handled; stopping lets it
+	 * finish the batch it has polled. The second half is sent while it is stopped, so the
+	 * restart falls midway however fast the batches are.
 	 */
 	@Test
 	void revokesAThousandCustomersSubscriptionsThroughAConsumerRestartWithoutLossOrDuplicates(TestReporter reporter) {
@@ -213,15 +217,16 @@ class CustomerDeletionIntegrationTests {
 			.collect(Collectors.toSet());
 
 		long started = System.nanoTime();
-		customers.forEach(customer -> this.customerEvents.deleted(this.organization, customer));
+		customers.subList(0, 500).forEach(customer -> this.customerEvents.deleted(this.organization, customer));
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> revokedCount(customers) >= 1_000);
 		MessageListenerContainer container = this.listeners.getListenerContainer(CustomerEventsListener.ID);
 		container.stop();
+		customers.subList(500, 1_000).forEach(customer -> this.customerEvents.deleted(this.organization, customer));
 		long revokedWhileStopped = revokedCount(customers);
 		assertThat(container.isRunning()).isFalse();
-		assertThat(revokedWhileStopped).as("subscriptions revoked when the consumer stopped").isBetween(1_000L, 2_999L);
+		assertThat(revokedWhileStopped).as("subscriptions revoked when the consumer stopped").isBetween(1_000L, 1_500L);
 		container.start();
 		await().atMost(Duration.ofSeconds(120)).until(() -> revokedCount(customers) == 3_000);
 		double seconds = (System.nanoTime() - started) / 1e9;
@@ -239,6 +244,73 @@ class CustomerDeletionIntegrationTests {
 		assertThat(ended.stream().map(SubscriptionEnded::getSubscriptionId).collect(Collectors.toSet()))
 			.isEqualTo(subscriptionIds.stream().map(UUID::toString).collect(Collectors.toSet()));
 		assertThat(completed).hasSize(1_000).allSatisfy(report -> assertThat(report.getRevokedCount()).isEqualTo(3));
+		assertThat(completed).extracting(CustomerRevocationCompleted::getCustomerId).doesNotHaveDuplicates();
+		Map<String, Long> createdSequence = this.topics
+			.values(Topic.SUBSCRIPTION_EVENTS.topicName(), SubscriptionCreated.class)
+			.stream()
+			.filter(created -> customerIds.contains(created.getCustomerId()))
+			.collect(Collectors.toMap(SubscriptionCreated::getSubscriptionId, SubscriptionCreated::getSequence));
+		assertThat(ended).allSatisfy(
+				end -> assertThat(end.getSequence()).isEqualTo(createdSequence.get(end.getSubscriptionId()) + 1));
+	}
+
+	/**
+	 * Both records have the customer's key, so they come in one poll of the restarted
+	 * consumer, in two waves: the creation, then the deletion.
+	 */
+	@Test
+	void endsDeletedWhenItsCreationAndDeletionComeInOnePoll() {
+		UUID customer = UUID.randomUUID();
+
+		CustomerDeleted deletion = whileStopped(() -> {
+			this.customerEvents.created(this.organization, customer);
+			return this.customerEvents.deleted(this.organization, customer);
+		});
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> reportsFor(customer).size() == 1);
+		assertThat(deleted(customer)).isTrue();
+		assertThat(reportsFor(customer)).singleElement()
+			.returns(0, CustomerRevocationCompleted::getRevokedCount)
+			.returns(deletion.getEventId(), CustomerRevocationCompleted::getCustomerEventId);
+		assertThatThrownBy(() -> subscribe(customer)).isInstanceOf(CustomerAlreadyDeleted.class);
+	}
+
+	/**
+	 * The three deletions come in one poll of the restarted consumer; the one whose
+	 * customer id is no UUID fails the batch, which is handled again one record at a
+	 * time.
+	 */
+	@Test
+	void deadLettersADeletionThatCannotBeHandledAloneAndCommitsTheOthersOfItsBatchOnce() {
+		UUID first = knownCustomer();
+		UUID second = knownCustomer();
+		Subscription ofFirst = subscribe(first);
+		Subscription ofSecond = subscribe(second);
+		String malformedKey = "malformed-" + UUID.randomUUID();
+		CustomerDeleted malformed = CustomerFixture.of(this.organization, UUID.randomUUID()).deleted().build();
+		malformed.setCustomerId("not-a-uuid");
+
+		whileStopped(() -> {
+			this.customerEvents.deleted(this.organization, first);
+			this.customerEvents.send(malformedKey, malformed);
+			return this.customerEvents.deleted(this.organization, second);
+		});
+
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> reportsFor(first).size() == 1 && reportsFor(second).size() == 1);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> this.topics.decoded(Topic.CUSTOMER_EVENTS.topicName() + ".subscription-service.DLT")
+				.stream()
+				.anyMatch(record -> malformedKey.equals(record.key())));
+		assertThat(List.of(ofFirst, ofSecond))
+			.extracting(subscription -> this.subscriptions.get(this.organization, subscription.getId()).getStatus())
+			.containsOnly(SubscriptionStatus.REVOKED);
+		assertThat(reportsFor(first)).singleElement().returns(1, CustomerRevocationCompleted::getRevokedCount);
+		assertThat(reportsFor(second)).singleElement().returns(1, CustomerRevocationCompleted::getRevokedCount);
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from inbox where consumer = 'subscription-service' " + "and event_id = ?::uuid",
+				Integer.class, malformed.getEventId()))
+			.isZero();
 	}
 
 	/**
@@ -285,6 +357,21 @@ class CustomerDeletionIntegrationTests {
 			.counter();
 		assertThat(skipped).isNotNull();
 		assertThat(skipped.count()).isEqualTo(1);
+	}
+
+	/**
+	 * Sends while the listener's container is stopped, so that the records come in the
+	 * first poll after it starts again.
+	 */
+	private <T> T whileStopped(Supplier<T> sending) {
+		MessageListenerContainer container = this.listeners.getListenerContainer(CustomerEventsListener.ID);
+		container.stop();
+		try {
+			return sending.get();
+		}
+		finally {
+			container.start();
+		}
 	}
 
 	private UUID knownCustomer() {

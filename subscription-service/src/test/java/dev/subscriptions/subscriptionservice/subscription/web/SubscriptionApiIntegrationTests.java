@@ -4,6 +4,7 @@ import static dev.subscriptions.web.test.ApiResponses.list;
 import static dev.subscriptions.web.test.ApiResponses.errors;
 import static dev.subscriptions.web.test.ApiResponses.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -293,6 +294,24 @@ class SubscriptionApiIntegrationTests {
 
 		assertThat(all).extracting(subscription -> subscription.get("id")).containsExactly(active, revoked);
 		assertThat(onlyRevoked).extracting(subscription -> subscription.get("id")).containsExactly(revoked);
+	}
+
+	@Test
+	void listsTheEndedSubscriptionsOfACustomerToo() {
+		String active = id(create(this.customer, 0));
+		String canceled = id(create(this.customer, 0));
+		post(canceled, "cancel", Map.of("immediately", true));
+		String revoked = id(create(this.customer, 0));
+		post(revoked, "revoke", null);
+		this.customers.recordDeleted(new KnownCustomers.Deleted(this.customer, this.organization, Instant.now()));
+
+		List<Map<String, Object>> all = list(this.client, "/subscriptions?customerId=" + this.customer);
+
+		assertThat(all).extracting(subscription -> subscription.get("id"), subscription -> subscription.get("status"))
+			.containsExactly(tuple(active, "active"), tuple(canceled, "canceled"), tuple(revoked, "revoked"));
+		assertThat(list(this.client, "/subscriptions?customerId=" + this.customer + "&status=canceled"))
+			.extracting(subscription -> subscription.get("id"))
+			.containsExactly(canceled);
 	}
 
 	@Test
