@@ -76,12 +76,14 @@ class GrantQueryPlanIntegrationTests {
 			this.jdbc.update("""
 					insert into benefit (id, organization_id, type, key, created_at, modified_at, version)
 					values (?, ?, 'CUSTOM', 'plan-shape', now(), now(), 0)""", benefit, UUID.randomUUID());
-			this.jdbc.update("""
-					insert into benefit_grant (id, organization_id, customer_id, subscription_id, benefit_id, granted_at,
-					                           revoked_at, revocation_reason, version)
-					select gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), ?, now(),
-					       case when n % 2 = 0 then now() end, case when n % 2 = 0 then 'customer_deleted' end, 0
-					  from generate_series(1, 5000) n""", benefit);
+			this.jdbc.update(
+					"""
+							insert into benefit_grant (id, organization_id, customer_id, subscription_id, benefit_id, granted_at,
+							                           revoked_at, revocation_reason, version)
+							select gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), ?, now(),
+							       case when n % 2 = 0 then now() end, case when n % 2 = 0 then 'customer_deleted' end, 0
+							  from generate_series(1, 5000) n""",
+					benefit);
 			this.jdbc.execute("analyze benefit_grant");
 			status.setRollbackOnly();
 			this.jdbc.execute("set local enable_seqscan = off");
