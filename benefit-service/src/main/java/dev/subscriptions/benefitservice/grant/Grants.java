@@ -16,9 +16,6 @@ public interface Grants extends ListCrudRepository<BenefitGrant, UUID> {
 	@Query("select * from benefit_grant where subscription_id = :subscriptionId and revoked_at is null for update")
 	List<BenefitGrant> findLiveBySubscriptionIdForUpdate(UUID subscriptionId);
 
-	@Query("select * from benefit_grant where customer_id = :customerId and revoked_at is null for update")
-	List<BenefitGrant> findLiveByCustomerIdForUpdate(UUID customerId);
-
 	@Query("select * from benefit_grant where benefit_id = :benefitId and revoked_at is null for update")
 	List<BenefitGrant> findLiveByBenefitIdForUpdate(UUID benefitId);
 
