@@ -40,7 +40,8 @@ import dev.subscriptions.eventing.inbox.Inbox;
  * <li>A record that did not decode ends the batch: the records before it are handled,
  * then a {@link BatchListenerFailedException} at its index makes the error handler commit
  * them and dead-letter it at once ({@link DeadLetters.Failure#POISON}); the records after
- * it come again with the next poll.</li>
+ * it come again with the next poll. So does a record whose event id the dispatcher cannot
+ * read, with the kind of its exception.</li>
  * <li>A record without value (a tombstone, {@code null} or {@link KafkaNull}) and one of
  * a type the dispatcher neither handles nor ignores is counted by
  * {@link UnhandledRecords#skip} once its offset is committed; ignored types are
@@ -84,16 +85,7 @@ public class BatchHandling {
 	 * not decode, with the records before it committed
 	 */
 	public void handle(List<? extends ConsumerRecord<?, ?>> records, BatchDispatcher dispatcher) {
-		int end = records.size();
-		@Nullable DeserializationException undecodable = null;
-		for (int index = 0; index < records.size(); index++) {
-			undecodable = deserializationException(records.get(index));
-			if (undecodable != null) {
-				end = index;
-				break;
-			}
-		}
-		Batch batch = scan(records.subList(0, end), dispatcher);
+		Batch batch = scan(records, dispatcher);
 		if (!batch.items().isEmpty()) {
 			try {
 				this.transactions.executeWithoutResult((status) -> applyInWaves(batch, dispatcher));
@@ -108,19 +100,28 @@ public class BatchHandling {
 				applyOneByOne(batch, dispatcher);
 			}
 		}
-		skipped(batch, end, dispatcher);
-		if (undecodable != null) {
-			throw new BatchListenerFailedException("Record " + describe(records.get(end)) + " did not decode",
-					undecodable, end);
+		Cut cut = batch.cut();
+		skipped(batch, (cut != null) ? cut.index() : records.size(), dispatcher);
+		if (cut != null) {
+			throw new BatchListenerFailedException(cut.message(), cut.exception(), cut.index());
 		}
 	}
 
+	/**
+	 * The work of the batch, up to its cut point if it has one: the first record that did
+	 * not decode, or whose event id cannot be read.
+	 */
 	private Batch scan(List<? extends ConsumerRecord<?, ?>> records, BatchDispatcher dispatcher) {
 		List<Item> items = new ArrayList<>();
 		List<Skip> skips = new ArrayList<>();
 		Set<UUID> seen = new HashSet<>();
 		for (int index = 0; index < records.size(); index++) {
 			ConsumerRecord<?, ?> record = records.get(index);
+			DeserializationException undecodable = deserializationException(record);
+			if (undecodable != null) {
+				return new Batch(items, skips,
+						new Cut(index, "Record " + describe(record) + " did not decode", undecodable));
+			}
 			Object value = record.value();
 			if (value == null || value instanceof KafkaNull) {
 				skips.add(new Skip(index, record.topic(), null));
@@ -133,14 +134,21 @@ public class BatchHandling {
 				}
 				continue;
 			}
-			Item item = item(index, record, route, value);
+			Item item;
+			try {
+				item = item(index, record, route, value);
+			}
+			catch (RuntimeException ex) {
+				return new Batch(items, skips,
+						new Cut(index, "The event id of record " + describe(record) + " cannot be read", ex));
+			}
 			if (route.inbox() && !seen.add(item.delivery().eventId())) {
 				items.add(item.asRepeat());
 				continue;
 			}
 			items.add(item);
 		}
-		return new Batch(items, skips);
+		return new Batch(items, skips, null);
 	}
 
 	private static <T> Item item(int index, ConsumerRecord<?, ?> record, Route<T> route, Object value) {
@@ -255,7 +263,11 @@ public class BatchHandling {
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
 	}
 
-	private record Batch(List<Item> items, List<Skip> skips) {
+	private record Batch(List<Item> items, List<Skip> skips, @Nullable Cut cut) {
+	}
+
+	/** Where a batch ends: the record at {@code index} fails before any handler. */
+	private record Cut(int index, String message, Exception exception) {
 	}
 
 	/**

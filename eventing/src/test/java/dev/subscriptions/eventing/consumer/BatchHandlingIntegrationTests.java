@@ -36,10 +36,16 @@ import org.springframework.context.annotation.Import;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 
 import dev.subscriptions.eventing.TestEvents;
 import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.lag.CommitTimestamps;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
 import dev.subscriptions.eventing.serde.SchemaRegistryClient;
 import dev.subscriptions.events.customer.CustomerCreated;
@@ -54,7 +60,7 @@ import dev.subscriptions.infrastructure.TopicContents;
  * empty and unknown records, one key twice, and an outage. Each test writes its records
  * in one producer batch, so that they reach the listener in one poll.
  */
-@SpringBootTest
+@SpringBootTest(properties = "spring.kafka.listener.concurrency=2")
 @Import({ EmbeddedInfrastructure.class, BatchHandlingIntegrationTests.BatchListenerConfiguration.class })
 class BatchHandlingIntegrationTests {
 
@@ -63,6 +69,8 @@ class BatchHandlingIntegrationTests {
 	static final String GROUP = "eventing-tests-batch";
 
 	static final String CONSUMER = "eventing-test-batch";
+
+	static final String LISTENER_ID = "batch-customers";
 
 	/** {@code eventing.consumer.attempts} of the test service. */
 	private static final int ATTEMPTS = 3;
@@ -82,6 +90,12 @@ class BatchHandlingIntegrationTests {
 	@Autowired
 	BatchCustomers listener;
 
+	@Autowired
+	KafkaListenerEndpointRegistry registry;
+
+	@Autowired
+	CommonErrorHandler errorHandler;
+
 	BatchHandlingIntegrationTests(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
 			@Value("${eventing.schema-registry.url}") String registryUrl) {
 		this.bootstrapServers = bootstrapServers;
@@ -96,6 +110,54 @@ class BatchHandlingIntegrationTests {
 	void closeProducer() {
 		this.listener.endOutage();
 		this.producer.close();
+	}
+
+	@Test
+	void runsBatchListenersWithTheListenerSettingsErrorHandlerAndCommitTimestampsOfTheService() {
+		ConcurrentMessageListenerContainer<?, ?> container = (ConcurrentMessageListenerContainer<?, ?>) this.registry
+			.getListenerContainer(LISTENER_ID);
+
+		assertThat(container).isNotNull();
+		assertThat(container.getContainerProperties().getMessageListener()).isInstanceOf(BatchMessageListener.class);
+		assertThat(container.getBatchInterceptor()).isInstanceOf(InFlightBatchInterceptor.class);
+		assertThat(container.getConcurrency()).isEqualTo(2);
+		assertThat(container.getCommonErrorHandler()).isSameAs(this.errorHandler);
+		assertThat(container.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.BATCH);
+		assertThat(container.getContainerProperties().getOffsetAndMetadataProvider())
+			.isInstanceOf(CommitTimestamps.class);
+	}
+
+	@Test
+	void handlesTheRecordsOneByOneWhenOnlyTheirSetFailsAndCommitsEachOnce() throws Exception {
+		String first = UUID.randomUUID().toString();
+		String alone = UUID.randomUUID().toString();
+		String last = UUID.randomUUID().toString();
+		double deterministicBefore = failures("deterministic");
+
+		sendInOneBatch(created(first, "First"), created(alone, "alone"), created(last, "Last"));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> received(last) == 1);
+		assertThat(received(first)).isEqualTo(1);
+		assertThat(received(alone)).isEqualTo(1);
+		assertThat(this.listener.attempts(alone)).isEqualTo(2);
+		assertThat(failures("deterministic")).isEqualTo(deterministicBefore);
+	}
+
+	@Test
+	void deadLettersARecordWhoseEventIdCannotBeReadAfterTheBoundedAttemptsAndHandlesTheOthers() throws Exception {
+		String before = UUID.randomUUID().toString();
+		String unreadable = UUID.randomUUID().toString();
+		String after = UUID.randomUUID().toString();
+		CustomerCreated withoutId = TestEvents.customerCreated(unreadable, "No id");
+		withoutId.setEventId("not-a-uuid");
+
+		sendInOneBatch(created(before, "Before"), new Event(unreadable, withoutId), created(after, "After"));
+
+		ConsumerRecord<String, byte[]> deadLetter = deadLetter(unreadable);
+		assertThat(header(deadLetter, DeadLetters.ROOT_CAUSE_CLASS_HEADER))
+			.isEqualTo(IllegalArgumentException.class.getName());
+		await().atMost(Duration.ofSeconds(20)).until(() -> received(after) == 1);
+		assertThat(received(before)).isEqualTo(1);
 	}
 
 	@Test
@@ -302,8 +364,9 @@ class BatchHandlingIntegrationTests {
 
 	/**
 	 * A batch listener as the services write them: CustomerCreated is handled (refused
-	 * for those named "fail", an outage for those named "outage" while one lasts),
-	 * CustomerDeleted ignored, anything else counted.
+	 * for those named "fail", and for those named "alone" unless they come alone; an
+	 * outage for those named "outage" while one lasts), CustomerDeleted ignored, anything
+	 * else counted.
 	 */
 	static class BatchCustomers implements CoveredBatchListener {
 
@@ -330,8 +393,8 @@ class BatchHandlingIntegrationTests {
 			this.jdbc = jdbc;
 		}
 
-		@KafkaListener(topics = TOPIC, groupId = GROUP, containerFactory = EventingBatchListeners.FACTORY,
-				batch = "true")
+		@KafkaListener(id = LISTENER_ID, topics = TOPIC, groupId = GROUP,
+				containerFactory = EventingBatchListeners.FACTORY, batch = "true")
 		void on(List<ConsumerRecord<String, Object>> records) {
 			this.batches.handle(records, this.dispatcher);
 		}
@@ -349,6 +412,9 @@ class BatchHandlingIntegrationTests {
 				this.attempts.add(customer);
 				if (deliveries.size() == 1) {
 					this.singleAttempts.add(customer);
+				}
+				if (deliveries.size() > 1 && "alone".equals(delivery.event().getName())) {
+					throw new IllegalStateException("Customer " + customer + " is handled only alone");
 				}
 				if ("fail".equals(delivery.event().getName())) {
 					throw new IllegalStateException("Refusing customer " + customer);
