@@ -27,15 +27,28 @@ import dev.subscriptions.web.test.WithTestIdentityProvider;
  * {@link dev.subscriptions.web.test.TestTokens}), with a
  * {@link org.springframework.test.web.servlet.client.RestTestClient} bound to the running
  * server (its public port; the actuator answers on {@code @LocalManagementPort}) and an
- * {@link EventTopics} for that broker and registry.
+ * {@link EventTopics} for that broker and registry; a {@link StatementLog} counts the
+ * statements sent.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 @WithTestIdentityProvider
-@Import({ EmbeddedInfrastructure.class, EventTopics.class, BenefitServiceIntegrationTest.ConsumedTopics.class })
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, BenefitServiceIntegrationTest.ConsumedTopics.class,
+		BenefitServiceIntegrationTest.Statements.class })
 public @interface BenefitServiceIntegrationTest {
+
+	/** The statements of the application's connections, recorded per thread. */
+	@TestConfiguration(proxyBeanMethods = false)
+	class Statements {
+
+		@Bean
+		static StatementLog statementLog() {
+			return new StatementLog();
+		}
+
+	}
 
 	/** The topics other services own; here the tests create them. */
 	@TestConfiguration(proxyBeanMethods = false)

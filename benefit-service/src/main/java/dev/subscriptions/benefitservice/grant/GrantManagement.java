@@ -7,18 +7,28 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
 
 import dev.subscriptions.benefitservice.BenefitServiceSettings;
 import dev.subscriptions.benefitservice.benefit.Benefit;
@@ -34,6 +44,28 @@ import dev.subscriptions.benefitservice.grant.GrantMetrics.Suspension;
 public class GrantManagement {
 
 	private static final int CUSTOMER_LOCK_SPACE = 0x63757374;
+
+	/**
+	 * Revokes the live grants of customers (revoked at, reason, the customers) and
+	 * counts, per customer (the same again), those it revoked and those of the same
+	 * reason revoked before; both read only the customers' rows
+	 * ({@code benefit_grant_customer_idx}).
+	 */
+	static final String REVOKE_AND_COUNT = """
+			with revoked as (
+			  update benefit_grant set revoked_at = ?, revocation_reason = ?, version = version + 1
+			   where customer_id = any(?::uuid[]) and revoked_at is null
+			  returning customer_id)
+			select c.id, coalesce(n.revoked, 0),
+			       (select count(*) from benefit_grant g where g.customer_id = c.id and g.revocation_reason = ?)
+			  from unnest(?::uuid[]) c(id)
+			  left join (select customer_id, count(*) revoked from revoked group by customer_id) n
+			         on n.customer_id = c.id""";
+
+	/**
+	 * Bound to a transaction once {@link #lockCustomers} has waited for customers in it.
+	 */
+	private static final Object CUSTOMERS_LOCKED = new Object();
 
 	/** One entitlement: a live, unsuspended grant with its benefit. */
 	public record Entitlement(UUID grantId, UUID benefitId, String key, String type, UUID subscriptionId,
@@ -80,8 +112,34 @@ public class GrantManagement {
 	 */
 	@Transactional
 	public boolean apply(SubscriptionChanged changed) {
-		SubscriptionChange change = changed.change();
 		lockCustomer(changed.customerId());
+		return applyLocked(changed, () -> isDeleted(changed.customerId()));
+	}
+
+	/**
+	 * Applies changes of distinct subscriptions, in their order, as {@link #apply} does
+	 * each: their customers are locked first, all at once ({@link #lockCustomers}), and
+	 * their tombstones read in one statement under those locks.
+	 */
+	@Transactional
+	public void applyAll(List<SubscriptionChanged> changes) {
+		if (changes.isEmpty()) {
+			return;
+		}
+		List<UUID> customers = changes.stream().map(SubscriptionChanged::customerId).distinct().toList();
+		lockCustomers(customers);
+		Set<UUID> deleted = tombstoned(customers);
+		for (SubscriptionChanged changed : changes) {
+			applyLocked(changed, () -> deleted.contains(changed.customerId()));
+		}
+	}
+
+	/**
+	 * {@link #apply} under the customer's lock, held already; {@code deleted} tells
+	 * whether the customer is tombstoned (asked only of a change that is applied).
+	 */
+	private boolean applyLocked(SubscriptionChanged changed, BooleanSupplier deleted) {
+		SubscriptionChange change = changed.change();
 		List<PastDueState> applied = this.jdbc.sql("""
 				insert into subscription_state
 				       (subscription_id, customer_id, last_sequence, last_event, updated_at, past_due_since,
@@ -113,7 +171,7 @@ public class GrantManagement {
 		if (applied.isEmpty()) {
 			return false;
 		}
-		if (isDeleted(changed.customerId())) {
+		if (deleted.getAsBoolean()) {
 			revokeAllOfSubscription(changed.subscriptionId(), RevocationReason.CUSTOMER_DELETED);
 			return true;
 		}
@@ -135,30 +193,50 @@ public class GrantManagement {
 
 	/**
 	 * Tombstones the customer and revokes every grant of it, so that nothing is granted
-	 * to it again.
+	 * to it again; {@link #revokeAllOfDeletedCustomers} of one.
 	 * @return how many of the customer's grants its deletion revoked: here, or before,
 	 * through the end of a subscription that the same deletion revoked (reason
 	 * {@code customer_deleted} either way)
 	 */
 	@Transactional
 	public int revokeAllOfDeletedCustomer(UUID customerId) {
-		lockCustomer(customerId);
-		this.jdbc
-			.sql("insert into customer_tombstone (customer_id, deleted_at) values (?, now()) on conflict do nothing")
-			.param(customerId)
-			.update();
-		int revoked = 0;
-		for (BenefitGrant grant : this.grants.findLiveByCustomerIdForUpdate(customerId)) {
-			if (grant.revoke(RevocationReason.CUSTOMER_DELETED, this.clock)) {
-				this.grants.save(grant);
-				revoked++;
-			}
+		return revokeAllOfDeletedCustomers(List.of(customerId)).get(customerId);
+	}
+
+	/**
+	 * Tombstones the customers and revokes every grant of them, set-wise: their locks
+	 * ({@link #lockCustomers}), one insert of the tombstones, and one statement that
+	 * revokes the live grants (as {@link BenefitGrant#revoke} does each: revoked now by
+	 * the clock for {@code customer_deleted}, suspension left as it is, version bumped)
+	 * and counts, per customer, those it revoked and those revoked before for the same
+	 * reason (its snapshot is from before the revocation).
+	 * @return per customer, how many of its grants its deletion revoked: here, or before,
+	 * through the end of a subscription that the same deletion revoked
+	 */
+	@Transactional
+	public Map<UUID, Integer> revokeAllOfDeletedCustomers(Collection<UUID> customerIds) {
+		if (customerIds.isEmpty()) {
+			return Map.of();
 		}
-		this.metrics.revoked(RevocationReason.CUSTOMER_DELETED, revoked);
-		return this.jdbc.sql("select count(*) from benefit_grant where customer_id = ? and revocation_reason = ?")
-			.params(customerId, RevocationReason.CUSTOMER_DELETED.value())
-			.query(Integer.class)
-			.single();
+		UUID[] customers = customerIds.stream().distinct().toArray(UUID[]::new);
+		lockCustomers(Arrays.asList(customers));
+		this.jdbc.sql("""
+				insert into customer_tombstone (customer_id, deleted_at)
+				select c, now() from unnest(?::uuid[]) c
+				on conflict do nothing""").param(customers).update();
+		Map<UUID, Integer> reported = new LinkedHashMap<>();
+		int[] revoked = { 0 };
+		String reason = RevocationReason.CUSTOMER_DELETED.value();
+		this.jdbc.sql(REVOKE_AND_COUNT)
+			.params(Timestamp.from(this.clock.instant()), reason, customers, reason, customers)
+			.query((rs, row) -> {
+				int now = rs.getInt(2);
+				revoked[0] += now;
+				return reported.put(rs.getObject(1, UUID.class), now + rs.getInt(3));
+			})
+			.list();
+		this.metrics.revoked(RevocationReason.CUSTOMER_DELETED, revoked[0]);
+		return reported;
 	}
 
 	/**
@@ -238,14 +316,23 @@ public class GrantManagement {
 	}
 
 	/**
-	 * The organization's grants of a customer and/or a subscription, in a state or any;
-	 * none of another organization.
+	 * The organization's grants of a customer and/or a subscription (one of them is
+	 * required), in a state or any; none of another organization. Read by subscription
+	 * when it is given (a subscription's grants all have its customer, so the customer
+	 * then only filters), else by customer.
 	 */
 	@Transactional(readOnly = true)
 	public List<BenefitGrant> find(UUID organizationId, @Nullable UUID customerId, @Nullable UUID subscriptionId,
 			@Nullable GrantState state) {
-		return this.grants.findByOrganizationId(organizationId, customerId, subscriptionId,
-				(state != null) ? state.value() : null);
+		String value = (state != null) ? state.value() : null;
+		if (subscriptionId != null) {
+			return this.grants.findByOrganizationIdAndSubscriptionId(organizationId, subscriptionId, value)
+				.stream()
+				.filter(grant -> customerId == null || grant.getCustomerId().equals(customerId))
+				.toList();
+		}
+		Assert.notNull(customerId, "a customer or a subscription is required");
+		return this.grants.findByOrganizationIdAndCustomerId(organizationId, customerId, value);
 	}
 
 	/**
@@ -317,6 +404,60 @@ public class GrantManagement {
 			.params(CUSTOMER_LOCK_SPACE, customerId.toString())
 			.query((rs, row) -> 1)
 			.list();
+	}
+
+	/**
+	 * Locks the customers of a batch as {@link #lockCustomer} locks one (same key space,
+	 * same hash, same bounded wait), in the order of their hashes, so that two batches
+	 * (the two listeners' threads) that wait for each other's customers wait in the same
+	 * order and cannot deadlock. Only the first call of a transaction waits: a later one
+	 * (a later wave of the same batch) holds customers already and could close a cycle by
+	 * waiting out of order, so it only tries, and a customer held elsewhere fails it at
+	 * once with {@link CannotAcquireLockException}, transient like the lock timeout: the
+	 * batch is rolled back and tried again.
+	 */
+	private void lockCustomers(Collection<UUID> customerIds) {
+		String[] customers = customerIds.stream().map(UUID::toString).toArray(String[]::new);
+		if (TransactionSynchronizationManager.hasResource(CUSTOMERS_LOCKED)) {
+			boolean granted = this.jdbc.sql("""
+					select bool_and(pg_try_advisory_xact_lock(?, h))
+					  from (select distinct hashtext(c) h from unnest(?::text[]) c order by 1) s""")
+				.params(CUSTOMER_LOCK_SPACE, customers)
+				.query(Boolean.class)
+				.single();
+			if (!granted) {
+				throw new CannotAcquireLockException("A customer of the batch is locked by another transaction");
+			}
+			return;
+		}
+		this.jdbc.sql("select set_config('lock_timeout', ?, true)")
+			.param(this.customerLockTimeout.toMillis() + "ms")
+			.query((rs, row) -> 1)
+			.list();
+		this.jdbc.sql("""
+				select count(pg_advisory_xact_lock(?, h))
+				  from (select distinct hashtext(c) h from unnest(?::text[]) c order by 1) s""")
+			.params(CUSTOMER_LOCK_SPACE, customers)
+			.query((rs, row) -> 1)
+			.list();
+		TransactionSynchronizationManager.bindResource(CUSTOMERS_LOCKED, Boolean.TRUE);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCompletion(int status) {
+				TransactionSynchronizationManager.unbindResourceIfPossible(CUSTOMERS_LOCKED);
+			}
+
+		});
+	}
+
+	/** The tombstoned ones of the customers, in one statement. */
+	private Set<UUID> tombstoned(Collection<UUID> customerIds) {
+		return new HashSet<>(
+				this.jdbc.sql("select customer_id from customer_tombstone where customer_id = any(?::uuid[])")
+					.param(customerIds.toArray(UUID[]::new))
+					.query(UUID.class)
+					.list());
 	}
 
 	/**

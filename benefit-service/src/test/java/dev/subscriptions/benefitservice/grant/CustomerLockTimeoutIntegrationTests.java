@@ -30,6 +30,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.subscriptions.eventing.consumer.DeadLetters;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.benefit.BenefitManagement;
@@ -132,6 +133,23 @@ class CustomerLockTimeoutIntegrationTests {
 
 		holder.commit();
 		assertThat(this.grants.apply(created(waiting))).isTrue();
+		assertThat(activeGrants(waiting)).isEqualTo(3);
+	}
+
+	@Test
+	void failsAWaitForTheCustomersOfABatchAfterTheLockTimeoutWithAFailureRetriedAsAnOutage() {
+		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbc,
+				() -> this.grants.apply(created(UUID.randomUUID())));
+		UUID waiting = UUID.randomUUID();
+
+		Throwable failure = catchThrowable(() -> this.grants.applyAll(List.of(created(waiting))));
+		assertThat(failure).isInstanceOf(CannotAcquireLockException.class);
+		assertThat(DeadLetters.classify(failure)).isEqualTo(DeadLetters.Failure.OUTAGE);
+		assertThat(catchThrowable(() -> this.grants.revokeAllOfDeletedCustomers(List.of(this.customer))))
+			.isInstanceOf(CannotAcquireLockException.class);
+
+		holder.commit();
+		this.grants.applyAll(List.of(created(waiting)));
 		assertThat(activeGrants(waiting)).isEqualTo(3);
 	}
 

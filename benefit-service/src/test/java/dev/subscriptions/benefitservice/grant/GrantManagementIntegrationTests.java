@@ -1,23 +1,34 @@
 package dev.subscriptions.benefitservice.grant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,6 +63,9 @@ class GrantManagementIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbcTemplate;
+
+	@Autowired
+	Grants repository;
 
 	private final UUID organization = UUID.randomUUID();
 
@@ -111,6 +125,149 @@ class GrantManagementIntegrationTests {
 
 		assertThat(this.grants.revokeAllOfDeletedCustomer(this.customer)).isEqualTo(3);
 		assertThat(this.grants.revokeAllOfDeletedCustomer(this.customer)).isEqualTo(3);
+	}
+
+	@Test
+	void reportsPerDeletedCustomerTheGrantsItsDeletionRevokedNowAndBeforeThroughTheEndsOfItsSubscriptions() {
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.ENDED_BY_CUSTOMER_DELETION, Instant.now()));
+		this.grants.apply(changed(this.customer, UUID.randomUUID(), SubscriptionChange.CREATED, 1));
+		UUID other = UUID.randomUUID();
+		UUID ended = UUID.randomUUID();
+		UUID paused = UUID.randomUUID();
+		this.grants.apply(changed(other, ended, SubscriptionChange.CREATED, 1));
+		this.grants.apply(changed(other, ended, SubscriptionChange.ENDED, 2));
+		this.grants.apply(changed(other, paused, SubscriptionChange.CREATED, 1));
+		this.grants.apply(changed(other, paused, SubscriptionChange.PAUSED_VOID, 2));
+		UUID withoutGrants = UUID.randomUUID();
+
+		assertThat(this.grants.revokeAllOfDeletedCustomers(List.of(this.customer, other, withoutGrants)))
+			.containsOnly(entry(this.customer, 6), entry(other, 3), entry(withoutGrants, 0));
+		assertThat(this.grants.revokeAllOfDeletedCustomers(List.of(other, this.customer))).containsOnly(entry(other, 3),
+				entry(this.customer, 6));
+		assertThat(this.grants.revokeAllOfDeletedCustomer(other)).isEqualTo(3);
+		assertThat(this.grants.find(this.organization, other, null, GrantState.REVOKED)).hasSize(6);
+		assertThat(this.grants.entitlements(this.organization, this.customer)).isEmpty();
+	}
+
+	@Test
+	void revokesADeletedCustomersGrantsAsTheAggregateDoesKeepingTheirSuspensionAndBumpingTheirVersion() {
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		this.grants.apply(next(SubscriptionChange.PAUSED_VOID, Instant.now()));
+		Map<UUID, Map<String, Object>> before = rowsOf(this.customer);
+		Instant revokedBefore = Instant.now();
+
+		this.grants.revokeAllOfDeletedCustomers(List.of(this.customer));
+
+		Map<UUID, Map<String, Object>> after = rowsOf(this.customer);
+		assertThat(after).hasSize(3).allSatisfy((id, row) -> {
+			assertThat(row.get("version")).isEqualTo((Long) before.get(id).get("version") + 1);
+			assertThat(row.get("suspended_at")).isNotNull().isEqualTo(before.get(id).get("suspended_at"));
+			assertThat(row.get("revocation_reason")).isEqualTo("customer_deleted");
+			assertThat(((Timestamp) row.get("revoked_at")).toInstant()).isAfterOrEqualTo(revokedBefore.minusMillis(1));
+		});
+		BenefitGrant revoked = this.repository.findById(after.keySet().iterator().next()).orElseThrow();
+		assertThat(revoked.getRevocationReason()).isEqualTo(RevocationReason.CUSTOMER_DELETED);
+		assertThat(revoked.revoke(RevocationReason.CUSTOMER_DELETED, Clock.systemUTC())).isFalse();
+		this.repository.save(revoked);
+	}
+
+	@Test
+	void grantsNothingForChangesOfACustomerWhoseDeletionCommitsWhileTheyWaitForItsLock() throws Exception {
+		OpenTransaction deletion = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
+				() -> this.grants.revokeAllOfDeletedCustomers(List.of(this.customer)));
+
+		CompletableFuture<Void> changes = CompletableFuture.runAsync(() -> this.grants
+			.applyAll(List.of(changed(this.customer, this.subscription, SubscriptionChange.CREATED, 1))));
+		await().atMost(Duration.ofSeconds(10)).until(deletion::blocksAnother);
+		deletion.commit();
+
+		changes.get(20, TimeUnit.SECONDS);
+		assertThat(this.grants.find(this.organization, this.customer, null, null)).isEmpty();
+	}
+
+	/**
+	 * Each round deletes four customers while changes of theirs are applied, the two
+	 * batches naming them in opposite orders: both lock in the order of the customers'
+	 * hashes, so neither waits for the other in a cycle (a deadlock would fail one with
+	 * SQLSTATE 40P01 here), and whichever commits first, no grant is left.
+	 */
+	@Test
+	void neitherDeadlocksNorLeavesAGrantWhenDeletionsAndChangesOfTheSameCustomersRunAtOnce() throws Exception {
+		for (int round = 0; round < 10; round++) {
+			List<UUID> customers = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+			List<SubscriptionChanged> creations = customers.stream()
+				.map(customer -> changed(customer, UUID.randomUUID(), SubscriptionChange.CREATED, 1))
+				.toList();
+			List<UUID> reversed = new ArrayList<>(customers);
+			Collections.reverse(reversed);
+
+			CompletableFuture<Void> changes = CompletableFuture.runAsync(() -> this.grants.applyAll(creations));
+			CompletableFuture<Map<UUID, Integer>> deletion = CompletableFuture
+				.supplyAsync(() -> this.grants.revokeAllOfDeletedCustomers(reversed));
+
+			changes.get(30, TimeUnit.SECONDS);
+			Map<UUID, Integer> reported = deletion.get(30, TimeUnit.SECONDS);
+			assertThat(customers).allSatisfy(customer -> {
+				assertThat(this.grants.entitlements(this.organization, customer)).isEmpty();
+				assertThat(this.grants.find(this.organization, customer, null, null)).hasSize(reported.get(customer))
+					.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(GrantState.REVOKED));
+			});
+		}
+	}
+
+	@Test
+	void failsALaterWaveOfABatchAtOnceRatherThanWaitForACustomerHeldElsewhere() {
+		UUID held = UUID.randomUUID();
+		OpenTransaction holder = OpenTransaction.begin(this.transactions, this.jdbcTemplate,
+				() -> this.grants.applyAll(List.of(changed(held, UUID.randomUUID(), SubscriptionChange.CREATED, 1))));
+
+		assertThatExceptionOfType(CannotAcquireLockException.class)
+			.isThrownBy(() -> this.transactions.executeWithoutResult(status -> {
+				this.grants.applyAll(List.of(changed(this.customer, this.subscription, SubscriptionChange.CREATED, 1)));
+				this.grants.applyAll(List.of(changed(held, UUID.randomUUID(), SubscriptionChange.CREATED, 1)));
+			}))
+			.withMessageContaining("locked by another transaction")
+			.withNoCause();
+
+		holder.commit();
+		assertThat(this.grants.find(this.organization, this.customer, null, null)).isEmpty();
+		this.transactions.executeWithoutResult(status -> {
+			this.grants.applyAll(List.of(changed(this.customer, this.subscription, SubscriptionChange.CREATED, 1)));
+			this.grants.applyAll(List.of(changed(held, UUID.randomUUID(), SubscriptionChange.CREATED, 1)));
+		});
+		assertThat(this.grants.entitlements(this.organization, this.customer)).hasSize(3);
+	}
+
+	/**
+	 * New grants are inserted by one {@code saveAll}, a JDBC batch that the driver
+	 * rewrites into a multi-row insert ({@code reWriteBatchedInserts}, whose update
+	 * counts say no more than success); changed ones are updated one by one and checked
+	 * against their version.
+	 */
+	@Test
+	void savesNewAndChangedGrantsTogetherWithBatchedInsertsRewritten(@Autowired DataSource dataSource)
+			throws Exception {
+		assertThat(dataSource.unwrap(HikariDataSource.class).getDataSourceProperties())
+			.containsEntry("reWriteBatchedInserts", "true");
+		this.grants.apply(next(SubscriptionChange.CREATED, Instant.now()));
+		List<BenefitGrant> stale = this.grants.find(this.organization, null, this.subscription, null);
+		List<BenefitGrant> existing = this.grants.find(this.organization, null, this.subscription, null);
+		existing.forEach(grant -> grant.suspend(Clock.systemUTC()));
+		List<BenefitGrant> changed = new ArrayList<>(existing);
+		UUID other = UUID.randomUUID();
+		for (UUID benefit : existing.stream().map(BenefitGrant::getBenefitId).toList()) {
+			changed.add(BenefitGrant.grant(this.organization, this.customer, other, benefit, Clock.systemUTC()));
+		}
+
+		this.repository.saveAll(changed);
+
+		assertThat(this.grants.find(this.organization, null, this.subscription, GrantState.SUSPENDED)).hasSize(3);
+		assertThat(this.grants.find(this.organization, null, other, GrantState.ACTIVE)).hasSize(3);
+		assertThat(rowsOf(this.customer).values()).extracting(row -> row.get("version"))
+			.containsExactlyInAnyOrder(1L, 1L, 1L, 0L, 0L, 0L);
+		assertThatExceptionOfType(OptimisticLockingFailureException.class)
+			.isThrownBy(() -> this.repository.saveAll(stale));
 	}
 
 	@Test
@@ -214,6 +371,19 @@ class GrantManagementIntegrationTests {
 	private SubscriptionChanged changed(UUID subscription, SubscriptionChange change, long sequence) {
 		return new SubscriptionChanged(change, this.organization, this.customer, subscription, this.product, sequence,
 				Instant.now());
+	}
+
+	private SubscriptionChanged changed(UUID customer, UUID subscription, SubscriptionChange change, long sequence) {
+		return new SubscriptionChanged(change, this.organization, customer, subscription, this.product, sequence,
+				Instant.now());
+	}
+
+	/** The customer's grants as stored, by id. */
+	private Map<UUID, Map<String, Object>> rowsOf(UUID customer) {
+		Map<UUID, Map<String, Object>> rows = new HashMap<>();
+		this.jdbcTemplate.queryForList("select * from benefit_grant where customer_id = ?", customer)
+			.forEach(row -> rows.put((UUID) row.get("id"), row));
+		return rows;
 	}
 
 	private SubscriptionChanged next(SubscriptionChange change, Instant occurredAt) {

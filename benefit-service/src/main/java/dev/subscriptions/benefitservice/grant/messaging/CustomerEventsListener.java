@@ -1,20 +1,22 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
-import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
-import dev.subscriptions.eventing.consumer.UnhandledRecords;
-import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.consumer.BatchDispatcher;
+import dev.subscriptions.eventing.consumer.BatchHandling;
+import dev.subscriptions.eventing.consumer.CoveredBatchListener;
+import dev.subscriptions.eventing.consumer.Delivery;
+import dev.subscriptions.eventing.consumer.EventingBatchListeners;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
@@ -22,17 +24,18 @@ import dev.subscriptions.schemas.RevocationReport;
 import dev.subscriptions.schemas.Topic;
 
 /**
- * A deleted customer loses every grant, and nothing is granted to it again: tombstone,
- * revocations, inbox entry and the revocation report commit in one transaction.
+ * A deleted customer loses every grant, and nothing is granted to it again: a poll's
+ * deletions commit in one transaction with their inbox entries, tombstones, revocations
+ * and revocation reports, each written set-wise
+ * ({@link GrantManagement#revokeAllOfDeletedCustomers}, one {@link Outbox#appendAll}).
  */
 @Component
-@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = SubscriptionEventsListener.GROUP)
-class CustomerEventsListener {
+class CustomerEventsListener implements CoveredBatchListener {
 
 	/** How benefit-service names itself in its revocation reports. */
 	static final String SERVICE = "benefit";
 
-	private final Inbox inbox;
+	private final BatchHandling batches;
 
 	private final Outbox outbox;
 
@@ -40,45 +43,41 @@ class CustomerEventsListener {
 
 	private final Clock clock;
 
-	private final UnhandledRecords unhandled;
+	private final BatchDispatcher dispatcher;
 
-	CustomerEventsListener(Inbox inbox, Outbox outbox, GrantManagement grants, Clock clock,
-			UnhandledRecords unhandled) {
-		this.inbox = inbox;
+	CustomerEventsListener(BatchHandling batches, Outbox outbox, GrantManagement grants, Clock clock) {
+		this.batches = batches;
 		this.outbox = outbox;
 		this.grants = grants;
 		this.clock = clock;
-		this.unhandled = unhandled;
+		this.dispatcher = BatchDispatcher.forConsumer(SubscriptionEventsListener.GROUP)
+			.on(CustomerDeleted.class, deleted -> IncomingEvents.eventId(deleted.getEventId()), this::deleted)
+			// benefit-service keeps no list of customers: a grant is made for a
+			// subscription, whoever its customer is.
+			.ignore(CustomerCreated.class)
+			.build();
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(CustomerDeleted deleted) {
-		if (!this.inbox.markProcessed(SubscriptionEventsListener.GROUP, IncomingEvents.eventId(deleted.getEventId()))) {
-			return;
-		}
-		int revoked = this.grants.revokeAllOfDeletedCustomer(IncomingEvents.customerId(deleted));
-		this.outbox.append(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
-				RevocationReport.completed(deleted, SERVICE, revoked, this.clock.instant()));
+	@KafkaListener(topics = Topic.Names.CUSTOMER_EVENTS, groupId = SubscriptionEventsListener.GROUP,
+			containerFactory = EventingBatchListeners.FACTORY, batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) {
+		this.batches.handle(records, this.dispatcher);
 	}
 
-	/**
-	 * benefit-service keeps no list of customers: a grant is made for a subscription,
-	 * whoever its customer is.
-	 */
-	@KafkaHandler
-	public void on(CustomerCreated created) {
+	@Override
+	public BatchDispatcher dispatcher() {
+		return this.dispatcher;
 	}
 
-	/**
-	 * A record of a type this listener does not know (a newer publisher's), or one
-	 * without value (a tombstone, which the compacted topic may hold): counted and
-	 * skipped.
-	 */
-	@KafkaHandler(isDefault = true)
-	public void unhandled(@Payload(required = false) @Nullable Object value,
-			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.unhandled.skip(SubscriptionEventsListener.GROUP, topic, value);
+	private void deleted(List<Delivery<CustomerDeleted>> deliveries) {
+		Map<UUID, Integer> revoked = this.grants.revokeAllOfDeletedCustomers(
+				deliveries.stream().map(delivery -> IncomingEvents.customerId(delivery.event())).toList());
+		Instant now = this.clock.instant();
+		this.outbox.appendAll(deliveries.stream().map(Delivery::event).map(deleted -> {
+			int count = revoked.getOrDefault(IncomingEvents.customerId(deleted), 0);
+			return new Outbox.Event(Topic.CUSTOMER_REVOCATIONS.topicName(), deleted.getCustomerId(),
+					RevocationReport.completed(deleted, SERVICE, count, now));
+		}).toList());
 	}
 
 }

@@ -1,18 +1,32 @@
 package dev.subscriptions.benefitservice.grant.messaging;
 
-import org.jspecify.annotations.Nullable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-import org.springframework.kafka.annotation.KafkaHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
-import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.subscriptions.benefitservice.grant.GrantManagement;
 import dev.subscriptions.benefitservice.grant.SubscriptionChanged;
-import dev.subscriptions.eventing.consumer.UnhandledRecords;
+import dev.subscriptions.eventing.consumer.BatchDispatcher;
+import dev.subscriptions.eventing.consumer.BatchHandling;
+import dev.subscriptions.eventing.consumer.CoveredBatchListener;
+import dev.subscriptions.eventing.consumer.Delivery;
+import dev.subscriptions.eventing.consumer.EventingBatchListeners;
+import dev.subscriptions.eventing.consumer.SetHandler;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.subscription.SubscriptionActivated;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
@@ -26,90 +40,137 @@ import dev.subscriptions.schemas.Topic;
 
 /**
  * Grants follow {@code subscription.events}: each record is mapped to the
- * {@link SubscriptionChanged} it stands for and applied in one transaction with its inbox
- * entry; changes older than the last applied for their subscription are ignored.
+ * {@link SubscriptionChanged} it stands for, and a poll's changes are applied in one
+ * transaction with their inbox entries; changes older than the last applied for their
+ * subscription are ignored.
+ * <p>
+ * Per set of changes, one statement writes their inbox entries and tells which of the new
+ * ones are of a tombstoned customer: those do nothing more (a tombstone commits with the
+ * revocation of every grant of its customer, under the customer's lock, and nothing is
+ * granted to a tombstoned customer), so the ends of subscriptions that a customer's
+ * deletion brings, arriving after it, cost that one statement. The others go to
+ * {@link GrantManagement#applyAll}.
  */
 @Component
-@KafkaListener(topics = Topic.Names.SUBSCRIPTION_EVENTS, groupId = SubscriptionEventsListener.GROUP)
-class SubscriptionEventsListener {
+class SubscriptionEventsListener implements CoveredBatchListener {
 
 	static final String GROUP = "benefit-service";
 
-	private final Inbox inbox;
+	private final BatchHandling batches;
 
 	private final GrantManagement grants;
 
-	private final UnhandledRecords unhandled;
+	private final JdbcClient jdbc;
 
-	SubscriptionEventsListener(Inbox inbox, GrantManagement grants, UnhandledRecords unhandled) {
-		this.inbox = inbox;
+	private final Counter duplicates;
+
+	private final BatchDispatcher dispatcher;
+
+	SubscriptionEventsListener(BatchHandling batches, GrantManagement grants, JdbcClient jdbc, MeterRegistry meters) {
+		this.batches = batches;
 		this.grants = grants;
-		this.unhandled = unhandled;
+		this.jdbc = jdbc;
+		this.duplicates = Counter.builder(Inbox.DUPLICATES)
+			.description("Deliveries the inbox skipped as already handled")
+			.tag("consumer", GROUP)
+			.register(meters);
+		this.dispatcher = BatchDispatcher.forConsumer(GROUP)
+			.onDeduplicatedByHandler(SubscriptionCreated.class, created -> IncomingEvents.eventId(created.getEventId()),
+					this.<SubscriptionCreated>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionActivated.class,
+					activated -> IncomingEvents.eventId(activated.getEventId()),
+					this.<SubscriptionActivated>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionResumed.class, resumed -> IncomingEvents.eventId(resumed.getEventId()),
+					this.<SubscriptionResumed>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionUncanceled.class,
+					uncanceled -> IncomingEvents.eventId(uncanceled.getEventId()),
+					this.<SubscriptionUncanceled>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionCanceled.class,
+					canceled -> IncomingEvents.eventId(canceled.getEventId()),
+					this.<SubscriptionCanceled>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionPastDue.class, pastDue -> IncomingEvents.eventId(pastDue.getEventId()),
+					this.<SubscriptionPastDue>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionPaused.class, paused -> IncomingEvents.eventId(paused.getEventId()),
+					this.<SubscriptionPaused>changes(IncomingEvents::changed))
+			.onDeduplicatedByHandler(SubscriptionEnded.class, ended -> IncomingEvents.eventId(ended.getEventId()),
+					this.<SubscriptionEnded>changes(IncomingEvents::changed))
+			.build();
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionCreated created) {
-		apply(created.getEventId(), IncomingEvents.changed(created));
+	@KafkaListener(topics = Topic.Names.SUBSCRIPTION_EVENTS, groupId = GROUP,
+			containerFactory = EventingBatchListeners.FACTORY, batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) {
+		this.batches.handle(records, this.dispatcher);
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionActivated activated) {
-		apply(activated.getEventId(), IncomingEvents.changed(activated));
+	@Override
+	public BatchDispatcher dispatcher() {
+		return this.dispatcher;
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionResumed resumed) {
-		apply(resumed.getEventId(), IncomingEvents.changed(resumed));
-	}
-
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionUncanceled uncanceled) {
-		apply(uncanceled.getEventId(), IncomingEvents.changed(uncanceled));
-	}
-
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionCanceled canceled) {
-		apply(canceled.getEventId(), IncomingEvents.changed(canceled));
-	}
-
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionPastDue pastDue) {
-		apply(pastDue.getEventId(), IncomingEvents.changed(pastDue));
-	}
-
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionPaused paused) {
-		apply(paused.getEventId(), IncomingEvents.changed(paused));
-	}
-
-	@KafkaHandler
-	@Transactional
-	public void on(SubscriptionEnded ended) {
-		apply(ended.getEventId(), IncomingEvents.changed(ended));
+	private <T> SetHandler<T> changes(Function<T, SubscriptionChanged> mapping) {
+		return deliveries -> {
+			Map<UUID, SubscriptionChanged> changes = new LinkedHashMap<>();
+			for (Delivery<T> delivery : deliveries) {
+				changes.putIfAbsent(delivery.eventId(), mapping.apply(delivery.event()));
+			}
+			Set<UUID> toApply = newOfLiveCustomers(changes, deliveries.size());
+			List<SubscriptionChanged> applied = new ArrayList<>();
+			changes.forEach((eventId, changed) -> {
+				if (toApply.contains(eventId)) {
+					applied.add(changed);
+				}
+			});
+			this.grants.applyAll(applied);
+		};
 	}
 
 	/**
-	 * A record of a type this listener does not know (a newer publisher's), or one
-	 * without value (a tombstone, which the compacted topic may hold): counted and
-	 * skipped.
+	 * Writes the inbox entries of the changes, in one statement that also reads the
+	 * tombstones of their customers.
+	 * @param changes by event id
+	 * @param deliveries how many deliveries they came in (a repeat of an event id counts
+	 * as a duplicate)
+	 * @return the ids of the changes new to the inbox whose customer is not tombstoned
 	 */
-	@KafkaHandler(isDefault = true)
-	public void unhandled(@Payload(required = false) @Nullable Object value,
-			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.unhandled.skip(GROUP, topic, value);
+	private Set<UUID> newOfLiveCustomers(Map<UUID, SubscriptionChanged> changes, int deliveries) {
+		UUID[] eventIds = changes.keySet().toArray(UUID[]::new);
+		UUID[] customers = changes.values().stream().map(SubscriptionChanged::customerId).toArray(UUID[]::new);
+		Map<UUID, Boolean> first = this.jdbc.sql("""
+				with new as (
+				  insert into inbox (consumer, event_id)
+				  select ?, e from unnest(?::uuid[]) e
+				  on conflict do nothing
+				  returning event_id)
+				select r.event_id, exists (select 1 from customer_tombstone t where t.customer_id = r.customer_id)
+				  from unnest(?::uuid[], ?::uuid[]) r(event_id, customer_id)
+				  join new using (event_id)""")
+			.params(GROUP, eventIds, eventIds, customers)
+			.query((rs, row) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2)))
+			.list()
+			.stream()
+			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+		countDuplicatesAfterCommit(deliveries - first.size());
+		return first.entrySet()
+			.stream()
+			.filter(entry -> !entry.getValue())
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toSet());
 	}
 
-	private void apply(String eventId, SubscriptionChanged changed) {
-		if (this.inbox.markProcessed(GROUP, IncomingEvents.eventId(eventId))) {
-			this.grants.apply(changed);
+	/** As {@link Inbox} counts them, once the transaction commits. */
+	private void countDuplicatesAfterCommit(int repeated) {
+		if (repeated <= 0) {
+			return;
 		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				SubscriptionEventsListener.this.duplicates.increment(repeated);
+			}
+
+		});
 	}
 
 }
