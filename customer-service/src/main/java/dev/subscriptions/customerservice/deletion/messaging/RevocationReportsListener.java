@@ -1,5 +1,7 @@
 package dev.subscriptions.customerservice.deletion.messaging;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.annotation.KafkaHandler;
@@ -54,8 +56,8 @@ class RevocationReportsListener {
 	public void on(CustomerRevocationCompleted completed) {
 		DeletionReport report = this.mapper.toReport(completed);
 		if (this.inbox.markProcessed(GROUP, report.reportId())) {
-			this.reports.record(report);
-			this.completions.completeIfReported(report.customerId());
+			this.reports.recordAll(List.of(report));
+			this.completions.completeIfReported(List.of(report.customerId()));
 		}
 	}
 
