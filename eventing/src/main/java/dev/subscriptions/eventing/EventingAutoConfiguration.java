@@ -30,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -40,17 +41,26 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 
+import dev.subscriptions.eventing.consumer.BatchHandling;
 import dev.subscriptions.eventing.consumer.DeadLetters;
+import dev.subscriptions.eventing.consumer.EventingBatchListeners;
+import dev.subscriptions.eventing.consumer.InFlightBatchInterceptor;
 import dev.subscriptions.eventing.consumer.InFlightRecordInterceptor;
 import dev.subscriptions.eventing.consumer.InFlightRecords;
 import dev.subscriptions.eventing.consumer.InFlightRecordsHealthIndicator;
@@ -305,6 +315,40 @@ public class EventingAutoConfiguration {
 	@Bean
 	ListenerCoverage listenerCoverage() {
 		return new ListenerCoverage();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BatchInterceptor.class)
+	InFlightBatchInterceptor inFlightBatchInterceptor(InFlightRecords inFlightRecords) {
+		return new InFlightBatchInterceptor(inFlightRecords);
+	}
+
+	/**
+	 * The container factory of batch listeners ({@link EventingBatchListeners#FACTORY}):
+	 * Boot's record factory in every other respect, configured by Boot's own configurer
+	 * from {@code spring.kafka.listener.*} (concurrency, ack mode, ...) with Boot's
+	 * consumer factory, the same error handler and interceptors.
+	 */
+	@Bean(EventingBatchListeners.FACTORY)
+	@ConditionalOnMissingBean(name = EventingBatchListeners.FACTORY)
+	ConcurrentKafkaListenerContainerFactory<Object, Object> eventingBatchFactory(
+			ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafkaProperties,
+			ObjectProvider<ConsumerFactory<Object, Object>> consumerFactory,
+			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
+		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+		configurer.configure(factory, consumerFactory
+			.getIfAvailable(() -> new DefaultKafkaConsumerFactory<>(kafkaProperties.buildConsumerProperties())));
+		customizer.ifAvailable(factory::setContainerCustomizer);
+		factory.setBatchListener(true);
+		return factory;
+	}
+
+	/** Batch listeners' handling: one transaction of the service's database per batch. */
+	@Bean
+	@ConditionalOnMissingBean
+	BatchHandling batchHandling(PlatformTransactionManager transactionManager, Inbox inbox,
+			UnhandledRecords unhandledRecords) {
+		return new BatchHandling(new TransactionTemplate(transactionManager), inbox, unhandledRecords);
 	}
 
 	/** The relay's settings from {@code eventing.relay.*}. */

@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +49,14 @@ import dev.subscriptions.schemas.Topic;
  * unnoticed. Topics that are no {@code Topic} (named by pattern, or a test's own) are not
  * checked, apart from the default handler.
  * <p>
- * A method-level {@code @KafkaListener} of a {@code Topic} fails start-up too: it takes
- * every record of the topic, so no check could name a type it forgot. Method-level
- * listeners of other topics are not checked.
+ * A method-level {@code @KafkaListener} of a {@code Topic} takes every record of the
+ * topic, so nothing in its signature names the types it handles. It is accepted only as a
+ * batch listener ({@code batch = "true"} or the factory
+ * {@link EventingBatchListeners#FACTORY}) on a bean that implements
+ * {@link CoveredBatchListener}: the types its {@link BatchDispatcher} handles or ignores
+ * must then cover every schema of each topic, as {@code @KafkaHandler} methods must. Any
+ * other method-level listener of a {@code Topic} fails start-up. Method-level listeners
+ * of other topics are not checked.
  */
 public class ListenerCoverage implements SmartInitializingSingleton, BeanFactoryAware {
 
@@ -66,15 +72,20 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 		if (this.beanFactory == null) {
 			return;
 		}
-		Set<Class<?>> listeners = new LinkedHashSet<>();
+		Map<Class<?>, @Nullable BatchDispatcher> listeners = new LinkedHashMap<>();
 		for (String name : this.beanFactory.getBeanNamesForType(Object.class, false, false)) {
 			Class<?> type = this.beanFactory.getType(name, false);
 			if (type != null) {
-				listeners.add(targetClass(name, type));
+				Class<?> target = targetClass(name, type);
+				BatchDispatcher dispatcher = CoveredBatchListener.class.isAssignableFrom(target)
+						? ((CoveredBatchListener) this.beanFactory.getBean(name)).dispatcher() : null;
+				if (!listeners.containsKey(target) || dispatcher != null) {
+					listeners.put(target, dispatcher);
+				}
 			}
 		}
 		List<String> gaps = new ArrayList<>();
-		listeners.forEach(listener -> gaps.addAll(gaps(listener, this::resolveTopics)));
+		listeners.forEach((listener, dispatcher) -> gaps.addAll(gaps(listener, dispatcher, this::resolveTopics)));
 		if (!gaps.isEmpty()) {
 			throw new IllegalStateException(message(gaps));
 		}
@@ -88,7 +99,18 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	 * {@code @TopicPartition}'s topic) resolves to
 	 */
 	public static List<String> gaps(Class<?> listener, Function<String, Collection<String>> topics) {
-		List<String> gaps = new ArrayList<>(methodLevelGaps(listener, topics));
+		return gaps(listener, null, topics);
+	}
+
+	/**
+	 * What a class misses, as {@link #gaps(Class, Function)}, with its method-level batch
+	 * listeners of a {@link Topic} checked against {@code dispatcher}, the
+	 * {@link CoveredBatchListener#dispatcher()} of its bean ({@code null} if it has
+	 * none).
+	 */
+	public static List<String> gaps(Class<?> listener, @Nullable BatchDispatcher dispatcher,
+			Function<String, Collection<String>> topics) {
+		List<String> gaps = new ArrayList<>(methodLevelGaps(listener, dispatcher, topics));
 		Set<KafkaListener> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(listener,
 				KafkaListener.class);
 		if (annotations.isEmpty()) {
@@ -128,10 +150,14 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	}
 
 	/**
-	 * One line per method-level {@code @KafkaListener} that listens to a {@link Topic}: a
-	 * method takes every record of its topics, so nothing would tell a type it forgot.
+	 * One line per method-level {@code @KafkaListener} that listens to a {@link Topic},
+	 * unless it is a batch listener of a {@link CoveredBatchListener}: a method takes
+	 * every record of its topics, so nothing else would tell a type it forgot. For a
+	 * covered batch listener, one line per event type of its topics its dispatcher
+	 * neither handles nor ignores.
 	 */
-	private static List<String> methodLevelGaps(Class<?> listener, Function<String, Collection<String>> topics) {
+	private static List<String> methodLevelGaps(Class<?> listener, @Nullable BatchDispatcher dispatcher,
+			Function<String, Collection<String>> topics) {
 		Map<Method, Set<KafkaListener>> methods = MethodIntrospector.selectMethods(listener,
 				(MethodIntrospector.MetadataLookup<Set<KafkaListener>>) method -> {
 					Set<KafkaListener> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(method,
@@ -140,11 +166,27 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 				});
 		List<String> gaps = new ArrayList<>();
 		for (Map.Entry<Method, Set<KafkaListener>> method : methods.entrySet()) {
+			String name = listener.getName() + "." + method.getKey().getName();
+			boolean covered = dispatcher != null && method.getValue().stream().allMatch(ListenerCoverage::isBatch);
 			for (String topicName : topicNames(method.getValue(), topics)) {
-				if (Topic.named(topicName).isPresent()) {
-					gaps.add(listener.getName() + "." + method.getKey().getName() + " (" + topicName
-							+ "): a method-level @KafkaListener; consume a Topic with a class-level @KafkaListener"
-							+ " and a @KafkaHandler per event type");
+				Optional<Topic> topic = Topic.named(topicName);
+				if (topic.isEmpty()) {
+					continue;
+				}
+				if (!covered) {
+					gaps.add(name + " (" + topicName + "): a method-level @KafkaListener; consume a Topic with a"
+							+ " class-level @KafkaListener and a @KafkaHandler per event type, or with a batch"
+							+ " listener of a CoveredBatchListener");
+					continue;
+				}
+				Set<Class<?>> known = new LinkedHashSet<>(dispatcher.handledTypes());
+				known.addAll(dispatcher.ignoredTypes());
+				for (Schema schema : topic.get().eventSchemas()) {
+					Class<?> event = eventClass(schema, listener.getClassLoader());
+					if (event == null || !known.contains(event)) {
+						gaps.add(name + " (" + topicName + "): its BatchDispatcher neither handles nor ignores "
+								+ schema.getFullName());
+					}
 				}
 			}
 		}
@@ -155,8 +197,18 @@ public class ListenerCoverage implements SmartInitializingSingleton, BeanFactory
 	static String message(List<String> gaps) {
 		return "Kafka listeners do not handle every event type of their topics. Consume each Topic with a class-level"
 				+ " @KafkaListener, add a @KafkaHandler for each type (one that does nothing, with a Javadoc line"
-				+ " saying why, to ignore a type) and a default handler that hands the rest to UnhandledRecords:\n\t"
-				+ String.join("\n\t", gaps);
+				+ " saying why, to ignore a type) and a default handler that hands the rest to UnhandledRecords;"
+				+ " or with a method-level batch listener on a CoveredBatchListener whose BatchDispatcher handles"
+				+ " (on) or ignores (ignore, with a comment saying why) each type:\n\t" + String.join("\n\t", gaps);
+	}
+
+	/**
+	 * Whether a listener takes batches: {@code batch = "true"}, or the batch listeners'
+	 * factory.
+	 */
+	private static boolean isBatch(KafkaListener annotation) {
+		return "true".equalsIgnoreCase(annotation.batch().trim())
+				|| EventingBatchListeners.FACTORY.equals(annotation.containerFactory());
 	}
 
 	private static Set<String> topicNames(Collection<KafkaListener> annotations,

@@ -1,8 +1,8 @@
 package dev.subscriptions.eventing.inbox;
 
-import java.util.Map;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +69,8 @@ public class Inbox {
 
 	/**
 	 * Records that {@code consumer} handles each of {@code eventIds} now, in one
-	 * statement.
+	 * statement. Every entry that is not new counts as a duplicate, an id listed twice
+	 * among them too.
 	 * @return the ids seen the first time; the others are duplicates
 	 */
 	public Set<UUID> markProcessed(String consumer, Collection<UUID> eventIds) {
@@ -86,7 +87,7 @@ public class Inbox {
 				select ?, e from unnest(?::uuid[]) e
 				on conflict do nothing
 				returning event_id""", UUID.class, consumer, eventIds.toArray(UUID[]::new)));
-		long repeated = eventIds.stream().distinct().count() - first.size();
+		long repeated = eventIds.size() - first.size();
 		if (repeated > 0) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,10 +81,11 @@ class ListenerCoverageTests {
 	void namesEveryMethodLevelListenerOfATopicOfTheContract() {
 		assertThat(ListenerCoverage.gaps(MethodLevelListener.class, AS_WRITTEN)).containsExactly(
 				MethodLevelListener.class.getName() + ".on (customer.events): a method-level @KafkaListener; consume"
-						+ " a Topic with a class-level @KafkaListener and a @KafkaHandler per event type",
+						+ " a Topic with a class-level @KafkaListener and a @KafkaHandler per event type, or with a"
+						+ " batch listener of a CoveredBatchListener",
 				MethodLevelListener.class.getName() + ".onRecord (subscription.events): a method-level"
 						+ " @KafkaListener; consume a Topic with a class-level @KafkaListener and a @KafkaHandler"
-						+ " per event type");
+						+ " per event type, or with a batch listener of a CoveredBatchListener");
 	}
 
 	@Test
@@ -144,6 +146,53 @@ class ListenerCoverageTests {
 				assertThat(context).hasNotFailed();
 				assertThat(AopUtils.isCglibProxy(context.getBean(CustomerListener.class))).isTrue();
 			});
+	}
+
+	@Test
+	void acceptsABatchListenerWhoseDispatcherHandlesOrIgnoresEveryTypeOfItsTopic() {
+		assertThat(ListenerCoverage.gaps(CompleteBatchListener.class, new CompleteBatchListener().dispatcher(),
+				AS_WRITTEN))
+			.isEmpty();
+	}
+
+	@Test
+	void namesEveryEventTypeABatchListenersDispatcherNeitherHandlesNorIgnores() {
+		assertThat(ListenerCoverage.gaps(ForgetfulBatchListener.class, new ForgetfulBatchListener().dispatcher(),
+				AS_WRITTEN))
+			.containsExactly(
+					ForgetfulBatchListener.class.getName() + ".on (customer.events): its BatchDispatcher"
+							+ " neither handles nor ignores dev.subscriptions.events.customer.CustomerDeleted",
+					ForgetfulBatchListener.class.getName() + ".on (customer.revocations): its BatchDispatcher"
+							+ " neither handles nor ignores"
+							+ " dev.subscriptions.events.revocation.CustomerRevocationCompleted");
+	}
+
+	@Test
+	void refusesAMethodLevelListenerOfACoveredBatchListenerThatTakesRecordsOneByOne() {
+		assertThat(ListenerCoverage.gaps(RecordByRecordListener.class, new RecordByRecordListener().dispatcher(),
+				AS_WRITTEN))
+			.singleElement()
+			.asString()
+			.startsWith(RecordByRecordListener.class.getName() + ".on (customer.events): a method-level");
+	}
+
+	@Test
+	void startsWithACompleteBatchListenerAndFailsStartUpOnOneThatMissesATypeOfItsTopic() {
+		new ApplicationContextRunner().withBean(ListenerCoverage.class)
+			.withBean(CompleteBatchListener.class)
+			.run(context -> assertThat(context).hasNotFailed());
+		new ApplicationContextRunner().withBean(ListenerCoverage.class)
+			.withBean(CompleteBatchListener.class)
+			.withBean(ForgetfulBatchListener.class)
+			.run(context -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("CoveredBatchListener")
+				.hasMessageContaining(ForgetfulBatchListener.class.getName()
+						+ ".on (customer.events): its BatchDispatcher neither handles nor ignores"
+						+ " dev.subscriptions.events.customer.CustomerDeleted")
+				.message()
+				.doesNotContain(CompleteBatchListener.class.getName()));
 	}
 
 	@KafkaListener(topics = "customer.events", groupId = "test")
@@ -275,6 +324,58 @@ class ListenerCoverageTests {
 
 		@KafkaListener(topics = "a-test-topic", groupId = "test")
 		public void on(ConsumerRecord<String, Object> record) {
+		}
+
+	}
+
+	static class CompleteBatchListener implements CoveredBatchListener {
+
+		private final BatchDispatcher dispatcher = BatchDispatcher.forConsumer("test")
+			.on(CustomerDeleted.class, deleted -> UUID.fromString(deleted.getEventId()), deliveries -> {
+			})
+			// This test keeps no list of customers.
+			.ignore(CustomerCreated.class)
+			.build();
+
+		@KafkaListener(topics = "customer.events", groupId = "test", batch = "true")
+		public void on(List<ConsumerRecord<String, Object>> records) {
+		}
+
+		@Override
+		public BatchDispatcher dispatcher() {
+			return this.dispatcher;
+		}
+
+	}
+
+	static class ForgetfulBatchListener implements CoveredBatchListener {
+
+		private final BatchDispatcher dispatcher = BatchDispatcher.forConsumer("test")
+			.on(CustomerCreated.class, created -> UUID.fromString(created.getEventId()), deliveries -> {
+			})
+			.build();
+
+		@KafkaListener(topics = { "customer.events", "customer.revocations" }, groupId = "test",
+				containerFactory = EventingBatchListeners.FACTORY)
+		public void on(List<ConsumerRecord<String, Object>> records) {
+		}
+
+		@Override
+		public BatchDispatcher dispatcher() {
+			return this.dispatcher;
+		}
+
+	}
+
+	static class RecordByRecordListener implements CoveredBatchListener {
+
+		@KafkaListener(topics = "customer.events", groupId = "test")
+		public void on(ConsumerRecord<String, Object> record) {
+		}
+
+		@Override
+		public BatchDispatcher dispatcher() {
+			return new CompleteBatchListener().dispatcher();
 		}
 
 	}
