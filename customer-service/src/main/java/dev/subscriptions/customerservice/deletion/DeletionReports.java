@@ -1,6 +1,5 @@
 package dev.subscriptions.customerservice.deletion;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
