@@ -19,16 +19,16 @@ import dev.subscriptions.web.test.WithTestIdentityProvider;
  * One application context for all integration tests of the service (one consumer group,
  * one database), against the infrastructure of {@link EmbeddedInfrastructure}, with a
  * {@code RestTestClient} on its public port, an {@link EventTopics} for that broker and
- * registry, and the {@link TestIdentityProvider} whose tokens it accepts (the tests get
- * them from {@code TestTokens}). The actuator answers on the management port
- * ({@code @LocalManagementPort}). customer-service creates the topics it reads and writes
- * itself.
+ * registry, a {@link StatementLog} of the database, and the {@link TestIdentityProvider}
+ * whose tokens it accepts (the tests get them from {@code TestTokens}). The actuator
+ * answers on the management port ({@code @LocalManagementPort}). customer-service creates
+ * the topics it reads and writes itself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
-@Import({ EmbeddedInfrastructure.class, EventTopics.class })
+@Import({ EmbeddedInfrastructure.class, EventTopics.class, StatementLog.class })
 @WithTestIdentityProvider
 public @interface CustomerServiceIntegrationTest {
 

@@ -4,7 +4,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.Gauge;
@@ -51,7 +52,8 @@ public class DeletionCompletions {
 
 	private final JdbcClient jdbc;
 
-	private final DeletionReceipts receipts;
+	/** The required services, each once, as the statements take them. */
+	private final String[] requiredServices;
 
 	private final Clock clock;
 
@@ -61,10 +63,9 @@ public class DeletionCompletions {
 
 	private volatile Snapshot incomplete = new Snapshot(0, 0);
 
-	DeletionCompletions(JdbcClient jdbc, DeletionReceipts receipts, Clock clock, CustomerServiceSettings settings,
-			MeterRegistry meters) {
+	DeletionCompletions(JdbcClient jdbc, Clock clock, CustomerServiceSettings settings, MeterRegistry meters) {
 		this.jdbc = jdbc;
-		this.receipts = receipts;
+		this.requiredServices = settings.deletion().requiredServices().stream().distinct().toArray(String[]::new);
 		this.clock = clock;
 		this.incompleteAfter = settings.deletion().incompleteAfter();
 		this.completion = Timer.builder(COMPLETION)
@@ -79,46 +80,90 @@ public class DeletionCompletions {
 	}
 
 	/**
-	 * Keeps the deletion, in its transaction; with no required service its receipt is
-	 * complete at once.
+	 * Keeps the deletion, in its transaction. No report can answer a deletion before its
+	 * transaction commits (a report names the deletion's event id, created in it), so the
+	 * receipt is complete at once only when no service is required, and nothing is read
+	 * to find out.
 	 */
 	@EventListener
 	void on(CustomerEvent.Deleted deleted) {
-		this.jdbc.sql("insert into customer_deletion (customer_id, deleted_at) values (?, ?) on conflict do nothing")
-			.params(deleted.customerId(), Timestamp.from(deleted.deletedAt()))
-			.update();
-		completeIfReported(deleted.customerId());
-	}
-
-	/**
-	 * A service's report on the customer was recorded, in this transaction: if it
-	 * completed the deletion's receipt, the completion is kept and, once committed,
-	 * recorded in the histogram. The deletion is locked first, so that of two reports
-	 * recorded at once the later sees the earlier; a receipt completes once, however many
-	 * reports follow. Nothing happens for a customer whose deletion is not kept (a live
-	 * one, or one deleted before deletions were kept).
-	 */
-	@Transactional
-	public void completeIfReported(UUID customerId) {
-		Optional<Instant> deletedAt = this.jdbc
-			.sql("select deleted_at from customer_deletion where customer_id = ? and completed_at is null for update")
-			.param(customerId)
-			.query((rs, row) -> rs.getTimestamp(1).toInstant())
-			.optional();
-		if (deletedAt.isEmpty() || !this.receipts.ofAnyOrganization(customerId).complete()) {
+		if (this.requiredServices.length > 0) {
+			this.jdbc
+				.sql("insert into customer_deletion (customer_id, deleted_at) values (?, ?) on conflict do nothing")
+				.params(deleted.customerId(), Timestamp.from(deleted.deletedAt()))
+				.update();
 			return;
 		}
 		Instant completedAt = this.clock.instant();
-		this.jdbc.sql("update customer_deletion set completed_at = ? where customer_id = ?")
-			.params(Timestamp.from(completedAt), customerId)
+		int kept = this.jdbc.sql("""
+				insert into customer_deletion (customer_id, deleted_at, completed_at) values (?, ?, ?)
+				on conflict do nothing""")
+			.params(deleted.customerId(), Timestamp.from(deleted.deletedAt()), Timestamp.from(completedAt))
 			.update();
-		Duration took = Duration.between(deletedAt.get(), completedAt);
-		Duration recorded = took.isNegative() ? Duration.ZERO : took;
+		if (kept == 1) {
+			recordAfterCommit(List.of(took(deleted.deletedAt(), completedAt)));
+		}
+	}
+
+	/**
+	 * Reports on the customers were recorded, in this transaction: the receipts they
+	 * completed are kept as complete and, once committed, recorded in the histogram.
+	 * <p>
+	 * A receipt is complete when every required service has a report that answers the
+	 * customer's deletion: its {@code customer_event_id} is the customer's
+	 * {@code deletion_event_id}, or the customer has none (deleted before it was kept),
+	 * the rule of {@link DeletionReceipts}. The incomplete deletions are locked first, in
+	 * the order of their ids, and read in the next statement, so that of two transactions
+	 * recording reports of one customer at once the later sees the earlier's; a receipt
+	 * completes once, however many reports follow. Nothing happens for a customer whose
+	 * deletion is not kept (a live one, or one deleted before deletions were kept). Two
+	 * statements, whatever the number of customers; one when none of them has an
+	 * incomplete deletion.
+	 */
+	@Transactional
+	public void completeIfReported(Collection<UUID> customerIds) {
+		if (customerIds.isEmpty()) {
+			return;
+		}
+		UUID[] customers = customerIds.stream().distinct().toArray(UUID[]::new);
+		List<UUID> locked = this.jdbc.sql("""
+				select customer_id from customer_deletion
+				where customer_id = any(?::uuid[]) and completed_at is null
+				order by customer_id for update""").param(customers).query(UUID.class).list();
+		if (locked.isEmpty()) {
+			return;
+		}
+		Instant completedAt = this.clock.instant();
+		List<Duration> took = this.jdbc.sql("""
+				update customer_deletion d set completed_at = ?
+				where d.customer_id = any(?::uuid[]) and d.completed_at is null
+				  and (select count(distinct r.service)
+				         from deletion_report r join customer c on c.id = r.customer_id
+				        where r.customer_id = d.customer_id and r.service = any(?::varchar[])
+				          and (c.deletion_event_id is null or r.customer_event_id = c.deletion_event_id))
+				      = cardinality(?::varchar[])
+				returning d.deleted_at""")
+			.params(Timestamp.from(completedAt), locked.toArray(UUID[]::new), this.requiredServices,
+					this.requiredServices)
+			.query((rs, row) -> took(rs.getTimestamp(1).toInstant(), completedAt))
+			.list();
+		recordAfterCommit(took);
+	}
+
+	private static Duration took(Instant deletedAt, Instant completedAt) {
+		Duration took = Duration.between(deletedAt, completedAt);
+		return took.isNegative() ? Duration.ZERO : took;
+	}
+
+	private void recordAfterCommit(List<Duration> took) {
+		if (took.isEmpty()) {
+			return;
+		}
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 			@Override
 			public void afterCommit() {
-				DeletionCompletions.this.completion.record(recorded);
+				took.forEach(DeletionCompletions.this.completion::record);
 			}
 
 		});

@@ -1,36 +1,44 @@
 package dev.subscriptions.customerservice.deletion.messaging;
 
-import org.jspecify.annotations.Nullable;
+import java.util.List;
+import java.util.UUID;
 
-import org.springframework.kafka.annotation.KafkaHandler;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
-import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.subscriptions.customerservice.deletion.DeletionCompletions;
 import dev.subscriptions.customerservice.deletion.DeletionReport;
 import dev.subscriptions.customerservice.deletion.DeletionReports;
-import dev.subscriptions.eventing.consumer.UnhandledRecords;
-import dev.subscriptions.eventing.inbox.Inbox;
+import dev.subscriptions.eventing.consumer.BatchDispatcher;
+import dev.subscriptions.eventing.consumer.BatchHandling;
+import dev.subscriptions.eventing.consumer.CoveredBatchListener;
+import dev.subscriptions.eventing.consumer.Delivery;
+import dev.subscriptions.eventing.consumer.EventingBatchListeners;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 
 /**
  * Records the revocation reports of downstream services from
- * {@code customer.revocations}, once each: the inbox entry, the report and, when it
- * completes the deletion receipt, that completion ({@link DeletionCompletions}) commit in
- * one transaction.
+ * {@code customer.revocations}, a poll at a time, each report once: the inbox entries,
+ * the reports and the completions of the deletion receipts they complete
+ * ({@link DeletionCompletions}) commit in one transaction ({@link BatchHandling}). A wave
+ * of reports of distinct customers costs three statements besides the inbox's: one upsert
+ * of the reports, one lock of the customers' incomplete deletions, one update of those
+ * now complete. Records without value and of types this listener does not know are
+ * counted and skipped by {@link BatchHandling}.
  */
 @Component
-@KafkaListener(topics = Topic.Names.CUSTOMER_REVOCATIONS, groupId = RevocationReportsListener.GROUP)
-class RevocationReportsListener {
+class RevocationReportsListener implements CoveredBatchListener {
 
 	static final String GROUP = "customer-service";
 
-	private final Inbox inbox;
+	private final BatchDispatcher dispatcher = BatchDispatcher.forConsumer(GROUP)
+		.on(CustomerRevocationCompleted.class, completed -> UUID.fromString(completed.getEventId()), this::reported)
+		.build();
+
+	private final BatchHandling batches;
 
 	private final DeletionReports reports;
 
@@ -38,35 +46,32 @@ class RevocationReportsListener {
 
 	private final RevocationReportMapper mapper;
 
-	private final UnhandledRecords unhandled;
-
-	RevocationReportsListener(Inbox inbox, DeletionReports reports, DeletionCompletions completions,
-			RevocationReportMapper mapper, UnhandledRecords unhandled) {
-		this.inbox = inbox;
+	RevocationReportsListener(BatchHandling batches, DeletionReports reports, DeletionCompletions completions,
+			RevocationReportMapper mapper) {
+		this.batches = batches;
 		this.reports = reports;
 		this.completions = completions;
 		this.mapper = mapper;
-		this.unhandled = unhandled;
 	}
 
-	@KafkaHandler
-	@Transactional
-	public void on(CustomerRevocationCompleted completed) {
-		DeletionReport report = this.mapper.toReport(completed);
-		if (this.inbox.markProcessed(GROUP, report.reportId())) {
-			this.reports.record(report);
-			this.completions.completeIfReported(report.customerId());
-		}
+	@KafkaListener(topics = Topic.Names.CUSTOMER_REVOCATIONS, groupId = GROUP,
+			containerFactory = EventingBatchListeners.FACTORY, batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) {
+		this.batches.handle(records, this.dispatcher);
 	}
 
-	/**
-	 * A record of a type this listener does not know (a newer publisher's), or one
-	 * without value (a tombstone): counted and skipped.
-	 */
-	@KafkaHandler(isDefault = true)
-	public void unhandled(@Payload(required = false) @Nullable Object value,
-			@Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.unhandled.skip(GROUP, topic, value);
+	@Override
+	public BatchDispatcher dispatcher() {
+		return this.dispatcher;
+	}
+
+	/** New reports of distinct customers, inside the batch's transaction. */
+	private void reported(List<Delivery<CustomerRevocationCompleted>> deliveries) {
+		List<DeletionReport> received = deliveries.stream()
+			.map(delivery -> this.mapper.toReport(delivery.event()))
+			.toList();
+		this.reports.recordAll(received);
+		this.completions.completeIfReported(received.stream().map(DeletionReport::customerId).toList());
 	}
 
 }
