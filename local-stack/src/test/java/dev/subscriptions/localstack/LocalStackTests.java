@@ -34,6 +34,13 @@ class LocalStackTests {
 	}
 
 	@Test
+	void keepsPostgresqlsSynchronousCommitUnlessTheEnvironmentSetsIt() {
+		assertThat(LocalStack.postgresSettings(Map.of("PATH", "/bin"))).isEmpty();
+		assertThat(LocalStack.postgresSettings(Map.of("POSTGRES_SYNCHRONOUS_COMMIT", "on")))
+			.containsExactly(Map.entry("synchronous_commit", "on"));
+	}
+
+	@Test
 	void namesTheTokenCommandWithoutOptionsForTheDefaultIssuerAndDataDirectory() {
 		assertThat(LocalStack.tokenCommand("http://localhost:9000", Path.of(".local-stack").toAbsolutePath()))
 			.isEqualTo("java -jar local-stack/target/local-stack.jar token --organization <uuid> "
