@@ -181,8 +181,9 @@ public final class LocalStack {
 			services.add(process);
 			this.running.add(process);
 		}
+		Duration startTimeout = startTimeout(System.getenv());
 		for (ServiceProcess service : services) {
-			service.awaitHealthy(Duration.ofMinutes(3));
+			service.awaitHealthy(startTimeout);
 		}
 
 		System.out.println();
@@ -243,6 +244,16 @@ public final class LocalStack {
 			return Map.of();
 		}
 		return Map.of("synchronous_commit", synchronousCommit.trim());
+	}
+
+	/**
+	 * How long each service may take to become healthy: {@code LOCAL_START_TIMEOUT}
+	 * seconds, or 3 minutes (a loaded machine can need more).
+	 */
+	static Duration startTimeout(Map<String, String> environment) {
+		String seconds = environment.get("LOCAL_START_TIMEOUT");
+		return (seconds == null || seconds.isBlank()) ? Duration.ofMinutes(3)
+				: Duration.ofSeconds(Long.parseLong(seconds.trim()));
 	}
 
 	/** The authorization server's port: {@code LOCAL_AUTH_PORT}, or 9000. */

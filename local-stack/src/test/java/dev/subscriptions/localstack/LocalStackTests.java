@@ -3,6 +3,7 @@ package dev.subscriptions.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,12 @@ class LocalStackTests {
 		assertThat(LocalStack.postgresSettings(Map.of("PATH", "/bin"))).isEmpty();
 		assertThat(LocalStack.postgresSettings(Map.of("POSTGRES_SYNCHRONOUS_COMMIT", "on")))
 			.containsExactly(Map.entry("synchronous_commit", "on"));
+	}
+
+	@Test
+	void waitsThreeMinutesForEachServiceUnlessLocalStartTimeoutSaysOtherwise() {
+		assertThat(LocalStack.startTimeout(Map.of("PATH", "/bin"))).isEqualTo(Duration.ofMinutes(3));
+		assertThat(LocalStack.startTimeout(Map.of("LOCAL_START_TIMEOUT", "600"))).isEqualTo(Duration.ofMinutes(10));
 	}
 
 	@Test
