@@ -65,41 +65,41 @@ final class Preload {
 		String subscription = "md5('%s:s:' || i || ':' || t.k)::uuid".formatted(seed);
 		this.customers.execute("""
 				insert into customer
-				select (jsonb_populate_record(null::customer, to_jsonb(t) || jsonb_build_object('id', %s,
-				        'email', 'preload-' || i || '-%s@example.com'))).*
-				from customer t, generate_series(1, %d) i where t.id = '%s'""".formatted(customer, seed.substring(0, 8),
-				count, template));
+				select r.* from customer t, generate_series(1, %d) i,
+				     jsonb_populate_record(null::customer, to_jsonb(t) || jsonb_build_object('id', %s,
+				         'email', 'preload-' || i || '-%s@example.com')) r
+				where t.id = '%s'""".formatted(count, customer, seed.substring(0, 8), template));
 		this.subscriptions.execute("""
 				insert into customer
-				select (jsonb_populate_record(null::customer, to_jsonb(t) || jsonb_build_object('id', %s))).*
-				from customer t, generate_series(1, %d) i where t.id = '%s'""".formatted(customer, count, template));
+				select r.* from customer t, generate_series(1, %d) i,
+				     jsonb_populate_record(null::customer, to_jsonb(t) || jsonb_build_object('id', %s)) r
+				where t.id = '%s'""".formatted(count, customer, template));
 		this.subscriptions.execute("""
 				insert into subscription
-				select (jsonb_populate_record(null::subscription, to_jsonb(t) || jsonb_build_object('id', %s,
-				        'customer_id', %s))).*
-				from (select s.*, row_number() over (order by s.id) k from subscription s
-				      where s.customer_id = '%s') t, generate_series(1, %d) i""".formatted(subscription, customer,
-				template, count));
+				select r.* from (select s.*, row_number() over (order by s.id) k from subscription s
+				                 where s.customer_id = '%s') t, generate_series(1, %d) i,
+				     jsonb_populate_record(null::subscription, to_jsonb(t) || jsonb_build_object('id', %s,
+				         'customer_id', %s)) r""".formatted(template, count, subscription, customer));
 		this.subscriptions.execute("""
 				insert into inbox (consumer, event_id, processed_at)
 				select 'subscription-service', gen_random_uuid(), clock_timestamp() from generate_series(1, %d)"""
 			.formatted(count));
 		this.benefits.execute("""
 				insert into subscription_state
-				select (jsonb_populate_record(null::subscription_state, to_jsonb(t)
-				        || jsonb_build_object('subscription_id', %s, 'customer_id', %s))).*
-				from (select s.*, row_number() over (order by s.subscription_id) k from subscription_state s
-				      where s.customer_id = '%s') t, generate_series(1, %d) i""".formatted(subscription, customer,
-				template, count));
+				select r.* from (select s.*, row_number() over (order by s.subscription_id) k
+				                 from subscription_state s where s.customer_id = '%s') t, generate_series(1, %d) i,
+				     jsonb_populate_record(null::subscription_state, to_jsonb(t)
+				         || jsonb_build_object('subscription_id', %s, 'customer_id', %s)) r""".formatted(template,
+				count, subscription, customer));
 		this.benefits.execute("""
 				insert into benefit_grant
-				select (jsonb_populate_record(null::benefit_grant, to_jsonb(g) || jsonb_build_object(
-				        'id', gen_random_uuid(), 'subscription_id', %s, 'customer_id', %s))).*
-				from benefit_grant g
+				select r.* from benefit_grant g
 				join (select subscription_id, row_number() over (order by subscription_id) k from subscription_state
-				      where customer_id = '%s') t on t.subscription_id = g.subscription_id,
-				     generate_series(1, %d) i
-				where g.customer_id = '%s'""".formatted(subscription, customer, template, count, template));
+				      where customer_id = '%s') t on t.subscription_id = g.subscription_id
+				cross join generate_series(1, %d) i
+				cross join lateral jsonb_populate_record(null::benefit_grant, to_jsonb(g) || jsonb_build_object(
+				         'id', gen_random_uuid(), 'subscription_id', %s, 'customer_id', %s)) r
+				where g.customer_id = '%s'""".formatted(template, count, subscription, customer, template));
 		this.benefits.execute("""
 				insert into inbox (consumer, event_id, processed_at)
 				select 'benefit-service', gen_random_uuid(), clock_timestamp()
