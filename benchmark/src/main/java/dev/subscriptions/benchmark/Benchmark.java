@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -18,28 +21,42 @@ import dev.subscriptions.localstack.auth.LocalTokens;
 
 /**
  * Measures the deletion choreography against a running local stack ({@code ./run-local})
- * and prints one table:
+ * and prints a header (the databases' {@code synchronous_commit}, the labels given) and
+ * two tables:
  * <ol>
- * <li>idle propagation: single deletes, one after the other; DELETE until the customer's
- * entitlements are empty and until the deletion receipt is complete, by polling the REST
- * API;</li>
- * <li>bulk: customers with 3 subscriptions of a product with 3 benefits each, deleted as
- * fast as the API accepts; time until every receipt is complete;</li>
+ * <li>idle propagation ({@code idle}): single deletes, one after the other; DELETE until
+ * the customer's entitlements are empty and until the deletion receipt is complete, by
+ * polling the REST API, and each stage of the path between ({@link IdleStages});</li>
+ * <li>one raw Kafka hop ({@code hop}): a raw producer's send to a plain consumer's
+ * receive, with {@code linger.ms} 0 and 5 ({@link RawHop}), beside the idle deletion's
+ * one-hop figure;</li>
+ * <li>bulk ({@code bulk}): customers with 3 subscriptions of a product with 3 benefits
+ * each, deleted as fast as the API accepts; time until every receipt is complete;</li>
+ * <li>growth ({@code --preload N}): after the bulk, N customers with 3 subscriptions and
+ * 9 grants each are written straight into the three databases in another organization
+ * ({@link Preload}) and the bulk runs again;</li>
  * <li>the outbox relay against a raw {@code KafkaProducer} with the same records,
- * settings and broker;</li>
- * <li>the bulk revocation rate against the raw single-row UPDATE commit rate of the same
+ * settings and broker ({@code relay});</li>
+ * <li>the outbox on its own ({@code outbox}, {@link OutboxAlone}) against raw single-row
+ * UPDATE commits, from 1 and 4 threads;</li>
+ * <li>the bulk rates against the raw single-row UPDATE commit rate of the same
  * PostgreSQL.</li>
  * </ol>
- * Options: {@code --customers 10000 --idle 200 --relay-events 20000 --threads 16}.
- * Endpoints default to the local stack's ports;
- * {@code --postgres jdbc:postgresql://localhost:5432/} with a login per database named
- * like it. The API calls carry tokens of the authorization server at
- * {@code --issuer http://localhost:9000} for its client {@code local-cli}, whose secret
- * is read from {@code auth/clients.json} of the local stack's data directory
+ * Options: {@code --customers 10000 --idle 200 --relay-events 20000 --outbox-events 20000
+ * --hops 200 --preload 0 --threads 16}, {@code --skip idle,hop,bulk,relay,outbox} to
+ * leave parts out, {@code --label name=value} (repeatable) to print a setting of the
+ * stack the benchmark cannot see, e.g. {@code --label concurrency=3}. Endpoints default
+ * to the local stack's ports; {@code --postgres jdbc:postgresql://localhost:5432/} with a
+ * login per database named like it. The API calls carry tokens of the authorization
+ * server at {@code --issuer http://localhost:9000} for its client {@code local-cli},
+ * whose secret is read from {@code auth/clients.json} of the local stack's data directory
  * {@code --data .local-stack}, unless {@code --client-secret} gives it (and
  * {@code --client-id} another client).
  */
 public final class Benchmark {
+
+	private static final List<String> PLATFORM_TOPICS = List.of("customer.events", "subscription.events",
+			"customer.revocations");
 
 	private final Options options;
 
@@ -55,7 +72,11 @@ public final class Benchmark {
 
 	private final ExecutorService pool;
 
+	private final Set<String> skipped;
+
 	private final List<String[]> table = new ArrayList<>();
+
+	private final List<String[]> stageTable = new ArrayList<>();
 
 	private Benchmark(Options options) {
 		this.options = options;
@@ -68,6 +89,7 @@ public final class Benchmark {
 		this.benefitDatabase = new Database(postgres, "benefit");
 		this.benchmarkDatabase = new Database(postgres, "benchmark");
 		this.pool = Executors.newFixedThreadPool(options.number("--threads", 16));
+		this.skipped = new HashSet<>(List.of(options.text("--skip", "").split(",")));
 	}
 
 	/**
@@ -94,19 +116,82 @@ public final class Benchmark {
 	}
 
 	private void run() throws Exception {
-		System.out.printf("Benchmark on %d cores, %d MiB max heap of this JVM; services on the same machine%n",
-				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-		idlePropagation(this.options.number("--idle", 200));
-		Bulk bulk = bulkDeletion(this.options.number("--customers", 10_000));
-		relayAgainstRawProducer(this.options.number("--relay-events", 20_000));
-		revocationAgainstRawCommits(bulk);
+		header();
+		double oneHop = Double.NaN;
+		if (!this.skipped.contains("idle")) {
+			oneHop = idlePropagation(this.options.number("--idle", 200));
+		}
+		String bootstrapServers = this.options.text("--kafka", "localhost:9092");
+		try (BenchmarkTopics topics = new BenchmarkTopics(bootstrapServers)) {
+			if (!this.skipped.contains("hop")) {
+				rawHop(topics, this.options.number("--hops", 200), oneHop);
+			}
+			int customers = this.options.number("--customers", 10_000);
+			int preload = this.options.number("--preload", 0);
+			Bulk empty = null;
+			if (!this.skipped.contains("bulk")) {
+				empty = bulkDeletion(customers, "Bulk");
+			}
+			Bulk grown = null;
+			if (preload > 0) {
+				new Preload(this.rest, this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase)
+					.customers(preload);
+				grown = bulkDeletion(customers, "Growth: bulk with " + "%,d".formatted(preload)
+						+ " customers (3 subscriptions, 9 grants each) preloaded");
+				if (empty != null) {
+					row("Growth: bulk rate with the preload against the bulk before it (target ≥ 0.8)",
+							"%.0f against %.0f customers/s: ratio %.2f".formatted(grown.rate(), empty.rate(),
+									grown.rate() / empty.rate()));
+				}
+			}
+			if (!this.skipped.contains("relay")) {
+				relayAgainstRawProducer(this.options.number("--relay-events", 20_000));
+			}
+			if (!this.skipped.contains("outbox")) {
+				outboxAlone(topics, this.options.number("--outbox-events", 20_000));
+			}
+			if (empty != null || grown != null) {
+				double commitRate = rawUpdateCommitRate(Duration.ofSeconds(5));
+				for (Bulk bulk : Arrays.asList(empty, grown)) {
+					if (bulk != null) {
+						revocationAgainstRawCommits(bulk, commitRate);
+					}
+				}
+			}
+		}
 		System.out.println();
 		System.out.println("| Measure | Result |");
 		System.out.println("|---|---|");
 		this.table.forEach(row -> System.out.println("| " + row[0] + " | " + row[1] + " |"));
+		if (!this.stageTable.isEmpty()) {
+			System.out.println();
+			System.out.println("| Idle deletion, stage | p50 | p95 | p99 | n |");
+			System.out.println("|---|---|---|---|---|");
+			this.stageTable.forEach(row -> System.out.println("| " + String.join(" | ", row) + " |"));
+		}
 	}
 
-	private void idlePropagation(int count) throws Exception {
+	private void header() throws Exception {
+		System.out.printf("Benchmark on %d cores, %d MiB max heap of this JVM; services on the same machine%n",
+				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+		List<String> labels = this.options.all("--label");
+		if (!labels.isEmpty()) {
+			System.out.println("Labels: " + String.join(", ", labels));
+		}
+		StringBuilder settings = new StringBuilder("PostgreSQL synchronous_commit:");
+		for (Database database : List.of(this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase,
+				this.benchmarkDatabase)) {
+			settings.append(' ').append(database.login()).append('=').append(database.setting("synchronous_commit"));
+		}
+		settings.append("; track_commit_timestamp=")
+			.append(this.customerDatabase.setting("track_commit_timestamp"))
+			.append("; ")
+			.append(this.customerDatabase.rows("select version()").get(0).text(0));
+		System.out.println(settings);
+	}
+
+	/** The idle deletions and their stages; returns the one-hop p50 in milliseconds. */
+	private double idlePropagation(int count) throws Exception {
 		Product product = product();
 		log("idle: preparing " + count + " customers with a subscription to 3 benefits");
 		List<String> customers = inParallel(count, i -> {
@@ -115,43 +200,77 @@ public final class Benchmark {
 			return customer;
 		});
 		for (String customer : customers) {
-			await(Duration.ofSeconds(60), () -> this.rest.entitlementCount(product.organization(), customer) == 3);
+			await(Duration.ofSeconds(60), Duration.ofMillis(50),
+					() -> this.rest.entitlementCount(product.organization(), customer) == 3);
 		}
 		log("idle: deleting them one at a time");
-		List<Double> toEntitlements = new ArrayList<>();
-		List<Double> toReceipt = new ArrayList<>();
-		for (String customer : customers) {
-			long start = System.nanoTime();
-			this.rest.deleteCustomer(product.organization(), customer);
-			long entitlementsGone = 0;
-			long receiptComplete = 0;
-			while (entitlementsGone == 0 || receiptComplete == 0) {
-				if (entitlementsGone == 0 && this.rest.entitlementCount(product.organization(), customer) == 0) {
-					entitlementsGone = System.nanoTime();
+		IdleStages stages = new IdleStages();
+		try (TopicWatch watch = new TopicWatch(this.options.text("--kafka", "localhost:9092"), PLATFORM_TOPICS)) {
+			for (String customer : customers) {
+				long requestStarted = Clocks.nowMicros();
+				long start = System.nanoTime();
+				this.rest.deleteCustomer(product.organization(), customer);
+				long responded = Clocks.nowMicros();
+				long entitlementsGone = 0;
+				long receiptComplete = 0;
+				while (entitlementsGone == 0 || receiptComplete == 0) {
+					if (entitlementsGone == 0 && this.rest.entitlementCount(product.organization(), customer) == 0) {
+						entitlementsGone = Clocks.nowMicros();
+					}
+					if (receiptComplete == 0 && this.rest.deletionComplete(product.organization(), customer)) {
+						receiptComplete = Clocks.nowMicros();
+					}
+					if (System.nanoTime() - start > Duration.ofSeconds(60).toNanos()) {
+						throw new IllegalStateException("Deletion of " + customer + " did not propagate within 60 s");
+					}
+					Thread.sleep(2);
 				}
-				if (receiptComplete == 0 && this.rest.deletionComplete(product.organization(), customer)) {
-					receiptComplete = System.nanoTime();
-				}
-				if (System.nanoTime() - start > Duration.ofSeconds(60).toNanos()) {
-					throw new IllegalStateException("Deletion of " + customer + " did not propagate within 60 s");
-				}
-				Thread.sleep(2);
+				stages.client(customer, requestStarted, responded, entitlementsGone, receiptComplete);
 			}
-			toEntitlements.add((entitlementsGone - start) / 1e6);
-			toReceipt.add((receiptComplete - start) / 1e6);
+			// the last reports' records reach the watch at about the time their handlers
+			// commit; give it a moment
+			Thread.sleep(500);
+			if (!this.customerDatabase.setting("track_commit_timestamp").equals("on")) {
+				log("idle: track_commit_timestamp is off, so the stages that need commit times are left empty");
+			}
+			stages.collect(this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase, watch);
 		}
-		Stats entitlements = new Stats(toEntitlements);
-		Stats receipts = new Stats(toReceipt);
-		row("Idle propagation, " + count + " single deletes: DELETE → entitlements empty (p50 / p95 / p99)",
-				"%.0f / %.0f / %.0f ms".formatted(entitlements.percentile(50), entitlements.percentile(95),
-						entitlements.percentile(99)));
-		row("Idle propagation: DELETE → deletion receipt complete (p50 / p95 / p99)", "%.0f / %.0f / %.0f ms"
-			.formatted(receipts.percentile(50), receipts.percentile(95), receipts.percentile(99)));
+		Stats entitlements = new Stats(stages.of(IdleStages.Stage.CLIENT_ENTITLEMENTS));
+		Stats receipts = new Stats(stages.of(IdleStages.Stage.CLIENT_RECEIPT));
+		row("Idle propagation, " + count + " single deletes: DELETE → entitlements empty (p50 / p95 / p99; "
+				+ "target p99 < 50 ms)", percentiles(entitlements));
+		row("Idle propagation: DELETE → deletion receipt complete (p50 / p95 / p99; target p99 < 100 ms)",
+				percentiles(receipts));
+		stages.stages().forEach((stage, values) -> {
+			Stats stats = new Stats(values);
+			this.stageTable.add(new String[] { stage, "%.1f".formatted(stats.percentile(50)),
+					"%.1f".formatted(stats.percentile(95)), "%.1f".formatted(stats.percentile(99)),
+					String.valueOf(values.size()) });
+		});
+		return new Stats(stages.of(IdleStages.Stage.ONE_HOP)).median();
 	}
 
-	private Bulk bulkDeletion(int count) throws Exception {
+	private void rawHop(BenchmarkTopics topics, int count, double oneHop) throws Exception {
+		log("hop: a raw producer's send → a plain consumer's receive, " + count + " records one at a time, "
+				+ "linger.ms 0 and 5");
+		double linger0 = new Stats(RawHop.measure(topics, 0, count)).median();
+		double linger5 = new Stats(RawHop.measure(topics, 5, count)).median();
+		String raw = "raw producer send → receive p50: %.1f ms (linger.ms 0), %.1f ms (linger.ms 5)".formatted(linger0,
+				linger5);
+		if (Double.isNaN(oneHop)) {
+			row("One Kafka hop, raw, primed topic", raw);
+		}
+		else {
+			row("Idle one hop: DELETE commit → benefit-service handler commit p50, against a raw hop (target: "
+					+ "within 3 ms)",
+					"%.1f ms; %s; differences %+.1f and %+.1f ms".formatted(oneHop, raw, oneHop - linger0,
+							oneHop - linger5));
+		}
+	}
+
+	private Bulk bulkDeletion(int count, String name) throws Exception {
 		Product product = product();
-		log("bulk: creating " + count + " customers with 3 subscriptions each");
+		log(name + ": creating " + count + " customers with 3 subscriptions each");
 		long setUp = System.nanoTime();
 		List<String> customers = inParallel(count,
 				i -> this.rest.createCustomer(product.organization(), "bulk-" + i + "@example.com"));
@@ -162,44 +281,55 @@ public final class Benchmark {
 			return null;
 		});
 		long grants = 9L * count;
-		await(Duration.ofMinutes(10), () -> this.benefitDatabase.count("""
-				select count(*) from benefit_grant where organization_id = ?::uuid and revoked_at is null""",
-				product.organization()) >= grants);
-		log("bulk: set up in %.0f s (%d customers, %d subscriptions, %d grants)"
-			.formatted((System.nanoTime() - setUp) / 1e9, count, 3L * count, grants));
+		String[] ids = customers.toArray(String[]::new);
+		// by customer (an index), not by organization (none): no wait scans a table that
+		// grows with the data
+		await(Duration.ofMinutes(10), Duration.ofMillis(500), () -> this.benefitDatabase.count("""
+				select count(*) from benefit_grant where customer_id = any(?::uuid[]) and revoked_at is null""",
+				(Object) ids) >= grants);
+		log("%s: set up in %.0f s (%d customers, %d subscriptions, %d grants)".formatted(name,
+				(System.nanoTime() - setUp) / 1e9, count, 3L * count, grants));
 
-		log("bulk: deleting them all");
+		// the partial index customer_deletion_incomplete_idx holds the incomplete
+		// deletions only; those of earlier runs (none, unless one was cut short) are
+		// counted first
+		String incomplete = "select count(*) from customer_deletion where completed_at is null";
+		long incompleteBefore = this.customerDatabase.count(incomplete);
+		log(name + ": deleting them all");
+		long startMicros = Clocks.nowMicros();
 		long start = System.nanoTime();
 		inParallel(count, i -> {
 			this.rest.deleteCustomer(product.organization(), customers.get(i));
 			return null;
 		});
 		double accepted = (System.nanoTime() - start) / 1e9;
-		long reports = 2L * count;
-		await(Duration.ofMinutes(15), () -> this.customerDatabase.count("""
-				select count(*) from deletion_report r join customer c on c.id = r.customer_id
-				where c.organization_id = ?::uuid and r.service in ('subscription', 'benefit')""",
-				product.organization()) >= reports);
-		double complete = (System.nanoTime() - start) / 1e9;
-		log("bulk: checking every receipt through the API");
-		AtomicInteger incomplete = new AtomicInteger();
+		await(Duration.ofMinutes(15), Duration.ofMillis(50),
+				() -> this.customerDatabase.count(incomplete) <= incompleteBefore);
+		double polled = (System.nanoTime() - start) / 1e9;
+		double lastCompletedMicros = this.customerDatabase.numbers("""
+				select extract(epoch from max(completed_at)) * 1e6 from customer_deletion
+				where customer_id = any(?::uuid[])""", (Object) ids)[0];
+		double complete = Double.isNaN(lastCompletedMicros) ? polled : (lastCompletedMicros - startMicros) / 1e6;
+		log(name + ": checking every receipt through the API");
+		AtomicInteger notComplete = new AtomicInteger();
 		inParallel(count, i -> {
 			if (!this.rest.deletionComplete(product.organization(), customers.get(i))) {
-				incomplete.incrementAndGet();
+				notComplete.incrementAndGet();
 			}
 			return null;
 		});
-		if (incomplete.get() > 0) {
-			throw new IllegalStateException(incomplete.get() + " receipts are not complete");
+		if (notComplete.get() > 0) {
+			throw new IllegalStateException(notComplete.get() + " receipts are not complete");
 		}
-		row("Bulk: " + count + " customers × 3 subscriptions × 3 benefits, DELETE as fast as the API accepts",
+		row(name + ": " + "%,d".formatted(count)
+				+ " customers × 3 subscriptions × 3 benefits, DELETE as fast as the API accepts",
 				"API accepted all in %.1f s (%.0f/s); every receipt complete after %.1f s: %.0f customers/s"
 					.formatted(accepted, count / accepted, complete, count / complete));
-		return new Bulk(product.organization(), count);
+		return new Bulk(name, product.organization(), count, count / complete);
 	}
 
 	private void relayAgainstRawProducer(int events) throws Exception {
-		log("relay: " + events + " events over 100 keys, 3 rounds each, alternating");
+		log("relay: " + events + " events over 100 keys, 3 rounds each, alternating, on primed topics");
 		List<Double> relay = new ArrayList<>();
 		List<Double> raw = new ArrayList<>();
 		try (RelayComparison comparison = new RelayComparison(this.options.text("--kafka", "localhost:9092"),
@@ -212,12 +342,34 @@ public final class Benchmark {
 		}
 		double relayRate = new Stats(relay).median();
 		double rawRate = new Stats(raw).median();
-		row("Outbox relay vs raw idempotent KafkaProducer, " + events + " records, same broker (median of 3)",
+		row("Outbox relay vs raw idempotent KafkaProducer, " + "%,d".formatted(events)
+				+ " records, same broker, primed topics (median of 3; target ≥ 0.7)",
 				"relay %,.0f events/s, raw %,.0f events/s: ratio %.2f".formatted(relayRate, rawRate,
 						relayRate / rawRate));
 	}
 
-	private void revocationAgainstRawCommits(Bulk bulk) throws Exception {
+	private void outboxAlone(BenchmarkTopics topics, int events) throws Exception {
+		int[] threadCounts = { 1, 4 };
+		try (OutboxAlone outbox = new OutboxAlone(this.benchmarkDatabase, topics,
+				this.options.text("--registry", "http://localhost:8080/apis/ccompat/v7"), 4)) {
+			outbox.start();
+			log("outbox alone: " + events + " transactions of one row and one " + outbox.eventSize()
+					+ "-byte event, synchronous_commit = on");
+			outbox.transactions(Math.min(events, 500), 1);
+			List<String> results = new ArrayList<>();
+			for (int threads : threadCounts) {
+				double raw = outbox.rawCommits(threads, Duration.ofSeconds(5));
+				double transactions = outbox.transactions(events, threads);
+				results.add("%d thread%s: %,.0f transactions/s, raw %,.0f commits/s: ratio %.2f".formatted(threads,
+						(threads == 1) ? "" : "s", transactions, raw, transactions / raw));
+			}
+			row("Outbox alone: " + "%,d".formatted(events) + " transactions (insert a row, append a "
+					+ outbox.eventSize() + "-byte event) until a consumer has them all, against raw single-row UPDATE "
+					+ "autocommits, synchronous_commit = on (target ≥ 0.5)", String.join("; ", results));
+		}
+	}
+
+	private void revocationAgainstRawCommits(Bulk bulk, double commitRate) throws Exception {
 		double[] subscriptions = this.subscriptionDatabase.numbers("""
 				select count(*), extract(epoch from max(ended_at) - min(ended_at)) from subscription
 				where organization_id = ?::uuid and status = 'REVOKED'""", bulk.organization());
@@ -226,11 +378,12 @@ public final class Benchmark {
 				where organization_id = ?::uuid and revoked_at is not null""", bulk.organization());
 		double subscriptionRate = subscriptions[0] / subscriptions[1];
 		double grantRate = grants[0] / grants[1];
-		double commitRate = rawUpdateCommitRate(Duration.ofSeconds(5));
-		row("Bulk revocation vs raw single-row UPDATE commits (one connection, same PostgreSQL)",
-				"subscriptions revoked %,.0f/s, grants revoked %,.0f/s; raw %,.0f commits/s: ratios %.2f and %.2f"
-					.formatted(subscriptionRate, grantRate, commitRate, subscriptionRate / commitRate,
-							grantRate / commitRate));
+		row(bulk.name() + " vs raw single-row UPDATE commits (one connection, same PostgreSQL, its "
+				+ "synchronous_commit; target ≥ 0.06 for customers)",
+				("customers %,.0f/s, subscriptions revoked %,.0f/s, grants revoked %,.0f/s; raw %,.0f commits/s: "
+						+ "ratios %.3f, %.3f and %.3f")
+					.formatted(bulk.rate(), subscriptionRate, grantRate, commitRate, bulk.rate() / commitRate,
+							subscriptionRate / commitRate, grantRate / commitRate));
 	}
 
 	private double rawUpdateCommitRate(Duration duration) throws Exception {
@@ -278,14 +431,18 @@ public final class Benchmark {
 		return results;
 	}
 
-	private static void await(Duration timeout, Condition condition) throws Exception {
+	static void await(Duration timeout, Duration interval, Condition condition) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.holds()) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Not reached within " + timeout);
 			}
-			Thread.sleep(50);
+			Thread.sleep(interval.toMillis());
 		}
+	}
+
+	private static String percentiles(Stats stats) {
+		return "%.0f / %.0f / %.0f ms".formatted(stats.percentile(50), stats.percentile(95), stats.percentile(99));
 	}
 
 	private void row(String measure, String result) {
@@ -293,14 +450,14 @@ public final class Benchmark {
 		log(measure + ": " + result);
 	}
 
-	private static void log(String message) {
+	static void log(String message) {
 		System.out.println("==> " + message);
 	}
 
-	private record Product(String organization, String id) {
+	record Product(String organization, String id) {
 	}
 
-	private record Bulk(String organization, int customers) {
+	private record Bulk(String name, String organization, int customers, double rate) {
 	}
 
 	@FunctionalInterface
@@ -311,7 +468,7 @@ public final class Benchmark {
 	}
 
 	@FunctionalInterface
-	private interface Condition {
+	interface Condition {
 
 		boolean holds() throws Exception;
 
@@ -327,6 +484,17 @@ public final class Benchmark {
 				}
 			}
 			return fallback;
+		}
+
+		/** Every value of an option that may be given more than once. */
+		List<String> all(String name) {
+			List<String> values = new ArrayList<>();
+			for (int i = 0; i < this.args.length - 1; i++) {
+				if (this.args[i].equals(name)) {
+					values.add(this.args[i + 1]);
+				}
+			}
+			return values;
 		}
 
 		int number(String name, int fallback) {

@@ -6,15 +6,10 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,8 +19,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import dev.subscriptions.eventing.EventingAutoConfiguration;
 import dev.subscriptions.eventing.serde.ConfluentAvroSerializer;
@@ -41,13 +34,14 @@ import dev.subscriptions.events.customer.CustomerDeleted;
  * one transaction, as another instance of the service would; the running relay finds them
  * by its fallback poll and publishes them to a topic of this run only. Both rates are
  * taken from the records' own timestamps on the topic (first to last), so neither
- * includes the wait before the relay's poll.
+ * includes the wait before the relay's poll. Each round has a new topic, primed before it
+ * is timed ({@link BenchmarkTopics}).
  */
 final class RelayComparison implements AutoCloseable {
 
-	private static final int PARTITIONS = 6;
-
 	private final String bootstrapServers;
+
+	private final BenchmarkTopics topics;
 
 	private final Database outboxDatabase;
 
@@ -55,10 +49,9 @@ final class RelayComparison implements AutoCloseable {
 
 	private final List<byte[]> payloads = new ArrayList<>();
 
-	private final Set<String> topics = new LinkedHashSet<>();
-
 	RelayComparison(String bootstrapServers, String registryUrl, Database outboxDatabase, int events) {
 		this.bootstrapServers = bootstrapServers;
+		this.topics = new BenchmarkTopics(bootstrapServers);
 		this.outboxDatabase = outboxDatabase;
 		ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(SchemaRegistryClient.forUrl(registryUrl),
 				false);
@@ -83,7 +76,7 @@ final class RelayComparison implements AutoCloseable {
 
 	/** Events per second of one relay round. */
 	double relay() throws Exception {
-		String topic = newTopic("relay");
+		String topic = this.topics.create("relay");
 		try (Connection connection = this.outboxDatabase.connect();
 				PreparedStatement insert = connection.prepareStatement("""
 						insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
@@ -106,8 +99,9 @@ final class RelayComparison implements AutoCloseable {
 
 	/** Events per second of one raw producer round. */
 	double raw() throws Exception {
-		String topic = newTopic("raw");
-		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+		String topic = this.topics.create("raw");
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+				this.topics.relayProducerProperties("benchmark-raw"), new StringSerializer(),
 				new ByteArraySerializer())) {
 			for (int i = 0; i < this.payloads.size(); i++) {
 				ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, this.keys.get(i),
@@ -123,60 +117,19 @@ final class RelayComparison implements AutoCloseable {
 	/** Deletes the topics of this run. */
 	@Override
 	public void close() throws Exception {
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
-			admin.deleteTopics(this.topics).all().get();
-		}
-	}
-
-	private Map<String, Object> producerProperties() {
-		KafkaProperties kafka = new KafkaProperties();
-		kafka.setBootstrapServers(List.of(this.bootstrapServers));
-		Map<String, Object> properties = EventingAutoConfiguration.relayProducerProperties(kafka);
-		properties.put("client.id", "benchmark-raw");
-		return properties;
-	}
-
-	private String newTopic(String kind) throws Exception {
-		String topic = "benchmark." + kind + "." + UUID.randomUUID().toString().substring(0, 8);
-		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
-			admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get();
-			this.topics.add(topic);
-			awaitLeaders(admin, topic);
-		}
-		return topic;
-	}
-
-	/**
-	 * Waits until every partition of a new topic has a leader: an idempotent producer
-	 * that sends while the leaders are still being elected can stall on out-of-order
-	 * sequence retries, which would measure the election.
-	 */
-	private static void awaitLeaders(Admin admin, String topic) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (true) {
-			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-			if (description.partitions().size() == PARTITIONS
-					&& description.partitions().stream().allMatch(partition -> partition.leader() != null)) {
-				Thread.sleep(500);
-				return;
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Topic " + topic + " has no leaders after 30 s");
-			}
-			Thread.sleep(100);
-		}
+		this.topics.close();
 	}
 
 	/**
 	 * Reads the topic until every record arrived; events per second between the first and
-	 * the last timestamp.
+	 * the last timestamp. The priming records ({@link BenchmarkTopics}) are not counted.
 	 */
 	private double rate(String topic) {
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 				Map.of("bootstrap.servers", this.bootstrapServers, "max.poll.records", 5000, "fetch.min.bytes", 1),
 				new StringDeserializer(), new ByteArrayDeserializer())) {
 			List<TopicPartition> partitions = new ArrayList<>();
-			for (int i = 0; i < PARTITIONS; i++) {
+			for (int i = 0; i < BenchmarkTopics.PARTITIONS; i++) {
 				partitions.add(new TopicPartition(topic, i));
 			}
 			consumer.assign(partitions);
@@ -191,6 +144,9 @@ final class RelayComparison implements AutoCloseable {
 							"Only " + received + " of " + this.payloads.size() + " records arrived on " + topic);
 				}
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+					if (BenchmarkTopics.PRIME.equals(record.key())) {
+						continue;
+					}
 					first = Math.min(first, record.timestamp());
 					last = Math.max(last, record.timestamp());
 					received++;

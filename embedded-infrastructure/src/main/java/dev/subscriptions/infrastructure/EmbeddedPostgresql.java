@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -14,6 +15,13 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Real PostgreSQL 17 binaries, started as a child process without Docker.
+ * <p>
+ * The server keeps zonky's defaults ({@code synchronous_commit=off} among them: a commit
+ * does not wait for its WAL flush, so a crash of the machine can lose the last
+ * transactions, never corrupt the data) unless the caller sets others, and records the
+ * commit time of each transaction ({@code track_commit_timestamp=on}), which the
+ * benchmark reads with {@code pg_xact_commit_timestamp(xmin)} to time each stage of a
+ * deletion.
  */
 public final class EmbeddedPostgresql implements AutoCloseable {
 
@@ -41,15 +49,34 @@ public final class EmbeddedPostgresql implements AutoCloseable {
 	 * {@code null} for a temporary one
 	 */
 	public static EmbeddedPostgresql startClosedByCaller(int port, File dataDirectory) {
-		return start(port, dataDirectory, false);
+		return startClosedByCaller(port, dataDirectory, Map.of());
+	}
+
+	/**
+	 * {@link #startClosedByCaller(int, File)} with server settings of the caller's on top
+	 * of this class's, e.g. {@code synchronous_commit=on}.
+	 * @param port the port, or 0 for any free one
+	 * @param dataDirectory where the cluster lives (kept across restarts), or
+	 * {@code null} for a temporary one
+	 * @param settings {@code postgresql.conf} settings by name
+	 */
+	public static EmbeddedPostgresql startClosedByCaller(int port, File dataDirectory, Map<String, String> settings) {
+		return start(port, dataDirectory, false, settings);
 	}
 
 	private static EmbeddedPostgresql start(int port, File dataDirectory, boolean stoppedOnExit) {
+		return start(port, dataDirectory, stoppedOnExit, Map.of());
+	}
+
+	private static EmbeddedPostgresql start(int port, File dataDirectory, boolean stoppedOnExit,
+			Map<String, String> settings) {
 		try {
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 				.setRegisterShutdownHook(stoppedOnExit)
 				.setServerConfig("max_connections", "300")
-				.setServerConfig("fsync", "on");
+				.setServerConfig("fsync", "on")
+				.setServerConfig("track_commit_timestamp", "on");
+			settings.forEach(builder::setServerConfig);
 			if (port > 0) {
 				builder.setPort(port);
 			}

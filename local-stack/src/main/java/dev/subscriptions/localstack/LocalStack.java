@@ -42,7 +42,9 @@ import dev.subscriptions.localstack.dashboard.DashboardServer;
  * of {@link #WEBHOOK_SECRETS}, unless the caller's environment sets them. Ctrl-C stops
  * everything. {@code LOCAL_AUTH_PORT} moves the authorization server (a free port is
  * taken when its port is taken), {@code LOCAL_AUTH_CLIENT_SECRET} sets its client's
- * secret.
+ * secret. {@code POSTGRES_SYNCHRONOUS_COMMIT} sets PostgreSQL's
+ * {@code synchronous_commit} ({@code off} unless set); the services inherit the caller's
+ * environment, so {@code KAFKA_LISTENER_CONCURRENCY} and the like reach them as they are.
  * <p>
  * {@code token --organization <uuid> --scopes "..."} prints an access token instead
  * ({@link TokenCommand}); {@code auth [--port 9000] [--data DIR] [--issuer URL]} runs the
@@ -137,9 +139,11 @@ public final class LocalStack {
 		LocalAuthorizationServer authorizationServer = startAuthorizationServer(data);
 		this.running.add(authorizationServer);
 
-		log("PostgreSQL 17 on " + POSTGRES_PORT + " (data in " + data.resolve("postgres") + ")");
+		Map<String, String> postgresSettings = postgresSettings(System.getenv());
+		log("PostgreSQL 17 on " + POSTGRES_PORT + " (data in " + data.resolve("postgres") + ")"
+				+ (postgresSettings.isEmpty() ? "" : " with " + postgresSettings));
 		EmbeddedPostgresql postgres = EmbeddedPostgresql.startClosedByCaller(POSTGRES_PORT,
-				data.resolve("postgres").toFile());
+				data.resolve("postgres").toFile(), postgresSettings);
 		this.running.add(postgres);
 		postgres.createDatabase("registry");
 		postgres.createDatabase("benchmark");
@@ -177,8 +181,9 @@ public final class LocalStack {
 			services.add(process);
 			this.running.add(process);
 		}
+		Duration startTimeout = startTimeout(System.getenv());
 		for (ServiceProcess service : services) {
-			service.awaitHealthy(Duration.ofMinutes(3));
+			service.awaitHealthy(startTimeout);
 		}
 
 		System.out.println();
@@ -225,6 +230,30 @@ public final class LocalStack {
 		log("OAuth2 authorization server " + server.issuer() + " (signing key and client in " + data.resolve("auth")
 				+ ")");
 		return server;
+	}
+
+	/**
+	 * PostgreSQL's settings of the caller's environment:
+	 * {@code POSTGRES_SYNCHRONOUS_COMMIT} (e.g. {@code on}) sets
+	 * {@code synchronous_commit}, which is {@code off} otherwise (the embedded server's
+	 * default), so that the benchmark can be run either way.
+	 */
+	static Map<String, String> postgresSettings(Map<String, String> environment) {
+		String synchronousCommit = environment.get("POSTGRES_SYNCHRONOUS_COMMIT");
+		if (synchronousCommit == null || synchronousCommit.isBlank()) {
+			return Map.of();
+		}
+		return Map.of("synchronous_commit", synchronousCommit.trim());
+	}
+
+	/**
+	 * How long each service may take to become healthy: {@code LOCAL_START_TIMEOUT}
+	 * seconds, or 3 minutes (a loaded machine can need more).
+	 */
+	static Duration startTimeout(Map<String, String> environment) {
+		String seconds = environment.get("LOCAL_START_TIMEOUT");
+		return (seconds == null || seconds.isBlank()) ? Duration.ofMinutes(3)
+				: Duration.ofSeconds(Long.parseLong(seconds.trim()));
 	}
 
 	/** The authorization server's port: {@code LOCAL_AUTH_PORT}, or 9000. */

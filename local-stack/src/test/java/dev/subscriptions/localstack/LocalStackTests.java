@@ -3,6 +3,7 @@ package dev.subscriptions.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,19 @@ class LocalStackTests {
 	void runsTheAuthorizationServerOnPort9000UnlessLocalAuthPortSaysOtherwise() {
 		assertThat(LocalStack.authorizationServerPort(Map.of("PATH", "/bin"))).isEqualTo(9000);
 		assertThat(LocalStack.authorizationServerPort(Map.of("LOCAL_AUTH_PORT", "19000"))).isEqualTo(19000);
+	}
+
+	@Test
+	void keepsPostgresqlsSynchronousCommitUnlessTheEnvironmentSetsIt() {
+		assertThat(LocalStack.postgresSettings(Map.of("PATH", "/bin"))).isEmpty();
+		assertThat(LocalStack.postgresSettings(Map.of("POSTGRES_SYNCHRONOUS_COMMIT", "on")))
+			.containsExactly(Map.entry("synchronous_commit", "on"));
+	}
+
+	@Test
+	void waitsThreeMinutesForEachServiceUnlessLocalStartTimeoutSaysOtherwise() {
+		assertThat(LocalStack.startTimeout(Map.of("PATH", "/bin"))).isEqualTo(Duration.ofMinutes(3));
+		assertThat(LocalStack.startTimeout(Map.of("LOCAL_START_TIMEOUT", "600"))).isEqualTo(Duration.ofMinutes(10));
 	}
 
 	@Test
