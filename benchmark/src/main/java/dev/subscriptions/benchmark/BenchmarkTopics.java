@@ -63,9 +63,14 @@ final class BenchmarkTopics implements AutoCloseable {
 
 	/** A new topic of this run, its partitions led and primed. */
 	String create(String kind) throws Exception {
+		return create(kind, Map.of());
+	}
+
+	/** A new topic of this run with {@code configs}, its partitions led and primed. */
+	String create(String kind, Map<String, String> configs) throws Exception {
 		String topic = "benchmark." + kind + "." + UUID.randomUUID().toString().substring(0, 8);
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.bootstrapServers))) {
-			admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get();
+			admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1).configs(configs))).all().get();
 			this.topics.add(topic);
 			awaitLeaders(admin, topic);
 		}

@@ -33,11 +33,17 @@ import dev.subscriptions.events.customer.CustomerDeleted;
  * The relay's rows are written straight into customer-service's {@code outbox} table in
  * one transaction, as another instance of the service would; the running relay finds them
  * by its fallback poll and publishes them to a topic of this run only. Both rates are
- * taken from the records' own timestamps on the topic (first to last), so neither
- * includes the wait before the relay's poll. Each round has a new topic, primed before it
- * is timed ({@link BenchmarkTopics}).
+ * taken from the records' timestamps on the topic (first to last), so neither includes
+ * the wait before the relay's poll. The topics take the broker's append time as the
+ * records' timestamp ({@code message.timestamp.type=LogAppendTime}): a producer's own
+ * timestamp is the time of its {@code send()}, which for a raw producer filling its
+ * buffer in memory says nothing about delivery. The raw records carry the relay's two
+ * headers. Each round has a new topic, primed before it is timed
+ * ({@link BenchmarkTopics}).
  */
 final class RelayComparison implements AutoCloseable {
+
+	private static final Map<String, String> LOG_APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
 
 	private final String bootstrapServers;
 
@@ -76,7 +82,7 @@ final class RelayComparison implements AutoCloseable {
 
 	/** Events per second of one relay round. */
 	double relay() throws Exception {
-		String topic = this.topics.create("relay");
+		String topic = this.topics.create("relay", LOG_APPEND_TIME);
 		try (Connection connection = this.outboxDatabase.connect();
 				PreparedStatement insert = connection.prepareStatement("""
 						insert into outbox (id, aggregatetype, aggregateid, type, payload, topic, headers)
@@ -99,7 +105,7 @@ final class RelayComparison implements AutoCloseable {
 
 	/** Events per second of one raw producer round. */
 	double raw() throws Exception {
-		String topic = this.topics.create("raw");
+		String topic = this.topics.create("raw", LOG_APPEND_TIME);
 		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
 				this.topics.relayProducerProperties("benchmark-raw"), new StringSerializer(),
 				new ByteArraySerializer())) {
@@ -107,6 +113,7 @@ final class RelayComparison implements AutoCloseable {
 				ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, this.keys.get(i),
 						this.payloads.get(i));
 				record.headers().add("event_type", "CustomerDeleted".getBytes(StandardCharsets.UTF_8));
+				record.headers().add("event_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
 				producer.send(record);
 			}
 			producer.flush();
