@@ -384,6 +384,52 @@ class OutboxRelayWindowIntegrationTests {
 		assertThat(this.producers).hasSize(1);
 	}
 
+	/**
+	 * A window of two rows, one read at a time: transaction 1 (key A) stays open while
+	 * more inserts than the relay looks for are rolled back and B's row commits; then
+	 * transaction 1 and A's next row commit. Once C's row is answered (and deleted) there
+	 * is room for a read, but the relay reads again only from the oldest row, once the
+	 * window is empty.
+	 */
+	@Test
+	void readsFromTheOldestRowAgainOnceThePassHasTooManyGapsToLookFor() throws Exception {
+		startRelay(settings -> {
+			settings.setBatchSize(1);
+			settings.setMaxInFlight(2);
+		});
+		String keyA = UUID.randomUUID().toString();
+		appendCommitted(UUID.randomUUID().toString(), "c");
+		awaitSent(1);
+		OpenTransaction first = open(keyA, "a1");
+		new TransactionTemplate(this.transactionManager).executeWithoutResult(status -> {
+			List<Outbox.Event> events = new ArrayList<>();
+			for (int i = 0; i <= OutboxRelay.MAX_GAPS; i++) {
+				String key = UUID.randomUUID().toString();
+				events.add(new Outbox.Event(this.topic, key, TestEvents.customerCreated(key, "rolled back")));
+			}
+			this.outbox.appendAll(events);
+			status.setRollbackOnly();
+		});
+		appendCommitted(UUID.randomUUID().toString(), "b");
+		awaitSent(2);
+		first.commit();
+		appendCommitted(keyA, "a2");
+		ManualProducer producer = firstProducer();
+
+		producer.completeNext();
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 3);
+		producer.completeNext();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
+		while (producer.completeNext()) {
+			// answers the rows read from the oldest again
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+
+		assertThat(producer.history()).extracting(this::name)
+			.as("each row once, key A in position order")
+			.containsExactly("c", "b", "a1", "a2");
+	}
+
 	/** Appends one event in a transaction of its own; returns its position. */
 	private long appendCommitted(String key, String name) {
 		return new TransactionTemplate(this.transactionManager).execute(
