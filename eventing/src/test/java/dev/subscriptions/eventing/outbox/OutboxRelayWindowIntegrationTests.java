@@ -9,10 +9,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -101,7 +103,7 @@ class OutboxRelayWindowIntegrationTests {
 	private Map<ByteBuffer, Long> positions;
 
 	/** The name of each event appended one at a time, by its payload. */
-	private final Map<ByteBuffer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<ByteBuffer, String> names = new ConcurrentHashMap<>();
 
 	@BeforeEach
 	void emptyOutbox() {
@@ -316,7 +318,7 @@ class OutboxRelayWindowIntegrationTests {
 			settings.setMaxInFlight(50);
 		});
 		String keyA = UUID.randomUUID().toString();
-		Map<String, Long> positions = new java.util.LinkedHashMap<>();
+		Map<String, Long> positions = new LinkedHashMap<>();
 		int expected = 0;
 		if (earlierRowInFlight) {
 			positions.put("c", appendCommitted(UUID.randomUUID().toString(), "c"));
