@@ -78,9 +78,14 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * after a back-off. On {@link #stop()} it first publishes what the outbox holds, the
  * window included, for at most the drain timeout.</li>
  * </ul>
- * A pass ends whenever the window is empty; the next one reads from the oldest row again,
- * so a row that committed after later positions were read (concurrent transactions) is
- * found then.
+ * Positions are taken at insert, not at commit, so a row can become visible after later
+ * positions were read (its transaction was still open, or committed late). Every read of
+ * a pass therefore sees, in one statement and so in one snapshot, the rows after the last
+ * one read, the rows this pass has not read below the first one it read, and the gaps it
+ * left between the rows it read. A key's later row is written only after its earlier one
+ * committed (the aggregate's lock orders them), so the snapshot that shows the later row
+ * shows the earlier one too, and the read, in position order, sends it first. A pass ends
+ * whenever the window is empty; the next one reads from the oldest row again.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -92,6 +97,12 @@ public class OutboxRelay implements SmartLifecycle {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final int MAX_TRACKED_FAILURES = 10_000;
+
+	/**
+	 * The most positions a pass looks for below its cursor; beyond, it reads nothing more
+	 * until the window is empty and the next pass starts from the oldest row.
+	 */
+	static final int MAX_GAPS = 1_000;
 
 	private final JdbcTemplate jdbc;
 
@@ -147,7 +158,10 @@ public class OutboxRelay implements SmartLifecycle {
 	 * The window and its pass, used by the relay's thread alone.
 	 */
 
-	/** The records in flight, in the order they were sent (their positions' order). */
+	/**
+	 * The records in flight, in the order they were sent: each key's in its positions'
+	 * order, though a row that committed late goes after later positions of other keys.
+	 */
 	private final ArrayDeque<InFlight> window = new ArrayDeque<>();
 
 	private long windowBytes;
@@ -161,8 +175,20 @@ public class OutboxRelay implements SmartLifecycle {
 	/** Topics held back in this pass because the cluster says they do not exist. */
 	private final Set<String> heldTopics = new HashSet<>();
 
-	/** The position of the last row this pass read and handled. */
+	/** The highest position this pass read and handled (the cursor), 0 before any. */
 	private long readAfter;
+
+	/** The first position this pass read and handled, 0 before any. */
+	private long passFloor;
+
+	/**
+	 * Positions between {@link #passFloor} and the cursor this pass has not read: open or
+	 * rolled back inserts (or rows of topics held back), looked for by every read.
+	 */
+	private final Set<Long> gaps = new HashSet<>();
+
+	/** Positions below {@link #passFloor} this pass read and handled. */
+	private final Set<Long> belowFloor = new HashSet<>();
 
 	/** A row failed in a way that is retried: send nothing more, back off at the end. */
 	private boolean failing;
@@ -587,18 +613,30 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads the rows after the last one this pass handled (the select of today, with a
-	 * cursor) and sends them; parks those behind parked rows of their key first.
+	 * Reads, in one statement, the first rows in position order of those this pass has
+	 * not handled: after the cursor, in its gaps, and below the first row it read; and
+	 * sends them. Parks those behind parked rows of their key first. Each part is its own
+	 * range of the primary key, so that the rows in flight are not scanned again.
 	 */
 	private Read readAndSend(int limit) {
 		this.unknownTopics.recheck();
-		Set<String> held = this.unknownTopics.held();
+		String[] held = this.unknownTopics.held().toArray(String[]::new);
 		List<Row> rows = this.jdbc.query("""
-				select position, topic, aggregateid, payload, headers, created_at,
+				select o.*,
 					exists (select 1 from outbox_parked p where p.topic = o.topic and p.aggregateid = o.aggregateid)
 						as behind_parked
-				from outbox o where o.position > ? and o.topic <> all(?) order by position limit ?""", OutboxRelay::row,
-				this.readAfter, held.toArray(String[]::new), limit);
+				from (
+					(select position, topic, aggregateid, payload, headers, created_at from outbox
+						where position < ? and position <> all(?) and topic <> all(?) order by position limit ?)
+					union all
+					(select position, topic, aggregateid, payload, headers, created_at from outbox
+						where position = any(?) and topic <> all(?) order by position limit ?)
+					union all
+					(select position, topic, aggregateid, payload, headers, created_at from outbox
+						where position > ? and topic <> all(?) order by position limit ?)
+				) o order by o.position limit ?""", OutboxRelay::row, this.passFloor,
+				this.belowFloor.toArray(Long[]::new), held, limit, this.gaps.toArray(Long[]::new), held, limit,
+				this.readAfter, held, limit, limit);
 		if (rows.isEmpty()) {
 			return new Read(0, false);
 		}
@@ -633,14 +671,14 @@ public class OutboxRelay implements SmartLifecycle {
 				return false;
 			}
 			if (row.behindParked()) {
-				this.readAfter = row.position();
+				handled(row.position());
 				continue;
 			}
 			int size = row.size();
 			if (!this.window.isEmpty() && this.windowBytes + size > this.settings.maxInFlightBytes()) {
 				return true;
 			}
-			this.readAfter = row.position();
+			handled(row.position());
 			if (this.blockedKeys.contains(row.orderKey()) || this.heldTopics.contains(row.topic())) {
 				this.blockedKeys.add(row.orderKey());
 				this.rewind = true;
@@ -700,10 +738,44 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
+	 * Notes that this pass handled the row at a position: moves the cursor up (never
+	 * down), noting the positions it skipped as gaps, or takes the position out of the
+	 * gaps (or notes it below the first row). If there are too many gaps to look for,
+	 * this read is the pass's last: its rows came from one snapshot, so they may still be
+	 * sent, but a later read could miss a gap.
+	 */
+	private void handled(long position) {
+		if (this.readAfter == 0) {
+			this.passFloor = position;
+			this.readAfter = position;
+		}
+		else if (position > this.readAfter) {
+			if (this.gaps.size() + (position - this.readAfter - 1) > MAX_GAPS) {
+				this.rewind = true;
+			}
+			else {
+				for (long skipped = this.readAfter + 1; skipped < position; skipped++) {
+					this.gaps.add(skipped);
+				}
+			}
+			this.readAfter = position;
+		}
+		else if (position < this.passFloor) {
+			this.belowFloor.add(position);
+			if (this.belowFloor.size() > MAX_GAPS) {
+				this.rewind = true;
+			}
+		}
+		else {
+			this.gaps.remove(position);
+		}
+	}
+
+	/**
 	 * Takes the records Kafka answered off the head of the window, in the order they were
-	 * sent, and decides for each as a batch did: delivered unless a row of its key before
-	 * it failed; a failure blocks its key for the rest of the pass and is parked, held
-	 * back or retried.
+	 * sent (each key's in position order), and decides for each as a batch did: delivered
+	 * unless a row of its key before it failed; a failure blocks its key for the rest of
+	 * the pass and is parked, held back or retried.
 	 */
 	private void drainHead() {
 		while (!this.window.isEmpty() && this.window.peekFirst().acknowledgement.isDone()) {
@@ -765,7 +837,7 @@ public class OutboxRelay implements SmartLifecycle {
 			closeProducer();
 		}
 		boolean failed = this.failing;
-		this.readAfter = 0;
+		forgetPass();
 		this.blockedKeys.clear();
 		this.heldTopics.clear();
 		this.failing = false;
@@ -829,11 +901,19 @@ public class OutboxRelay implements SmartLifecycle {
 		this.delivered.clear();
 		this.blockedKeys.clear();
 		this.heldTopics.clear();
-		this.readAfter = 0;
+		forgetPass();
 		this.failing = false;
 		this.rewind = false;
 		this.readNow = true;
 		this.tally = new Tally();
+	}
+
+	/** Forgets where the pass read, so that the next read starts at the oldest row. */
+	private void forgetPass() {
+		this.readAfter = 0;
+		this.passFloor = 0;
+		this.gaps.clear();
+		this.belowFloor.clear();
 	}
 
 	/**

@@ -9,12 +9,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -54,7 +59,9 @@ import dev.subscriptions.infrastructure.EmbeddedInfrastructure;
  * sending while earlier records are unacknowledged, never beyond the window; it deletes
  * what was acknowledged in bulk; after a failure, parking, or the loss of its leadership
  * in the middle of the window it resends from the first row not acknowledged, in each
- * key's order, losing nothing; and on stop it waits for the window.
+ * key's order, losing nothing; on stop it waits for the window; and a row whose
+ * transaction commits after later positions were read (concurrent writers) is sent while
+ * the window is busy, before the later rows of its key.
  */
 @SpringBootTest(properties = "eventing.relay.enabled=false")
 @Import(EmbeddedInfrastructure.class)
@@ -94,6 +101,9 @@ class OutboxRelayWindowIntegrationTests {
 
 	/** The position of each row by its payload, to name what a producer was sent. */
 	private Map<ByteBuffer, Long> positions;
+
+	/** The name of each event appended one at a time, by its payload. */
+	private final Map<ByteBuffer, String> names = new ConcurrentHashMap<>();
 
 	@BeforeEach
 	void emptyOutbox() {
@@ -281,6 +291,216 @@ class OutboxRelayWindowIntegrationTests {
 		assertThat(count()).isZero();
 		assertThat(this.producers).hasSize(1);
 		assertThat(positions(producer.history())).isEqualTo(appended);
+	}
+
+	@Test
+	void sendsARowThatCommittedAfterTheFirstRowOfThePassBeforeTheLaterRowOfItsKey() throws Exception {
+		sendsALateRowBeforeTheLaterRowOfItsKey(false);
+	}
+
+	@Test
+	void sendsARowThatCommittedLateInAGapOfThePassBeforeTheLaterRowOfItsKey() throws Exception {
+		sendsALateRowBeforeTheLaterRowOfItsKey(true);
+	}
+
+	/**
+	 * Transaction 1 inserts a row of key A and stays open; transaction 2 inserts a row of
+	 * key B and commits; the relay sends B's row. Transaction 1 commits, then transaction
+	 * 3 (which would have waited for A's lock) inserts A's next row and commits. Every
+	 * record stays unanswered until the end, so the window is busy throughout.
+	 * @param earlierRowInFlight whether a row read before transaction 1 is in flight (the
+	 * late row is a gap between the rows read) or B's row is the first of the pass (the
+	 * late row is below it)
+	 */
+	private void sendsALateRowBeforeTheLaterRowOfItsKey(boolean earlierRowInFlight) throws Exception {
+		startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(50);
+		});
+		String keyA = UUID.randomUUID().toString();
+		Map<String, Long> positions = new LinkedHashMap<>();
+		int expected = 0;
+		if (earlierRowInFlight) {
+			positions.put("c", appendCommitted(UUID.randomUUID().toString(), "c"));
+			awaitSent(++expected);
+		}
+		OpenTransaction first = open(keyA, "a1");
+		positions.put("b", appendCommitted(UUID.randomUUID().toString(), "b"));
+		awaitSent(++expected);
+		ManualProducer producer = firstProducer();
+
+		positions.put("a1", first.commit());
+		positions.put("a2", appendCommitted(keyA, "a2"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> producer.history().stream().anyMatch(record -> name(record).equals("a2")));
+
+		assertThat(positions.get("a1")).isLessThan(positions.get("b")).isLessThan(positions.get("a2"));
+		assertThat(producer.answered()).as("answered before the late row was sent").isZero();
+		assertThat(producer.history()).filteredOn(record -> record.key().equals(keyA))
+			.extracting(this::name)
+			.as("key A in position order")
+			.containsExactly("a1", "a2");
+		while (producer.completeNext()) {
+			// answers every record, oldest first
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		assertThat(this.producers).hasSize(1);
+		assertThat(producer.history()).extracting(this::name)
+			.as("every row once")
+			.containsExactlyInAnyOrderElementsOf(positions.keySet());
+	}
+
+	@Test
+	void goesOnPastTheGapARolledBackInsertLeft() throws Exception {
+		startRelay(settings -> {
+			settings.setBatchSize(10);
+			settings.setMaxInFlight(50);
+		});
+		String keyA = UUID.randomUUID().toString();
+		String keyB = UUID.randomUUID().toString();
+		List<Long> committed = new ArrayList<>();
+		committed.add(appendCommitted(keyB, "b1"));
+		awaitSent(1);
+		OpenTransaction rolledBack = open(keyA, "rolled back");
+		committed.add(appendCommitted(keyB, "b2"));
+		awaitSent(2);
+		long gap = rolledBack.rollBack();
+		committed.add(appendCommitted(keyA, "a1"));
+		committed.add(appendCommitted(keyB, "b3"));
+		awaitSent(4);
+		ManualProducer producer = firstProducer();
+		assertThat(producer.answered()).as("answered before the rows after the gap were sent").isZero();
+		while (producer.completeNext()) {
+			// answers every record, oldest first
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+		committed.add(appendCommitted(keyA, "a2"));
+		awaitSent(5);
+		producer.completeNext();
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+
+		assertThat(gap).isBetween(committed.get(0), committed.get(2));
+		assertThat(producer.history()).extracting(this::name)
+			.as("each committed row once, in position order")
+			.containsExactly("b1", "b2", "a1", "b3", "a2");
+		assertThat(this.producers).hasSize(1);
+	}
+
+	/**
+	 * A window of two rows, one read at a time: transaction 1 (key A) stays open while
+	 * more inserts than the relay looks for are rolled back and B's row commits; then
+	 * transaction 1 and A's next row commit. Once C's row is answered (and deleted) there
+	 * is room for a read, but the relay reads again only from the oldest row, once the
+	 * window is empty.
+	 */
+	@Test
+	void readsFromTheOldestRowAgainOnceThePassHasTooManyGapsToLookFor() throws Exception {
+		startRelay(settings -> {
+			settings.setBatchSize(1);
+			settings.setMaxInFlight(2);
+		});
+		String keyA = UUID.randomUUID().toString();
+		appendCommitted(UUID.randomUUID().toString(), "c");
+		awaitSent(1);
+		OpenTransaction first = open(keyA, "a1");
+		new TransactionTemplate(this.transactionManager).executeWithoutResult(status -> {
+			List<Outbox.Event> events = new ArrayList<>();
+			for (int i = 0; i <= OutboxRelay.MAX_GAPS; i++) {
+				String key = UUID.randomUUID().toString();
+				events.add(new Outbox.Event(this.topic, key, TestEvents.customerCreated(key, "rolled back")));
+			}
+			this.outbox.appendAll(events);
+			status.setRollbackOnly();
+		});
+		appendCommitted(UUID.randomUUID().toString(), "b");
+		awaitSent(2);
+		first.commit();
+		appendCommitted(keyA, "a2");
+		ManualProducer producer = firstProducer();
+
+		producer.completeNext();
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 3);
+		producer.completeNext();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
+		while (producer.completeNext()) {
+			// answers the rows read from the oldest again
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count() == 0);
+
+		assertThat(producer.history()).extracting(this::name)
+			.as("each row once, key A in position order")
+			.containsExactly("c", "b", "a1", "a2");
+	}
+
+	/** Appends one event in a transaction of its own; returns its position. */
+	private long appendCommitted(String key, String name) {
+		return new TransactionTemplate(this.transactionManager).execute(
+				status -> position(this.outbox.append(this.topic, key, TestEvents.customerCreated(key, name)), name));
+	}
+
+	/** The position of an event just appended, noting its name by its payload. */
+	private long position(UUID id, String name) {
+		Map<String, Object> row = this.jdbc.queryForMap("select position, payload from outbox where id = ?", id);
+		this.names.put(ByteBuffer.wrap((byte[]) row.get("payload")), name);
+		return ((Number) row.get("position")).longValue();
+	}
+
+	private void awaitSent(int records) {
+		ManualProducer producer = firstProducer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == records);
+	}
+
+	private String name(ProducerRecord<String, byte[]> record) {
+		return this.names.get(ByteBuffer.wrap(record.value()));
+	}
+
+	/**
+	 * Starts a transaction on a thread of its own that appends one event and stays open
+	 * until the test commits or rolls it back.
+	 */
+	private OpenTransaction open(String key, String name) throws Exception {
+		return new OpenTransaction(key, name);
+	}
+
+	private final class OpenTransaction {
+
+		private final CountDownLatch inserted = new CountDownLatch(1);
+
+		private final CompletableFuture<Boolean> rollBack = new CompletableFuture<>();
+
+		private final FutureTask<Long> transaction;
+
+		private volatile long position;
+
+		OpenTransaction(String key, String name) throws Exception {
+			TransactionTemplate template = new TransactionTemplate(
+					OutboxRelayWindowIntegrationTests.this.transactionManager);
+			this.transaction = new FutureTask<>(() -> template.execute(status -> {
+				this.position = position(OutboxRelayWindowIntegrationTests.this.outbox
+					.append(OutboxRelayWindowIntegrationTests.this.topic, key, TestEvents.customerCreated(key, name)),
+						name);
+				this.inserted.countDown();
+				if (this.rollBack.join()) {
+					status.setRollbackOnly();
+				}
+				return this.position;
+			}));
+			Thread thread = new Thread(this.transaction, "open-transaction");
+			thread.setDaemon(true);
+			thread.start();
+			assertThat(this.inserted.await(10, TimeUnit.SECONDS)).as("inserted").isTrue();
+		}
+
+		long commit() throws Exception {
+			this.rollBack.complete(false);
+			return this.transaction.get(10, TimeUnit.SECONDS);
+		}
+
+		long rollBack() throws Exception {
+			this.rollBack.complete(true);
+			return this.transaction.get(10, TimeUnit.SECONDS);
+		}
+
 	}
 
 	private OutboxRelay startRelay(Consumer<EventingProperties.Relay> settings) {
