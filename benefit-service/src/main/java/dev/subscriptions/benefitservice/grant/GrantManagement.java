@@ -410,11 +410,16 @@ public class GrantManagement {
 	 * Locks the customers of a batch as {@link #lockCustomer} locks one (same key space,
 	 * same hash, same bounded wait), in the order of their hashes, so that two batches
 	 * (the two listeners' threads) that wait for each other's customers wait in the same
-	 * order and cannot deadlock. Only the first call of a transaction waits: a later one
-	 * (a later wave of the same batch) holds customers already and could close a cycle by
-	 * waiting out of order, so it only tries, and a customer held elsewhere fails it at
-	 * once with {@link CannotAcquireLockException}, transient like the lock timeout: the
-	 * batch is rolled back and tried again.
+	 * order and cannot deadlock. The listener hands over a wave's changes of every event
+	 * type in one call, so the first call of a transaction (the first wave) locks all its
+	 * customers and waits. Only that call waits: a later one (a later wave of the same
+	 * batch) holds customers already and could close a cycle by waiting out of order, so
+	 * it only tries. Its customers are nearly always held already (a later wave repeats
+	 * subscriptions of an earlier one, whose customer does not change; advisory locks are
+	 * re-entrant, so those tries succeed); only the customer of one whose earlier change
+	 * was an inbox duplicate or of a tombstoned customer may be new, and one held
+	 * elsewhere fails the try at once with {@link CannotAcquireLockException}, transient
+	 * like the lock timeout: the batch is rolled back and tried again.
 	 */
 	private void lockCustomers(Collection<UUID> customerIds) {
 		String[] customers = customerIds.stream().map(UUID::toString).toArray(String[]::new);

@@ -1,11 +1,14 @@
 package dev.subscriptions.eventing.consumer;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.springframework.util.Assert;
@@ -56,8 +59,72 @@ public final class BatchDispatcher {
 		return this.routes.get(type);
 	}
 
-	/** How events of one type are handled. */
-	record Route<T>(Class<T> type, Function<? super T, UUID> eventId, SetHandler<T> handler, boolean inbox) {
+	/**
+	 * How events of one type are handled: the event its handler gets (the record's value,
+	 * or what a shared handler makes of it), its event id, and the handler. Types that
+	 * share a handler ({@link Builder#onAny}) share its {@link Target}.
+	 */
+	record Route<T>(Class<?> type, Function<Object, T> event, Function<Object, UUID> eventId, Target<T> target) {
+
+	}
+
+	/**
+	 * A handler and whether the inbox deduplicates its deliveries first; the deliveries
+	 * of a wave of every type routed to it reach it in one call.
+	 */
+	static final class Target<T> {
+
+		private final SetHandler<T> handler;
+
+		private final boolean inbox;
+
+		Target(SetHandler<T> handler, boolean inbox) {
+			this.handler = handler;
+			this.inbox = inbox;
+		}
+
+		SetHandler<T> handler() {
+			return this.handler;
+		}
+
+		boolean inbox() {
+			return this.inbox;
+		}
+
+	}
+
+	/**
+	 * The types that share one handler, each with its event id and what the handler gets
+	 * of it.
+	 *
+	 * @param <C> what the handler gets of each type
+	 */
+	public static final class SharedTypes<C> {
+
+		private final List<Binding<?, C>> bindings = new ArrayList<>();
+
+		private SharedTypes() {
+		}
+
+		/**
+		 * Routes events of {@code type} to the shared handler, as {@code event} makes
+		 * them.
+		 */
+		public <T> SharedTypes<C> type(Class<T> type, Function<? super T, UUID> eventId,
+				Function<? super T, ? extends C> event) {
+			this.bindings.add(new Binding<>(type, eventId, event));
+			return this;
+		}
+
+	}
+
+	private record Binding<T, C>(Class<T> type, Function<? super T, UUID> eventId,
+			Function<? super T, ? extends C> event) {
+
+		Route<C> route(Target<C> target) {
+			return new Route<>(this.type, (value) -> this.event.apply(this.type.cast(value)),
+					(value) -> this.eventId.apply(this.type.cast(value)), target);
+		}
 
 	}
 
@@ -78,7 +145,25 @@ public final class BatchDispatcher {
 		 * the inbox go to {@code handler}.
 		 */
 		public <T> Builder on(Class<T> type, Function<? super T, UUID> eventId, SetHandler<T> handler) {
-			return add(new Route<>(type, eventId, handler, true));
+			return add(route(type, eventId, new Target<>(handler, true)));
+		}
+
+		/**
+		 * Handles events of several types with one handler: each wave's deliveries of all
+		 * of them that are new to the inbox reach {@code handler} in one call, in poll
+		 * order, as the events {@code types} make of them. For a handler that must see a
+		 * wave whole (one that locks what the wave touches, say).
+		 */
+		public <C> Builder onAny(SetHandler<C> handler, Consumer<SharedTypes<C>> types) {
+			return addShared(new Target<>(handler, true), types);
+		}
+
+		/**
+		 * {@link #onAny} without the inbox step: the handler deduplicates the deliveries
+		 * itself.
+		 */
+		public <C> Builder onAnyDeduplicatedByHandler(SetHandler<C> handler, Consumer<SharedTypes<C>> types) {
+			return addShared(new Target<>(handler, false), types);
 		}
 
 		/**
@@ -87,7 +172,7 @@ public final class BatchDispatcher {
 		 */
 		public <T> Builder onDeduplicatedByHandler(Class<T> type, Function<? super T, UUID> eventId,
 				SetHandler<T> handler) {
-			return add(new Route<>(type, eventId, handler, false));
+			return add(route(type, eventId, new Target<>(handler, false)));
 		}
 
 		/** Ignores events of {@code type} on purpose (say why where it is called). */
@@ -99,6 +184,20 @@ public final class BatchDispatcher {
 
 		public BatchDispatcher build() {
 			return new BatchDispatcher(this.consumer, this.routes, this.ignored);
+		}
+
+		private <C> Builder addShared(Target<C> target, Consumer<SharedTypes<C>> types) {
+			SharedTypes<C> shared = new SharedTypes<>();
+			types.accept(shared);
+			Assert.notEmpty(shared.bindings, "A shared handler needs at least one type");
+			for (Binding<?, C> binding : shared.bindings) {
+				add(binding.route(target));
+			}
+			return this;
+		}
+
+		private static <T> Route<T> route(Class<T> type, Function<? super T, UUID> eventId, Target<T> target) {
+			return new Route<>(type, type::cast, (value) -> eventId.apply(type.cast(value)), target);
 		}
 
 		private Builder add(Route<?> route) {

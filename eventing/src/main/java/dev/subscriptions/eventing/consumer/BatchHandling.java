@@ -21,6 +21,7 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.eventing.consumer.BatchDispatcher.Route;
+import dev.subscriptions.eventing.consumer.BatchDispatcher.Target;
 import dev.subscriptions.eventing.inbox.Inbox;
 
 /**
@@ -40,12 +41,13 @@ import dev.subscriptions.eventing.inbox.Inbox;
  * <li>A record that did not decode ends the batch: the records before it are handled,
  * then a {@link BatchListenerFailedException} at its index makes the error handler commit
  * them and dead-letter it at once ({@link DeadLetters.Failure#POISON}); the records after
- * it come again with the next poll. So does a record whose event id the dispatcher cannot
- * read, with the kind of its exception.</li>
+ * it come again with the next poll. So does a record whose event id (or, for a shared
+ * handler, event) the dispatcher cannot read, with the kind of its exception.</li>
  * <li>A record without value (a tombstone, {@code null} or {@link KafkaNull}) and one of
  * a type the dispatcher neither handles nor ignores is counted by
- * {@link UnhandledRecords#skip} once its offset is committed; ignored types are
- * dropped.</li>
+ * {@link UnhandledRecords#skip} when the batch's work before its failed record (if any)
+ * has committed, before Spring commits the offsets: a failed offset commit delivers the
+ * records again and may count them again. Ignored types are dropped.</li>
  * <li>The others are split into waves: a record goes to the wave after the last one that
  * holds its key (topic and key), so the keys of a wave are distinct and a key's events
  * are applied in order. An event id seen earlier in the batch (a redelivery) is dropped
@@ -53,8 +55,9 @@ import dev.subscriptions.eventing.inbox.Inbox;
  * <li>One transaction: for each wave in order, the inbox's set insert of its event ids
  * ({@link Inbox#markProcessed(String, java.util.Collection)}), then each type's
  * {@link SetHandler} (in the order the dispatcher names them) with the deliveries new to
- * the inbox. Types handled with {@link BatchDispatcher.Builder#onDeduplicatedByHandler}
- * skip the inbox step.</li>
+ * the inbox; types that share a handler ({@link BatchDispatcher.Builder#onAny}) reach it
+ * in one call, in poll order. Types handled with
+ * {@link BatchDispatcher.Builder#onDeduplicatedByHandler} skip the inbox step.</li>
  * <li>If it fails with an outage ({@link DeadLetters#isOutage}), nothing is committed:
  * the exception is thrown at index 0 and the whole batch is retried without limit. Any
  * other failure rolls the transaction back and the records are handled again one per
@@ -140,9 +143,9 @@ public class BatchHandling {
 			}
 			catch (RuntimeException ex) {
 				return new Batch(items, skips,
-						new Cut(index, "The event id of record " + describe(record) + " cannot be read", ex));
+						new Cut(index, "The event id or event of record " + describe(record) + " cannot be read", ex));
 			}
-			if (route.inbox() && !seen.add(item.delivery().eventId())) {
+			if (route.target().inbox() && !seen.add(item.delivery().eventId())) {
 				items.add(item.asRepeat());
 				continue;
 			}
@@ -152,8 +155,8 @@ public class BatchHandling {
 	}
 
 	private static <T> Item item(int index, ConsumerRecord<?, ?> record, Route<T> route, Object value) {
-		T event = route.type().cast(value);
-		return new Item(index, route, new Delivery<>(record, event, route.eventId().apply(event)), false);
+		UUID eventId = route.eventId().apply(value);
+		return new Item(index, route, new Delivery<>(record, route.event().apply(value), eventId), false);
 	}
 
 	/**
@@ -171,7 +174,7 @@ public class BatchHandling {
 			}
 			else {
 				wave = lastWave.merge(waveKey(item.delivery().record()), 0, (last, zero) -> last + 1);
-				if (item.route().inbox()) {
+				if (item.inbox()) {
 					waveOfId.put(item.delivery().eventId(), wave);
 				}
 			}
@@ -205,33 +208,36 @@ public class BatchHandling {
 	private void apply(List<Item> wave, BatchDispatcher dispatcher) {
 		List<UUID> ids = new ArrayList<>();
 		for (Item item : wave) {
-			if (item.route().inbox()) {
+			if (item.inbox()) {
 				ids.add(item.delivery().eventId());
 			}
 		}
 		Set<UUID> first = ids.isEmpty() ? Set.of() : this.inbox.markProcessed(dispatcher.consumer(), ids);
-		Map<Route<?>, List<Delivery<?>>> byRoute = new LinkedHashMap<>();
+		Map<Target<?>, List<Delivery<?>>> byTarget = new LinkedHashMap<>();
 		for (Class<?> type : dispatcher.handledTypes()) {
-			byRoute.put(dispatcher.route(type), new ArrayList<>());
+			byTarget.putIfAbsent(dispatcher.route(type).target(), new ArrayList<>());
 		}
 		for (Item item : wave) {
-			if (!item.repeated() && (!item.route().inbox() || first.contains(item.delivery().eventId()))) {
-				byRoute.get(item.route()).add(item.delivery());
+			if (!item.repeated() && (!item.inbox() || first.contains(item.delivery().eventId()))) {
+				byTarget.get(item.route().target()).add(item.delivery());
 			}
 		}
-		byRoute.forEach((route, deliveries) -> {
+		byTarget.forEach((target, deliveries) -> {
 			if (!deliveries.isEmpty()) {
-				handle(route, deliveries);
+				handle(target, deliveries);
 			}
 		});
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <T> void handle(Route<T> route, List<Delivery<?>> deliveries) {
-		route.handler().handle(List.copyOf((List<Delivery<T>>) (List<?>) deliveries));
+	private static <T> void handle(Target<T> target, List<Delivery<?>> deliveries) {
+		target.handler().handle(List.copyOf((List<Delivery<T>>) (List<?>) deliveries));
 	}
 
-	/** Counts the skipped records before {@code end}, whose offsets are committed. */
+	/**
+	 * Counts the skipped records before {@code end}, whose work has committed and whose
+	 * offsets Spring commits next.
+	 */
 	private void skipped(Batch batch, int end, BatchDispatcher dispatcher) {
 		for (Skip skip : batch.skips()) {
 			if (skip.index() < end) {
@@ -275,6 +281,10 @@ public class BatchHandling {
 	 * seen earlier in the batch and is only counted by the inbox.
 	 */
 	private record Item(int index, Route<?> route, Delivery<?> delivery, boolean repeated) {
+
+		boolean inbox() {
+			return this.route.target().inbox();
+		}
 
 		Item asRepeat() {
 			return new Item(this.index, this.route, this.delivery, true);

@@ -83,7 +83,8 @@ class DeadLetteringErrorHandler extends DefaultErrorHandler {
 	 * The failure of a batch as the handler passes it on: for a
 	 * {@link BatchListenerFailedException} that names a record of the batch, one of the
 	 * same record in a class of its kind, with the cause the listener gave it (the failed
-	 * attempt told to {@link InFlightRecords}); anything else as it is.
+	 * attempt, and the partitions committed before it, told to {@link InFlightRecords});
+	 * anything else as it is.
 	 */
 	private Exception classifiedBatchFailure(Exception thrownException, ConsumerRecords<?, ?> data,
 			Consumer<?, ?> consumer) {
@@ -94,7 +95,7 @@ class DeadLetteringErrorHandler extends DefaultErrorHandler {
 		}
 		Exception original = (failed.getCause() instanceof Exception cause) ? cause : failed;
 		Failure failure = DeadLetters.classify(original);
-		this.inFlight.failed(consumer, record, failure, original);
+		this.inFlight.failedInBatch(consumer, data, record, failure, original);
 		return switch (failure) {
 			case POISON -> new PoisonInBatch(original, record);
 			case DETERMINISTIC -> new DeterministicInBatch(original, record);

@@ -12,7 +12,8 @@ import org.springframework.kafka.listener.BatchInterceptor;
  * Boot sets a unique {@code BatchInterceptor} bean on its container factories; this one
  * is declared only when a service has none (a service with an interceptor of its own adds
  * this one to a {@code CompositeBatchInterceptor}). A failed batch is tracked by the
- * error handler, which names the record that failed.
+ * error handler, which names the record that failed
+ * ({@link InFlightRecords#failedInBatch}: the partitions committed before it are done).
  * <p>
  * {@link InFlightRecords} keeps one record per partition: the first of the batch's
  * records of each partition, the oldest not yet handled. A batch delivered again from a

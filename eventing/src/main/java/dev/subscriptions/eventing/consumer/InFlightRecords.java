@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,25 @@ public class InFlightRecords implements ApplicationListener<ConsumerStoppingEven
 			log.warn("Delivery of {}-{}@{} to consumer group {} failed ({}): {}", record.topic(), record.partition(),
 					record.offset(), tracked.group(), failure, DeadLetters.rootCause(exception).toString());
 		}
+	}
+
+	/**
+	 * A batch listener failed at {@code record} of {@code batch}: Spring commits the
+	 * records before it and delivers it and those after it again. The partitions whose
+	 * records all come before it are done, the others stay in flight: their first records
+	 * come again and keep the time they have been in flight since (so an outage, which
+	 * fails a batch at its first record, keeps them all).
+	 */
+	void failedInBatch(Consumer<?, ?> consumer, ConsumerRecords<?, ?> batch, ConsumerRecord<?, ?> record,
+			Failure failure, Exception exception) {
+		TopicPartition failedPartition = partition(record);
+		for (TopicPartition partition : batch.partitions()) {
+			if (partition.equals(failedPartition)) {
+				break;
+			}
+			done(consumer, batch.records(partition).get(0));
+		}
+		failed(consumer, record, failure, exception);
 	}
 
 	/** {@code record} was handled, or given up on. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +25,6 @@ import dev.subscriptions.eventing.consumer.BatchHandling;
 import dev.subscriptions.eventing.consumer.CoveredBatchListener;
 import dev.subscriptions.eventing.consumer.Delivery;
 import dev.subscriptions.eventing.consumer.EventingBatchListeners;
-import dev.subscriptions.eventing.consumer.SetHandler;
 import dev.subscriptions.eventing.inbox.Inbox;
 import dev.subscriptions.events.subscription.SubscriptionActivated;
 import dev.subscriptions.events.subscription.SubscriptionCanceled;
@@ -42,7 +40,8 @@ import dev.subscriptions.schemas.Topic;
  * Grants follow {@code subscription.events}: each record is mapped to the
  * {@link SubscriptionChanged} it stands for, and a poll's changes are applied in one
  * transaction with their inbox entries; changes older than the last applied for their
- * subscription are ignored.
+ * subscription are ignored. Every type goes to one handler, so that a wave's changes of
+ * all types lock their customers together.
  * <p>
  * Per set of changes, one statement writes their inbox entries and tells which of the new
  * ones are of a tombstoned customer: those do nothing more (a tombstone commits with the
@@ -75,25 +74,24 @@ class SubscriptionEventsListener implements CoveredBatchListener {
 			.tag("consumer", GROUP)
 			.register(meters);
 		this.dispatcher = BatchDispatcher.forConsumer(GROUP)
-			.onDeduplicatedByHandler(SubscriptionCreated.class, created -> IncomingEvents.eventId(created.getEventId()),
-					this.<SubscriptionCreated>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionActivated.class,
-					activated -> IncomingEvents.eventId(activated.getEventId()),
-					this.<SubscriptionActivated>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionResumed.class, resumed -> IncomingEvents.eventId(resumed.getEventId()),
-					this.<SubscriptionResumed>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionUncanceled.class,
-					uncanceled -> IncomingEvents.eventId(uncanceled.getEventId()),
-					this.<SubscriptionUncanceled>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionCanceled.class,
-					canceled -> IncomingEvents.eventId(canceled.getEventId()),
-					this.<SubscriptionCanceled>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionPastDue.class, pastDue -> IncomingEvents.eventId(pastDue.getEventId()),
-					this.<SubscriptionPastDue>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionPaused.class, paused -> IncomingEvents.eventId(paused.getEventId()),
-					this.<SubscriptionPaused>changes(IncomingEvents::changed))
-			.onDeduplicatedByHandler(SubscriptionEnded.class, ended -> IncomingEvents.eventId(ended.getEventId()),
-					this.<SubscriptionEnded>changes(IncomingEvents::changed))
+			.onAnyDeduplicatedByHandler(this::changes,
+					types -> types
+						.type(SubscriptionCreated.class, created -> IncomingEvents.eventId(created.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionActivated.class, activated -> IncomingEvents.eventId(activated.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionResumed.class, resumed -> IncomingEvents.eventId(resumed.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionUncanceled.class,
+								uncanceled -> IncomingEvents.eventId(uncanceled.getEventId()), IncomingEvents::changed)
+						.type(SubscriptionCanceled.class, canceled -> IncomingEvents.eventId(canceled.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionPastDue.class, pastDue -> IncomingEvents.eventId(pastDue.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionPaused.class, paused -> IncomingEvents.eventId(paused.getEventId()),
+								IncomingEvents::changed)
+						.type(SubscriptionEnded.class, ended -> IncomingEvents.eventId(ended.getEventId()),
+								IncomingEvents::changed))
 			.build();
 	}
 
@@ -108,21 +106,23 @@ class SubscriptionEventsListener implements CoveredBatchListener {
 		return this.dispatcher;
 	}
 
-	private <T> SetHandler<T> changes(Function<T, SubscriptionChanged> mapping) {
-		return deliveries -> {
-			Map<UUID, SubscriptionChanged> changes = new LinkedHashMap<>();
-			for (Delivery<T> delivery : deliveries) {
-				changes.putIfAbsent(delivery.eventId(), mapping.apply(delivery.event()));
+	/**
+	 * A wave's changes, of every subscription event type in one call, so that
+	 * {@link GrantManagement#applyAll} locks all their customers at once.
+	 */
+	private void changes(List<Delivery<SubscriptionChanged>> deliveries) {
+		Map<UUID, SubscriptionChanged> changes = new LinkedHashMap<>();
+		for (Delivery<SubscriptionChanged> delivery : deliveries) {
+			changes.putIfAbsent(delivery.eventId(), delivery.event());
+		}
+		Set<UUID> toApply = newOfLiveCustomers(changes, deliveries.size());
+		List<SubscriptionChanged> applied = new ArrayList<>();
+		changes.forEach((eventId, changed) -> {
+			if (toApply.contains(eventId)) {
+				applied.add(changed);
 			}
-			Set<UUID> toApply = newOfLiveCustomers(changes, deliveries.size());
-			List<SubscriptionChanged> applied = new ArrayList<>();
-			changes.forEach((eventId, changed) -> {
-				if (toApply.contains(eventId)) {
-					applied.add(changed);
-				}
-			});
-			this.grants.applyAll(applied);
-		};
+		});
+		this.grants.applyAll(applied);
 	}
 
 	/**

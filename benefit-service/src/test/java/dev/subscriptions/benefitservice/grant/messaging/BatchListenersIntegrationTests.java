@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.subscriptions.benefitservice.BenefitServiceIntegrationTest;
 import dev.subscriptions.benefitservice.StatementLog;
@@ -34,6 +38,7 @@ import dev.subscriptions.benefitservice.grant.SubscriptionChanged;
 import dev.subscriptions.eventing.test.EventTopics;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
+import dev.subscriptions.infrastructure.OpenTransaction;
 import dev.subscriptions.infrastructure.TopicContents;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
@@ -127,6 +132,36 @@ class BatchListenersIntegrationTests {
 		assertThat(subscriptions).allSatisfy(
 				sub -> assertThat(this.grants.find(this.organization, null, sub.subscriptionId(), GrantState.ACTIVE))
 					.hasSize(3));
+	}
+
+	/**
+	 * A wave of a creation for one customer and an end for another, whose lock a
+	 * deletion's transaction holds: both types reach one handler call, which waits for
+	 * both customers' locks and commits once the holder does, rather than failing at once
+	 * and having the whole batch retried as an outage.
+	 */
+	@Test
+	void waitsForEveryCustomerOfAWaveOfSeveralEventTypesAndCommitsOnceTheirLockIsFree(
+			@Autowired TransactionTemplate transactions, @Autowired JdbcTemplate jdbc) throws Exception {
+		SubscriptionFixture toEnd = subscription(UUID.randomUUID());
+		this.subscriptions
+			.on(List.of(record(Topic.SUBSCRIPTION_EVENTS, toEnd.subscriptionId(), toEnd.created().build())));
+		SubscriptionFixture toCreate = subscription(UUID.randomUUID());
+		OpenTransaction holder = OpenTransaction.begin(transactions, jdbc,
+				() -> this.grants.apply(created(subscription(toEnd.customerId()))));
+		List<ConsumerRecord<String, Object>> wave = List.of(
+				record(Topic.SUBSCRIPTION_EVENTS, toCreate.subscriptionId(), toCreate.created().build()),
+				record(Topic.SUBSCRIPTION_EVENTS, toEnd.subscriptionId(), toEnd.ended().build()));
+
+		CompletableFuture<Void> handled = CompletableFuture.runAsync(() -> this.subscriptions.on(wave));
+
+		await().atMost(Duration.ofSeconds(8)).until(holder::blocksAnother);
+		assertThat(handled).isNotDone();
+		holder.commit();
+		handled.get(30, TimeUnit.SECONDS);
+		assertThat(this.grants.find(this.organization, null, toCreate.subscriptionId(), GrantState.ACTIVE)).hasSize(3);
+		assertThat(this.grants.find(this.organization, null, toEnd.subscriptionId(), null)).hasSize(3)
+			.allSatisfy(grant -> assertThat(grant.state()).isEqualTo(GrantState.REVOKED));
 	}
 
 	/**
