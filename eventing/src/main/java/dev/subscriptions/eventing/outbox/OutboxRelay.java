@@ -880,11 +880,13 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Drops the window after the leadership was lost: closing the producer fails the
-	 * records in flight; their rows stay in the outbox for the next leader.
+	 * Drops the window after the leadership was lost: closing the producer at once fails
+	 * the records it has not sent yet (a graceful close would still deliver the whole
+	 * window behind the new leader's back); their rows stay in the outbox for the next
+	 * leader.
 	 */
 	private void abandon() {
-		closeProducer();
+		closeProducer(Duration.ZERO);
 		forgetWindow();
 		if (!this.failures.isEmpty()) {
 			this.failures.clear();
@@ -997,10 +999,14 @@ public class OutboxRelay implements SmartLifecycle {
 		return this.producer;
 	}
 
-	private synchronized void closeProducer() {
+	private void closeProducer() {
+		closeProducer(Duration.ofSeconds(5));
+	}
+
+	private synchronized void closeProducer(Duration timeout) {
 		if (this.producer != null) {
 			try {
-				this.producer.close(Duration.ofSeconds(5));
+				this.producer.close(timeout);
 			}
 			catch (RuntimeException ex) {
 				log.debug("Closing the outbox producer failed", ex);
