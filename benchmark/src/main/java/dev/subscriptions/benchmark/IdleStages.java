@@ -38,15 +38,27 @@ final class IdleStages {
 				Stage.SEND_TO_AVAILABLE, Stage.SEND_TO_BENEFIT_START, Stage.BENEFIT_HANDLER,
 				Stage.SEND_TO_SUBSCRIPTION_START, Stage.SUBSCRIPTION_HANDLER, Stage.BENEFIT_COMMIT_TO_REPORT,
 				Stage.SUBSCRIPTION_COMMIT_TO_REPORT, Stage.REPORT_TO_AVAILABLE, Stage.REPORT_TO_CUSTOMER_START,
-				Stage.CUSTOMER_HANDLER, Stage.ONE_HOP, Stage.COMMIT_TO_RECEIPT, Stage.CLIENT_ENTITLEMENTS,
-				Stage.CLIENT_RECEIPT)) {
+				Stage.CUSTOMER_HANDLER, Stage.ONE_HOP, Stage.COMMIT_TO_RECEIPT, Stage.REQUEST_TO_ENTITLEMENTS,
+				Stage.REQUEST_TO_RECEIPT)) {
 			this.stages.put(stage, new ArrayList<>());
 		}
+		this.stages.put(Stage.CLIENT_ENTITLEMENTS, new ArrayList<>());
+		this.stages.put(Stage.CLIENT_RECEIPT, new ArrayList<>());
 	}
 
-	/** The client's times of one deletion, in microseconds since the epoch. */
-	void client(String customer, long requestStarted, long responded, long entitlementsEmpty, long receiptComplete) {
+	/**
+	 * The client's times of one deletion, in microseconds since the epoch: the start of
+	 * its request and its 204.
+	 */
+	void client(String customer, long requestStarted, long responded) {
 		this.clients.put(customer, new Client(requestStarted, responded));
+	}
+
+	/**
+	 * When a polling client first saw the entitlements empty and the receipt complete, in
+	 * microseconds since the epoch.
+	 */
+	void polled(long requestStarted, long entitlementsEmpty, long receiptComplete) {
 		add(Stage.CLIENT_ENTITLEMENTS, requestStarted, entitlementsEmpty);
 		add(Stage.CLIENT_RECEIPT, requestStarted, receiptComplete);
 	}
@@ -92,12 +104,14 @@ final class IdleStages {
 			add(Stage.REQUEST_TO_COMMIT, client.requestStarted(), deletion.committed());
 			add(Stage.COMMIT_TO_RESPONSE, deletion.committed(), client.responded());
 			add(Stage.COMMIT_TO_RECEIPT, deletion.committed(), deletion.receiptCommitted());
+			add(Stage.REQUEST_TO_RECEIPT, client.requestStarted(), deletion.receiptCommitted());
 			TopicWatch.Seen deleted = watch.of(deletion.eventId());
 			Handled benefitHandled = benefit.get(deletion.eventId());
 			Handled subscriptionHandled = subscription.get(deletion.eventId());
 			if (benefitHandled != null) {
 				add(Stage.BENEFIT_HANDLER, benefitHandled.started(), benefitHandled.committed());
 				add(Stage.ONE_HOP, deletion.committed(), benefitHandled.committed());
+				add(Stage.REQUEST_TO_ENTITLEMENTS, client.requestStarted(), benefitHandled.committed());
 			}
 			if (subscriptionHandled != null) {
 				add(Stage.SUBSCRIPTION_HANDLER, subscriptionHandled.started(), subscriptionHandled.committed());
@@ -193,6 +207,10 @@ final class IdleStages {
 		static final String ONE_HOP = "One hop: DELETE commit → benefit-service handler commit (entitlements revoked)";
 
 		static final String COMMIT_TO_RECEIPT = "DELETE commit → receipt complete (commit of customer_deletion)";
+
+		static final String REQUEST_TO_ENTITLEMENTS = "DELETE request → entitlements revoked (benefit-service commit)";
+
+		static final String REQUEST_TO_RECEIPT = "DELETE request → receipt complete (commit of customer_deletion)";
 
 		static final String CLIENT_ENTITLEMENTS = "Client: DELETE request → GET entitlements empty (2 ms polls)";
 
