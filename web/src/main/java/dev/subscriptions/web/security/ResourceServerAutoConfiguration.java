@@ -22,6 +22,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -64,6 +65,11 @@ public class ResourceServerAutoConfiguration {
 	private static final Set<String> FALSE_SPELLINGS = Set.of("false", "off", "no", "0");
 
 	static final List<String> OPEN_PATHS = List.of("/livez", "/readyz", "/error", "/v3/api-docs", "/v3/api-docs/**");
+
+	@Bean
+	WebSecurityCustomizer headerValuesFirewall() {
+		return (web) -> web.httpFirewall(HeaderValues.firewall());
+	}
 
 	@Bean
 	TokenAuthentication tokenAuthentication(ApiSecuritySettings settings) {

@@ -1,5 +1,10 @@
 package dev.subscriptions.web.security;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,6 +78,30 @@ class ResourceServerIntegrationTests {
 		assertThat(refused.getResponseBody()).containsEntry("status", 401)
 			.containsEntry("detail", "A valid bearer token is required");
 		assertThat(refused.getResponseHeaders().get(HttpHeaders.SET_COOKIE)).isNull();
+	}
+
+	@Test
+	void rejectsAHeaderValueWithAControlCharacterBeforeReadingTheToken() throws Exception {
+		// sent as raw bytes: 0x85 is NEL, a C1 control, which HTTP clients refuse to send
+		// and Tomcat hands on as obs-text; the firewall refuses it once a filter reads
+		// the
+		// header, before the token is decoded (401)
+		try (Socket socket = new Socket("localhost", this.port)) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET /secured/notes/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: ")
+				.getBytes(StandardCharsets.ISO_8859_1));
+			out.write(TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_READ).getBytes(StandardCharsets.ISO_8859_1));
+			out.write(new byte[] { (byte) 0x85 });
+			out.write("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			String statusLine = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+				.readLine();
+			assertThat(statusLine).startsWith("HTTP/1.1 400");
+		}
+		assertThat(get("/secured/notes/" + UUID.randomUUID(), TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_READ))
+			.getStatus()
+			.value()).isEqualTo(200);
 	}
 
 	@Test
