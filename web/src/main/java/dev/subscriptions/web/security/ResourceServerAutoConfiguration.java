@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -26,7 +25,6 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -67,26 +65,6 @@ public class ResourceServerAutoConfiguration {
 	private static final Set<String> FALSE_SPELLINGS = Set.of("false", "off", "no", "0");
 
 	static final List<String> OPEN_PATHS = List.of("/livez", "/readyz", "/error", "/v3/api-docs", "/v3/api-docs/**");
-
-	/**
-	 * Every {@link JwtDecoder} (Spring Boot's, from the issuer or the JWK set URI) keeps
-	 * the tokens it accepted for {@code api.security.verified-tokens.*}.
-	 */
-	@Bean
-	static BeanPostProcessor verifiedTokens(ObjectProvider<ApiSecuritySettings> settings) {
-		return new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof JwtDecoder decoder) {
-					ApiSecuritySettings.VerifiedTokensSettings kept = settings.getObject().verifiedTokens();
-					return VerifiedTokens.of(decoder, kept.maxAge(), kept.maxSize());
-				}
-				return bean;
-			}
-
-		};
-	}
 
 	@Bean
 	WebSecurityCustomizer headerValuesFirewall() {

@@ -23,8 +23,8 @@ import org.springframework.util.StringUtils;
  * request, a refused one included;</li>
  * <li>{@code OAUTH2_AUDIENCES} (comma-separated; unset: no audience check, as for an
  * identity provider that adds {@code aud} only with a mapper), {@code OAUTH2_JWK_SET_URI}
- * (instead of discovery from the issuer), {@code OAUTH2_ORGANIZATION_CLAIM} and
- * {@code OAUTH2_VERIFIED_TOKEN_MAX_AGE}, each applied only when set.</li>
+ * (instead of discovery from the issuer) and {@code OAUTH2_ORGANIZATION_CLAIM}, each
+ * applied only when set.</li>
  * </ul>
  */
 public class SecurityDefaults implements EnvironmentPostProcessor, Ordered {
@@ -45,7 +45,6 @@ public class SecurityDefaults implements EnvironmentPostProcessor, Ordered {
 		copy(environment, "OAUTH2_AUDIENCES", JWT + "audiences", defaults);
 		copy(environment, "OAUTH2_JWK_SET_URI", JWT + "jwk-set-uri", defaults);
 		copy(environment, "OAUTH2_ORGANIZATION_CLAIM", "api.security.organization-claim", defaults);
-		copy(environment, "OAUTH2_VERIFIED_TOKEN_MAX_AGE", "api.security.verified-tokens.max-age", defaults);
 		environment.getPropertySources().addLast(new MapPropertySource(NAME, defaults));
 	}
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -25,7 +24,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
@@ -104,15 +102,6 @@ class ResourceServerIntegrationTests {
 		assertThat(get("/secured/notes/" + UUID.randomUUID(), TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_READ))
 			.getStatus()
 			.value()).isEqualTo(200);
-	}
-
-	@Test
-	void keepsTheTokensSpringBootsDecoderAccepted(@Autowired JwtDecoder decoder) {
-		assertThat(decoder).isInstanceOf(VerifiedTokens.class);
-		String bearer = TestTokens.bearer(ORGANIZATION, ApiScopes.CUSTOMERS_READ);
-
-		assertThat(get("/secured/notes/" + UUID.randomUUID(), bearer).getStatus().value()).isEqualTo(200);
-		assertThat(get("/secured/notes/" + UUID.randomUUID(), bearer).getStatus().value()).isEqualTo(200);
 	}
 
 	@Test
