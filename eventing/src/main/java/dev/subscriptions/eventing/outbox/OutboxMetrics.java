@@ -82,10 +82,15 @@ public class OutboxMetrics {
 			.register(registry);
 	}
 
-	/** Registers the leadership gauge of a relay. */
+	/**
+	 * Registers the leadership gauge of a relay. The gauge holds {@code leader} strongly:
+	 * a relay passes a method reference that nothing else holds, which a gauge's default
+	 * weak reference would lose at the next collection, and the gauge would read NaN.
+	 */
 	void leadership(BooleanSupplier leader) {
 		Gauge.builder("outbox.relay.leader", leader, supplier -> supplier.getAsBoolean() ? 1 : 0)
 			.description("1 while this instance's outbox relay holds the leadership, else 0")
+			.strongReference(true)
 			.register(this.registry);
 	}
 
