@@ -26,6 +26,7 @@ class CustomerApiScopes {
 			.require(HttpMethod.GET, "/customers/{id}", "customers:read")
 			.require(HttpMethod.PATCH, "/customers/{id}", "customers:write")
 			.require(HttpMethod.DELETE, "/customers/{id}", "customers:write")
+			.require(HttpMethod.POST, "/customers/deletions", "customers:write")
 			.require(HttpMethod.GET, "/customers/external/{externalId}", "customers:read")
 			.require(HttpMethod.GET, "/customers/{id}/deletion", "customers:read")
 			.build();

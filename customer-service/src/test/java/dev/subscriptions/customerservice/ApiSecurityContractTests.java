@@ -53,6 +53,8 @@ class ApiSecurityContractTests {
 				"Patched");
 		String deletedByTest = CustomerRequests.createdId(this.client, this.owner, "delete-" + suffix + "@example.com",
 				"Delete");
+		String deletedTogetherByTest = CustomerRequests.createdId(this.client, this.owner,
+				"delete-together-" + suffix + "@example.com", "Delete together");
 		String deleted = CustomerRequests.createdAndDeletedId(this.client, this.owner,
 				"deleted-" + suffix + "@example.com", "Deleted");
 
@@ -66,6 +68,8 @@ class ApiSecurityContractTests {
 			.fixture("GET /customers/external/{externalId}", Fixture.of(Map.of("externalId", externalId)))
 			.fixture("PATCH /customers/{id}", Fixture.of(Map.of("id", patched)).body(Map.of("name", "Renamed")))
 			.fixture("DELETE /customers/{id}", Fixture.of(Map.of("id", deletedByTest)))
+			.fixture("POST /customers/deletions",
+					Fixture.none().body(Map.of("customerIds", List.of(deletedTogetherByTest))))
 			.fixture("GET /customers/{id}/deletion", Fixture.of(Map.of("id", deleted)));
 		List<DynamicNode> operations = new ArrayList<>();
 		long count = 0;

@@ -1,10 +1,16 @@
 package dev.subscriptions.customerservice.customer;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.Pageable;
@@ -20,10 +26,17 @@ public class CustomerManagement {
 
 	private final Customers customers;
 
+	private final DeletedCustomers deletedCustomers;
+
+	private final ApplicationEventPublisher events;
+
 	private final Clock clock;
 
-	CustomerManagement(Customers customers, Clock clock) {
+	CustomerManagement(Customers customers, DeletedCustomers deletedCustomers, ApplicationEventPublisher events,
+			Clock clock) {
 		this.customers = customers;
+		this.deletedCustomers = deletedCustomers;
+		this.events = events;
 		this.clock = clock;
 	}
 
@@ -109,6 +122,38 @@ public class CustomerManagement {
 		if (customer.delete(this.clock)) {
 			this.customers.save(customer);
 		}
+	}
+
+	/**
+	 * Deletes customers of the organization together, in one transaction, each as
+	 * {@link #delete} deletes one: by {@link Customer#delete}, with its own
+	 * {@code CustomerDeleted} and deletion receipt. The rows are locked first, in the
+	 * order of their ids; customers already deleted are left as they are. If any id is
+	 * not a customer of the organization, none is deleted. Whatever the number of
+	 * customers, a few statements: the lock, one update ({@link DeletedCustomers}), and
+	 * what those who keep {@link CustomersDeleted} write.
+	 * @throws CustomersNotFound naming the ids that are not customers of the organization
+	 */
+	@Transactional
+	public void deleteAll(UUID organizationId, Collection<UUID> ids) {
+		UUID[] named = ids.stream().distinct().sorted().toArray(UUID[]::new);
+		if (named.length == 0) {
+			return;
+		}
+		List<Customer> found = this.customers.findAllByIdInAndOrganizationIdForUpdate(named, organizationId);
+		if (found.size() < named.length) {
+			Set<UUID> foundIds = found.stream().map(Customer::getId).collect(Collectors.toSet());
+			throw new CustomersNotFound(Arrays.stream(named).filter(id -> !foundIds.contains(id)).toList());
+		}
+		List<Customer> deleted = found.stream().filter(customer -> customer.delete(this.clock)).toList();
+		if (deleted.isEmpty()) {
+			return;
+		}
+		this.deletedCustomers.storeAll(deleted);
+		this.events.publishEvent(new CustomersDeleted(deleted.stream()
+			.flatMap(customer -> customer.recordedEvents().stream())
+			.map(CustomerEvent.Deleted.class::cast)
+			.toList()));
 	}
 
 }

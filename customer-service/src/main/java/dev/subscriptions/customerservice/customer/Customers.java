@@ -23,6 +23,15 @@ public interface Customers extends ListCrudRepository<Customer, UUID> {
 	@Query("select * from customer where id = :id and organization_id = :organizationId for update")
 	Optional<Customer> findByIdAndOrganizationIdForUpdate(UUID id, UUID organizationId);
 
+	/**
+	 * The customers of the organization among {@code ids}, live or deleted, in the order
+	 * of their ids and locked in that order until the transaction ends, so that two
+	 * transactions locking overlapping sets cannot deadlock. Another organization's
+	 * customers are not found.
+	 */
+	@Query("select * from customer where id = any(:ids) and organization_id = :organizationId order by id for update")
+	List<Customer> findAllByIdInAndOrganizationIdForUpdate(UUID[] ids, UUID organizationId);
+
 	/** A customer of the organization, live or deleted. */
 	@Query("select * from customer where id = :id and organization_id = :organizationId")
 	Optional<Customer> findByIdAndOrganizationId(UUID id, UUID organizationId);

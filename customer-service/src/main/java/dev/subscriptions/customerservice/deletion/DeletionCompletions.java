@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.subscriptions.customerservice.CustomerServiceSettings;
 import dev.subscriptions.customerservice.customer.CustomerEvent;
+import dev.subscriptions.customerservice.customer.CustomersDeleted;
 
 /**
  * When each deletion's receipt became complete, kept in {@code customer_deletion}, and
@@ -87,22 +88,37 @@ public class DeletionCompletions {
 	 */
 	@EventListener
 	void on(CustomerEvent.Deleted deleted) {
+		keep(List.of(deleted));
+	}
+
+	/** Customers deleted together: their deletions in one statement. */
+	@EventListener
+	void on(CustomersDeleted deleted) {
+		keep(deleted.deletions());
+	}
+
+	private void keep(List<CustomerEvent.Deleted> deletions) {
+		UUID[] customers = deletions.stream().map(CustomerEvent.Deleted::customerId).toArray(UUID[]::new);
+		String[] deletedAt = deletions.stream().map(deleted -> deleted.deletedAt().toString()).toArray(String[]::new);
 		if (this.requiredServices.length > 0) {
-			this.jdbc
-				.sql("insert into customer_deletion (customer_id, deleted_at) values (?, ?) on conflict do nothing")
-				.params(deleted.customerId(), Timestamp.from(deleted.deletedAt()))
+			this.jdbc.sql("""
+					insert into customer_deletion (customer_id, deleted_at)
+					select * from unnest(?::uuid[], ?::timestamptz[]) on conflict do nothing""")
+				.params(customers, deletedAt)
 				.update();
 			return;
 		}
 		Instant completedAt = this.clock.instant();
-		int kept = this.jdbc.sql("""
-				insert into customer_deletion (customer_id, deleted_at, completed_at) values (?, ?, ?)
-				on conflict do nothing""")
-			.params(deleted.customerId(), Timestamp.from(deleted.deletedAt()), Timestamp.from(completedAt))
-			.update();
-		if (kept == 1) {
-			recordAfterCommit(List.of(took(deleted.deletedAt(), completedAt)));
-		}
+		List<Duration> took = this.jdbc
+			.sql("""
+					insert into customer_deletion (customer_id, deleted_at, completed_at)
+					select d.customer_id, d.deleted_at, ? from unnest(?::uuid[], ?::timestamptz[]) as d(customer_id, deleted_at)
+					on conflict do nothing
+					returning deleted_at""")
+			.params(Timestamp.from(completedAt), customers, deletedAt)
+			.query((rs, row) -> took(rs.getTimestamp(1).toInstant(), completedAt))
+			.list();
+		recordAfterCommit(took);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.subscriptions.customerservice.customer.CustomerEvent;
+import dev.subscriptions.customerservice.customer.CustomersDeleted;
 import dev.subscriptions.eventing.outbox.Outbox;
 import dev.subscriptions.schemas.Topic;
 
@@ -28,6 +29,16 @@ class CustomerEventPublisher {
 	void on(CustomerEvent event) {
 		this.outbox.append(Topic.CUSTOMER_EVENTS.topicName(), event.customerId().toString(),
 				this.mapper.toRecord(event));
+	}
+
+	/** Customers deleted together: their events in one multi-row insert. */
+	@EventListener
+	void on(CustomersDeleted deleted) {
+		this.outbox.appendAll(deleted.deletions()
+			.stream()
+			.map(event -> new Outbox.Event(Topic.CUSTOMER_EVENTS.topicName(), event.customerId().toString(),
+					this.mapper.toRecord(event)))
+			.toList());
 	}
 
 }

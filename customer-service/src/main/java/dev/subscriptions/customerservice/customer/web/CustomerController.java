@@ -106,4 +106,16 @@ class CustomerController {
 		return ResponseEntity.noContent().build();
 	}
 
+	/**
+	 * Deletes up to 1,000 customers of the caller's organization in one transaction, each
+	 * as {@code DELETE /customers/{id}} deletes one (its own {@code CustomerDeleted} and
+	 * deletion receipt; one already deleted stays as it is). If any id is not a customer
+	 * of the organization, none is deleted and the 404 names those ids.
+	 */
+	@PostMapping("/deletions")
+	ResponseEntity<Void> deleteAll(Organization organization, @Valid @RequestBody DeleteCustomers request) {
+		this.customers.deleteAll(organization.id(), request.customerIds());
+		return ResponseEntity.noContent().build();
+	}
+
 }

@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.subscriptions.customerservice.customer.CustomerNotFound;
+import dev.subscriptions.customerservice.customer.CustomersNotFound;
 import dev.subscriptions.customerservice.customer.ExternalIdAlreadyAssigned;
 
 /**
@@ -24,6 +25,14 @@ class CustomerProblems {
 	ProblemDetail customerNotFound(CustomerNotFound exception) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, exception.getMessage());
 		problem.setTitle("Customer not found");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail customersNotFound(CustomersNotFound exception) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, exception.getMessage());
+		problem.setTitle("Customers not found");
+		problem.setProperty("customerIds", exception.ids());
 		return problem;
 	}
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.web.client.RestClient;
@@ -126,6 +127,46 @@ class CustomerEventsIntegrationTests {
 		assertThat(header(records.get(1), "event_type")).isEqualTo("CustomerDeleted");
 		assertThat(header(records.get(1), "event_id"))
 			.isEqualTo(((CustomerDeleted) records.get(1).value()).getEventId());
+	}
+
+	/**
+	 * Customers deleted together publish one {@code CustomerDeleted} each, keyed by the
+	 * customer, with the event id its receipt names.
+	 */
+	@Test
+	void publishesOneCustomerDeletedPerCustomerDeletedTogether() {
+		UUID organization = UUID.randomUUID();
+		List<String> ids = List.of(create(organization, "together-1@example.com", "One"),
+				create(organization, "together-2@example.com", "Two"),
+				create(organization, "together-3@example.com", "Three"));
+		RestTestClient api = CustomerRequests.as(this.client, organization);
+		api.post()
+			.uri("/customers/deletions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customerIds", ids))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+
+		for (String id : ids) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
+			Map<String, Object> receipt = api.get()
+				.uri("/customers/{id}/deletion", id)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(ApiResponses.JSON)
+				.returnResult()
+				.getResponseBody();
+			assertThat(published(id)).hasSize(2).last().satisfies(record -> {
+				assertThat(record.value()).isInstanceOfSatisfying(CustomerDeleted.class, deleted -> {
+					assertThat(deleted.getCustomerId()).isEqualTo(id);
+					assertThat(deleted.getOrganizationId()).isEqualTo(organization.toString());
+					assertThat(deleted.getEventId()).isEqualTo(receipt.get("deletionEventId"));
+				});
+				assertThat(header(record, "event_type")).isEqualTo("CustomerDeleted");
+			});
+		}
 	}
 
 	@Test

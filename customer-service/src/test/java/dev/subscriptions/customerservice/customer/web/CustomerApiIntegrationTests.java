@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -191,6 +192,72 @@ class CustomerApiIntegrationTests {
 			.expectBody()
 			.jsonPath("$.title")
 			.isEqualTo("Customer not found");
+	}
+
+	/**
+	 * {@code POST /customers/deletions}: each customer named is deleted as {@code DELETE
+	 * /customers/{id}} deletes it, with a receipt of its own; naming one that is not the
+	 * organization's deletes none and names it.
+	 */
+	@Test
+	void deletesCustomersTogetherOrNoneWhenOneIsNotFound() {
+		String first = id(create(this.organization, "first-of-many@example.com", "First", null));
+		String second = id(create(this.organization, "second-of-many@example.com", "Second", null));
+		String unknown = UUID.randomUUID().toString();
+
+		this.api.post()
+			.uri("/customers/deletions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customerIds", List.of(first, second, unknown)))
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Customers not found")
+			.jsonPath("$.customerIds")
+			.isEqualTo(List.of(unknown));
+		this.api.get().uri("/customers/{id}", first).exchange().expectStatus().isOk();
+
+		this.api.post()
+			.uri("/customers/deletions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customerIds", List.of(first, second)))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		for (String id : List.of(first, second)) {
+			this.api.get().uri("/customers/{id}", id).exchange().expectStatus().isNotFound();
+			this.api.get()
+				.uri("/customers/{id}/deletion", id)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.customerId")
+				.isEqualTo(id)
+				.jsonPath("$.complete")
+				.isEqualTo(false);
+		}
+		assertThat(create(this.organization, "first-of-many@example.com", "First again", null).getStatus().value())
+			.isEqualTo(201);
+	}
+
+	@Test
+	void refusesADeletionOfNoCustomerOrOfMoreThanAThousandNamingTheField() {
+		for (List<String> ids : List.of(List.<String>of(),
+				IntStream.range(0, 1001).mapToObj(i -> UUID.randomUUID().toString()).toList())) {
+			this.api.post()
+				.uri("/customers/deletions")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("customerIds", ids))
+				.exchange()
+				.expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("customerIds");
+		}
 	}
 
 	@Test
