@@ -33,7 +33,10 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * receive, with {@code linger.ms} 0 and 5 ({@link RawHop}), beside the idle deletion's
  * one-hop figure;</li>
  * <li>bulk ({@code bulk}): customers with 3 subscriptions of a product with 3 benefits
- * each, deleted as fast as the API accepts; time until every receipt is complete;</li>
+ * each, deleted as fast as the API accepts, one {@code DELETE} per customer; time until
+ * every receipt is complete;</li>
+ * <li>bulk by batches ({@code batch}): the same, deleted by
+ * {@code POST /customers/deletions} of {@code --delete-batch} (100) customers each;</li>
  * <li>growth ({@code --preload N}): after the bulk, N customers with 3 subscriptions and
  * 9 grants each are written straight into the three databases in another organization
  * ({@link Preload}) and the bulk runs again;</li>
@@ -46,13 +49,14 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * </ol>
  * Options:
  * {@code --customers 10000 --idle 200 --idle-polled 100 --relay-events 20000 --outbox-events 20000
- * --hops 200 --preload 0 --threads 16}, {@code --skip idle,hop,bulk,relay,outbox} to
- * leave parts out, {@code --label name=value} (repeatable) to print a setting of the
- * stack the benchmark cannot see, e.g. {@code --label concurrency=3}. Endpoints default
- * to the local stack's ports; {@code --postgres jdbc:postgresql://localhost:5432/} with a
- * login per database named like it. The API calls carry tokens of the authorization
- * server at {@code --issuer http://localhost:9000} for its client {@code local-cli},
- * whose secret is read from {@code auth/clients.json} of the local stack's data directory
+ * --hops 200 --preload 0 --delete-batch 100 --threads 16},
+ * {@code --skip idle,hop,bulk,batch,relay,outbox} to leave parts out,
+ * {@code --label name=value} (repeatable) to print a setting of the stack the benchmark
+ * cannot see, e.g. {@code --label concurrency=3}. Endpoints default to the local stack's
+ * ports; {@code --postgres jdbc:postgresql://localhost:5432/} with a login per database
+ * named like it. The API calls carry tokens of the authorization server at
+ * {@code --issuer http://localhost:9000} for its client {@code local-cli}, whose secret
+ * is read from {@code auth/clients.json} of the local stack's data directory
  * {@code --data .local-stack}, unless {@code --client-secret} gives it (and
  * {@code --client-id} another client).
  */
@@ -132,16 +136,21 @@ public final class Benchmark {
 			}
 			int customers = this.options.number("--customers", 10_000);
 			int preload = this.options.number("--preload", 0);
+			int batch = this.options.number("--delete-batch", 100);
 			Bulk empty = null;
+			Bulk batched = null;
 			if (!this.skipped.contains("bulk")) {
-				empty = bulkDeletion(customers, "Bulk");
+				empty = bulkDeletion(customers, "Bulk", 1);
+			}
+			if (!this.skipped.contains("batch") && batch > 1) {
+				batched = bulkDeletion(customers, "Bulk by batches", batch);
 			}
 			Bulk grown = null;
 			if (preload > 0) {
 				new Preload(this.rest, this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase)
 					.customers(preload);
 				grown = bulkDeletion(customers, "Growth: bulk with " + "%,d".formatted(preload)
-						+ " customers (3 subscriptions, 9 grants each) preloaded");
+						+ " customers (3 subscriptions, 9 grants each) preloaded", 1);
 				if (empty != null) {
 					row("Growth: bulk rate with the preload against the bulk before it (target ≥ 0.8)",
 							"%.0f against %.0f customers/s: ratio %.2f".formatted(grown.rate(), empty.rate(),
@@ -154,9 +163,9 @@ public final class Benchmark {
 			if (!this.skipped.contains("outbox")) {
 				outboxAlone(topics, this.options.number("--outbox-events", 20_000));
 			}
-			if (empty != null || grown != null) {
+			if (empty != null || batched != null || grown != null) {
 				double commitRate = rawUpdateCommitRate(Duration.ofSeconds(5));
-				for (Bulk bulk : Arrays.asList(empty, grown)) {
+				for (Bulk bulk : Arrays.asList(empty, batched, grown)) {
 					if (bulk != null) {
 						revocationAgainstRawCommits(bulk, commitRate);
 					}
@@ -332,7 +341,13 @@ public final class Benchmark {
 		}
 	}
 
-	private Bulk bulkDeletion(int count, String name) throws Exception {
+	/**
+	 * Customers with 3 subscriptions each, deleted as fast as the API accepts: one
+	 * {@code DELETE /customers/{id}} per customer ({@code batch} 1), or a
+	 * {@code POST /customers/deletions} per {@code batch} customers; the time until every
+	 * receipt is complete.
+	 */
+	private Bulk bulkDeletion(int count, String name, int batch) throws Exception {
 		Product product = product();
 		log(name + ": creating " + count + " customers with 3 subscriptions each");
 		long setUp = System.nanoTime();
@@ -362,10 +377,19 @@ public final class Benchmark {
 		log(name + ": deleting them all");
 		long startMicros = Clocks.nowMicros();
 		long start = System.nanoTime();
-		inParallel(count, i -> {
-			this.rest.deleteCustomer(product.organization(), customers.get(i));
-			return null;
-		});
+		if (batch == 1) {
+			inParallel(count, i -> {
+				this.rest.deleteCustomer(product.organization(), customers.get(i));
+				return null;
+			});
+		}
+		else {
+			inParallel((count + batch - 1) / batch, i -> {
+				this.rest.deleteCustomers(product.organization(),
+						customers.subList(i * batch, Math.min(count, (i + 1) * batch)));
+				return null;
+			});
+		}
 		double accepted = (System.nanoTime() - start) / 1e9;
 		await(Duration.ofMinutes(15), Duration.ofMillis(50),
 				() -> this.customerDatabase.count(incomplete) <= incompleteBefore);
@@ -385,8 +409,10 @@ public final class Benchmark {
 		if (notComplete.get() > 0) {
 			throw new IllegalStateException(notComplete.get() + " receipts are not complete");
 		}
-		row(name + ": " + "%,d".formatted(count)
-				+ " customers × 3 subscriptions × 3 benefits, DELETE as fast as the API accepts",
+		row(name + ": " + "%,d".formatted(count) + " customers × 3 subscriptions × 3 benefits, "
+				+ ((batch == 1) ? "one DELETE per customer"
+						: "POST /customers/deletions of " + batch + " customers each")
+				+ ", as fast as the API accepts",
 				"API accepted all in %.1f s (%.0f/s); every receipt complete after %.1f s: %.0f customers/s"
 					.formatted(accepted, count / accepted, complete, count / complete));
 		return new Bulk(name, product.organization(), count, count / complete, startMicros);

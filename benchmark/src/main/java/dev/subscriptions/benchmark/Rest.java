@@ -82,6 +82,13 @@ final class Rest {
 		send(organization, "customers:write", "DELETE", this.customers + "/customers/" + customer, null).expect(204);
 	}
 
+	/** {@code POST /customers/deletions}: the customers deleted together. */
+	void deleteCustomers(String organization, List<String> customers) {
+		send(organization, "customers:write", "POST", this.customers + "/customers/deletions",
+				Map.of("customerIds", customers))
+			.expect(204);
+	}
+
 	boolean deletionComplete(String organization, String customer) {
 		Answer receipt = send(organization, "customers:read", "GET",
 				this.customers + "/customers/" + customer + "/deletion", null)
