@@ -73,14 +73,7 @@ class CustomerEventsIntegrationTests {
 		String id = (String) created.get("id");
 		RestTestClient api = CustomerRequests.as(this.client, organization);
 		api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		Map<String, Object> receipt = api.get()
-			.uri("/customers/{id}/deletion", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(ApiResponses.JSON)
-			.returnResult()
-			.getResponseBody();
+		Map<String, Object> receipt = receipt(api, id);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 2);
 
@@ -150,14 +143,7 @@ class CustomerEventsIntegrationTests {
 
 		for (String id : ids) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
-			Map<String, Object> receipt = api.get()
-				.uri("/customers/{id}/deletion", id)
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectBody(ApiResponses.JSON)
-				.returnResult()
-				.getResponseBody();
+			Map<String, Object> receipt = receipt(api, id);
 			assertThat(published(id)).hasSize(2).last().satisfies(record -> {
 				assertThat(record.value()).isInstanceOfSatisfying(CustomerDeleted.class, deleted -> {
 					assertThat(deleted.getCustomerId()).isEqualTo(id);
@@ -247,6 +233,18 @@ class CustomerEventsIntegrationTests {
 			.get(topic)
 			.get(TopicConfig.CLEANUP_POLICY_CONFIG)
 			.value();
+	}
+
+	/** The customer's deletion receipt, answered 200. */
+	private static Map<String, Object> receipt(RestTestClient api, String id) {
+		return api.get()
+			.uri("/customers/{id}/deletion", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ApiResponses.JSON)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	private String create(UUID organization, String email, String name) {
