@@ -77,4 +77,19 @@ public final class CustomerRequests {
 		return id;
 	}
 
+	/**
+	 * {@code GET /customers/{id}/deletion} through a client with a token, which must be
+	 * answered with 200, and returns the receipt.
+	 */
+	public static Map<String, Object> receipt(RestTestClient authorized, String id) {
+		return authorized.get()
+			.uri("/customers/{id}/deletion", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ApiResponses.JSON)
+			.returnResult()
+			.getResponseBody();
+	}
+
 }

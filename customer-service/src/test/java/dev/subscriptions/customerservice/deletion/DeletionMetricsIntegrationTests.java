@@ -27,7 +27,6 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
-import dev.subscriptions.web.test.ApiResponses;
 import dev.subscriptions.web.test.ManagementClient;
 
 /**
@@ -205,15 +204,7 @@ class DeletionMetricsIntegrationTests {
 	}
 
 	private Map<String, Object> receipt(String id) {
-		return CustomerRequests.as(this.client, this.organization)
-			.get()
-			.uri("/customers/{id}/deletion", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(ApiResponses.JSON)
-			.returnResult()
-			.getResponseBody();
+		return CustomerRequests.receipt(CustomerRequests.as(this.client, this.organization), id);
 	}
 
 }

@@ -29,7 +29,6 @@ import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.events.revocation.CustomerRevocationCompleted;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
-import dev.subscriptions.web.test.ApiResponses;
 
 /**
  * The deletion receipt completes as the required services report on customer.revocations.
@@ -232,14 +231,7 @@ class DeletionReceiptIntegrationTests {
 	}
 
 	private Map<String, Object> receipt(String id) {
-		return api().get()
-			.uri("/customers/{id}/deletion", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(ApiResponses.JSON)
-			.returnResult()
-			.getResponseBody();
+		return CustomerRequests.receipt(api(), id);
 	}
 
 }

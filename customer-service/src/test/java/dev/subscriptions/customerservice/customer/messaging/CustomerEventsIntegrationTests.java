@@ -37,7 +37,6 @@ import dev.subscriptions.events.customer.CustomerCreated;
 import dev.subscriptions.events.customer.CustomerDeleted;
 import dev.subscriptions.schemas.Topic;
 import dev.subscriptions.schemas.fixtures.CustomerFixture;
-import dev.subscriptions.web.test.ApiResponses;
 
 /**
  * What customer-service publishes, read back from {@code customer.events} as another
@@ -73,7 +72,7 @@ class CustomerEventsIntegrationTests {
 		String id = (String) created.get("id");
 		RestTestClient api = CustomerRequests.as(this.client, organization);
 		api.delete().uri("/customers/{id}", id).exchange().expectStatus().isNoContent();
-		Map<String, Object> receipt = receipt(api, id);
+		Map<String, Object> receipt = CustomerRequests.receipt(api, id);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() == 2);
 
@@ -143,7 +142,7 @@ class CustomerEventsIntegrationTests {
 
 		for (String id : ids) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> published(id).size() >= 2);
-			Map<String, Object> receipt = receipt(api, id);
+			Map<String, Object> receipt = CustomerRequests.receipt(api, id);
 			assertThat(published(id)).hasSize(2).last().satisfies(record -> {
 				assertThat(record.value()).isInstanceOfSatisfying(CustomerDeleted.class, deleted -> {
 					assertThat(deleted.getCustomerId()).isEqualTo(id);
@@ -233,18 +232,6 @@ class CustomerEventsIntegrationTests {
 			.get(topic)
 			.get(TopicConfig.CLEANUP_POLICY_CONFIG)
 			.value();
-	}
-
-	/** The customer's deletion receipt, answered 200. */
-	private static Map<String, Object> receipt(RestTestClient api, String id) {
-		return api.get()
-			.uri("/customers/{id}/deletion", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(ApiResponses.JSON)
-			.returnResult()
-			.getResponseBody();
 	}
 
 	private String create(UUID organization, String email, String name) {
