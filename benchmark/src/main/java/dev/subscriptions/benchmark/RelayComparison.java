@@ -131,7 +131,7 @@ final class RelayComparison implements AutoCloseable {
 	 * Reads the topic until every record arrived; events per second between the first and
 	 * the last timestamp. The priming records ({@link BenchmarkTopics}) are not counted.
 	 */
-	private double rate(String topic) {
+	private double rate(String topic) throws InterruptedException {
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 				Map.of("bootstrap.servers", this.bootstrapServers, "max.poll.records", 5000, "fetch.min.bytes", 1),
 				new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -139,6 +139,7 @@ final class RelayComparison implements AutoCloseable {
 			for (int i = 0; i < BenchmarkTopics.PARTITIONS; i++) {
 				partitions.add(new TopicPartition(topic, i));
 			}
+			awaitAppended(consumer, partitions);
 			consumer.assign(partitions);
 			consumer.seekToBeginning(partitions);
 			long first = Long.MAX_VALUE;
@@ -160,6 +161,26 @@ final class RelayComparison implements AutoCloseable {
 				}
 			}
 			return (received - 1) * 1000.0 / Math.max(1, last - first);
+		}
+	}
+
+	/**
+	 * Waits until the broker has appended every record of the round (and the priming
+	 * ones), asking for the partitions' end offsets every 50 ms, so that the topic is
+	 * read only afterwards. Read while the relay publishes, the benchmark's consumer
+	 * would take CPU from the relay, its database and the broker on the same cores, which
+	 * the raw producer's round (read after its {@code flush()}) does not pay.
+	 */
+	private void awaitAppended(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions)
+			throws InterruptedException {
+		long expected = this.payloads.size() + BenchmarkTopics.PARTITIONS;
+		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+		while (consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum() < expected) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Fewer than " + expected + " records were appended to "
+						+ partitions.get(0).topic() + " in 5 minutes");
+			}
+			Thread.sleep(50);
 		}
 	}
 

@@ -104,7 +104,7 @@ public class OutboxRelay implements SmartLifecycle {
 	 */
 	static final int MAX_GAPS = 1_000;
 
-	private final JdbcTemplate jdbc;
+	private final PrimaryKeyStatements outbox;
 
 	private final Supplier<Producer<String, byte[]>> producers;
 
@@ -210,7 +210,7 @@ public class OutboxRelay implements SmartLifecycle {
 	public OutboxRelay(JdbcTemplate jdbc, Supplier<Producer<String, byte[]>> producers, Supplier<Admin> admins,
 			LeaderConnections leaderConnections, OutboxSignal signal, OutboxMetrics metrics, ParkedOutbox parked,
 			Settings settings) {
-		this.jdbc = jdbc;
+		this.outbox = new PrimaryKeyStatements(jdbc);
 		this.producers = producers;
 		this.signal = signal;
 		this.metrics = metrics;
@@ -621,7 +621,7 @@ public class OutboxRelay implements SmartLifecycle {
 	private Read readAndSend(int limit) {
 		this.unknownTopics.recheck();
 		String[] held = this.unknownTopics.held().toArray(String[]::new);
-		List<Row> rows = this.jdbc.query("""
+		List<Row> rows = this.outbox.query("""
 				select o.*,
 					exists (select 1 from outbox_parked p where p.topic = o.topic and p.aggregateid = o.aggregateid)
 						as behind_parked
@@ -817,7 +817,7 @@ public class OutboxRelay implements SmartLifecycle {
 		if (this.delivered.isEmpty()) {
 			return;
 		}
-		this.jdbc.update("delete from outbox where position = any(?)", (Object) this.delivered.toArray(Long[]::new));
+		this.outbox.update("delete from outbox where position = any(?)", (Object) this.delivered.toArray(Long[]::new));
 		this.tally.published += this.delivered.size();
 		this.delivered.clear();
 		this.progressed = true;

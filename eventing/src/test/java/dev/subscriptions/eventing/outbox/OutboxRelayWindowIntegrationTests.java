@@ -47,6 +47,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -90,6 +91,7 @@ class OutboxRelayWindowIntegrationTests {
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
+	/** The rows each of the relay's deletes removed, in order. */
 	private final List<Integer> deletes = new CopyOnWriteArrayList<>();
 
 	/** Every producer the relay took, in order. */
@@ -113,11 +115,12 @@ class OutboxRelayWindowIntegrationTests {
 		JdbcTemplate counting = new JdbcTemplate(this.dataSource) {
 
 			@Override
-			public int update(String sql, @Nullable Object... args) {
-				if (sql.startsWith("delete from outbox where position = any") && args != null) {
-					OutboxRelayWindowIntegrationTests.this.deletes.add(((Object[]) args[0]).length);
+			public <T> @Nullable T execute(String sql, PreparedStatementCallback<T> action) {
+				T result = super.execute(sql, action);
+				if (sql.contains("delete from outbox where position = any") && result instanceof Integer deleted) {
+					OutboxRelayWindowIntegrationTests.this.deletes.add(deleted);
 				}
-				return super.update(sql, args);
+				return result;
 			}
 
 		};
