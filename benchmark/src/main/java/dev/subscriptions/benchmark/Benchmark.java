@@ -7,8 +7,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -442,16 +444,24 @@ public final class Benchmark {
 		int[] threadCounts = { 1, 4 };
 		try (OutboxAlone outbox = new OutboxAlone(this.benchmarkDatabase, topics,
 				this.options.text("--registry", "http://localhost:8080/apis/ccompat/v7"), 4)) {
-			outbox.start();
 			log("outbox alone: " + events + " transactions of one row and one " + outbox.eventSize()
-					+ "-byte event, synchronous_commit = on");
+					+ "-byte event, synchronous_commit = on; first with the relay stopped");
+			outbox.transactionsWithoutRelay(Math.min(events, 500), 1);
+			Map<Integer, Double> withoutRelay = new HashMap<>();
+			for (int threads : threadCounts) {
+				withoutRelay.put(threads, outbox.transactionsWithoutRelay(events, threads));
+			}
+			outbox.start();
+			outbox.awaitEmpty(Duration.ofMinutes(5));
 			outbox.transactions(Math.min(events, 500), 1);
 			List<String> results = new ArrayList<>();
 			for (int threads : threadCounts) {
 				double raw = outbox.rawCommits(threads, Duration.ofSeconds(5));
 				double transactions = outbox.transactions(events, threads);
-				results.add("%d thread%s: %,.0f transactions/s, raw %,.0f commits/s: ratio %.2f".formatted(threads,
-						(threads == 1) ? "" : "s", transactions, raw, transactions / raw));
+				results.add(("%d thread%s: %,.0f transactions/s, raw %,.0f commits/s: ratio %.2f (the transactions "
+						+ "alone, relay stopped: %,.0f/s, %.2f)")
+					.formatted(threads, (threads == 1) ? "" : "s", transactions, raw, transactions / raw,
+							withoutRelay.get(threads), withoutRelay.get(threads) / raw));
 			}
 			row("Outbox alone: " + "%,d".formatted(events) + " transactions (insert a row, append a "
 					+ outbox.eventSize() + "-byte event) until a consumer has them all, against raw single-row UPDATE "

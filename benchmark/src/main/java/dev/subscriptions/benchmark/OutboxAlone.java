@@ -139,32 +139,65 @@ final class OutboxAlone implements AutoCloseable {
 	double transactions(int count, int threads) throws Exception {
 		String topic = this.topics.create("outbox");
 		try (Arrivals arrivals = new Arrivals(this.topics.bootstrapServers(), topic, count)) {
-			ExecutorService pool = Executors.newFixedThreadPool(threads);
-			try {
-				long start = System.nanoTime();
-				List<Future<?>> work = new ArrayList<>();
-				for (int t = 0; t < threads; t++) {
-					int share = count / threads + ((t < count % threads) ? 1 : 0);
-					work.add(pool.submit(() -> {
-						for (int i = 0; i < share; i++) {
-							UUID id = UUID.randomUUID();
-							this.transactions.executeWithoutResult(status -> {
-								this.jdbc.update("insert into business (id, n) values (?, ?)", id, 1L);
-								this.outbox.append(topic, id.toString(), event(id));
-							});
-						}
-						return null;
-					}));
-				}
-				for (Future<?> future : work) {
-					future.get();
-				}
-				long seen = arrivals.awaitAll(Duration.ofMinutes(5));
-				return count / ((seen - start) / 1e9);
+			long start = System.nanoTime();
+			commit(count, threads, topic);
+			long seen = arrivals.awaitAll(Duration.ofMinutes(5));
+			return count / ((seen - start) / 1e9);
+		}
+	}
+
+	/**
+	 * Transactions per second of the same transactions while the relay is stopped, until
+	 * the last one committed: what the transactions cost on their own, without the relay,
+	 * Kafka and the consumer beside them. The relay publishes their events once started.
+	 */
+	double transactionsWithoutRelay(int count, int threads) throws Exception {
+		if (this.relay.isRunning()) {
+			throw new IllegalStateException("The relay runs; measure the transactions alone before starting it");
+		}
+		String topic = this.topics.create("outbox-unrelayed");
+		long start = System.nanoTime();
+		commit(count, threads, topic);
+		return count / ((System.nanoTime() - start) / 1e9);
+	}
+
+	/** Waits until the relay has published every row of the outbox. */
+	void awaitEmpty(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.jdbc.queryForObject("select count(*) from outbox", Long.class) > 0) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("The benchmark's outbox still holds rows after " + timeout);
 			}
-			finally {
-				pool.shutdownNow();
+			Thread.sleep(50);
+		}
+	}
+
+	/**
+	 * {@code count} transactions from {@code threads} threads, each a row and an event.
+	 */
+	private void commit(int count, int threads, String topic) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> work = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int share = count / threads + ((t < count % threads) ? 1 : 0);
+				work.add(pool.submit(() -> {
+					for (int i = 0; i < share; i++) {
+						UUID id = UUID.randomUUID();
+						this.transactions.executeWithoutResult(status -> {
+							this.jdbc.update("insert into business (id, n) values (?, ?)", id, 1L);
+							this.outbox.append(topic, id.toString(), event(id));
+						});
+					}
+					return null;
+				}));
 			}
+			for (Future<?> future : work) {
+				future.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
 		}
 	}
 
