@@ -4,8 +4,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.RowMapperResultSetExtractor;
 
@@ -40,16 +43,11 @@ final class PrimaryKeyStatements {
 
 	/** The rows of a query, each mapped. */
 	<T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
-		List<T> rows = this.jdbc.execute(BY_PRIMARY_KEY + sql, (PreparedStatement statement) -> {
-			new ArgumentPreparedStatementSetter(args).setValues(statement);
-			boolean resultSet = statement.execute();
-			while (!resultSet) {
-				if (statement.getUpdateCount() == -1) {
+		List<T> rows = afterTheSetting(sql, args, (statement) -> {
+			try (ResultSet result = statement.getResultSet()) {
+				if (result == null) {
 					throw new IllegalStateException("No rows came back from: " + sql);
 				}
-				resultSet = statement.getMoreResults();
-			}
-			try (ResultSet result = statement.getResultSet()) {
 				return new RowMapperResultSetExtractor<>(rowMapper).extractData(result);
 			}
 		});
@@ -58,13 +56,21 @@ final class PrimaryKeyStatements {
 
 	/** The number of rows an update or delete changed. */
 	int update(String sql, Object... args) {
-		Integer changed = this.jdbc.execute(BY_PRIMARY_KEY + sql, (PreparedStatement statement) -> {
+		Integer changed = afterTheSetting(sql, args, PreparedStatement::getUpdateCount);
+		return (changed != null) ? changed : 0;
+	}
+
+	/**
+	 * Runs the setting and then {@code sql} in one execution, and hands the statement on
+	 * at the second one's result.
+	 */
+	private <T> @Nullable T afterTheSetting(String sql, Object[] args, PreparedStatementCallback<T> result) {
+		return this.jdbc.execute(BY_PRIMARY_KEY + sql, (PreparedStatement statement) -> {
 			new ArgumentPreparedStatementSetter(args).setValues(statement);
 			statement.execute();
 			statement.getMoreResults();
-			return statement.getUpdateCount();
+			return result.doInPreparedStatement(statement);
 		});
-		return (changed != null) ? changed : 0;
 	}
 
 }
