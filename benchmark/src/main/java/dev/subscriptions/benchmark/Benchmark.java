@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.subscriptions.localstack.auth.LocalTokens;
 
 /**
@@ -26,11 +29,12 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * and prints a header (the databases' {@code synchronous_commit}, the labels given) and
  * two tables:
  * <ol>
- * <li>idle propagation ({@code idle}), after an unmeasured warm-up of the services:
- * single deletes, one after the other; DELETE until the customer's entitlements are
- * revoked and until the deletion receipt is complete, by the commits of the transactions
- * (and, in a second pass, as a client polling the REST API sees it), and each stage of
- * the path between ({@link IdleStages});</li>
+ * <li>idle propagation ({@code idle}), after an unmeasured warm-up of the services and
+ * settling rounds of single deletes until their JIT compilation settles: single deletes,
+ * one after the other; DELETE until the customer's entitlements are revoked and until the
+ * deletion receipt is complete, by the commits of the transactions (and, in a second
+ * pass, as a client polling the REST API sees it), and each stage of the path between
+ * ({@link IdleStages});</li>
  * <li>one raw Kafka hop ({@code hop}): a raw producer's send to a plain consumer's
  * receive, with {@code linger.ms} 0 and 5 ({@link RawHop}), beside the idle deletion's
  * one-hop figure;</li>
@@ -50,7 +54,8 @@ import dev.subscriptions.localstack.auth.LocalTokens;
  * PostgreSQL.</li>
  * </ol>
  * Options:
- * {@code --customers 10000 --idle 200 --idle-polled 100 --relay-events 20000 --outbox-events 20000
+ * {@code --customers 10000 --warmup 2000 --settle-rounds 10 --settle-deletes 100 --settle-jit 5 --idle 200
+ * --idle-polled 100 --relay-events 20000 --outbox-events 20000
  * --hops 200 --preload 0 --delete-batch 100 --threads 16},
  * {@code --skip idle,hop,bulk,batch,relay,outbox} to leave parts out,
  * {@code --label name=value} (repeatable) to print a setting of the stack the benchmark
@@ -87,6 +92,11 @@ public final class Benchmark {
 
 	private final List<String[]> stageTable = new ArrayList<>();
 
+	private final JitCompilation jit;
+
+	/** How the settling ended, for the idle rows. */
+	private @Nullable String settledAfter;
+
 	private Benchmark(Options options) {
 		this.options = options;
 		this.rest = new Rest(options.text("--customer-url", "http://localhost:8081"),
@@ -97,6 +107,11 @@ public final class Benchmark {
 		this.subscriptionDatabase = new Database(postgres, "subscription");
 		this.benefitDatabase = new Database(postgres, "benefit");
 		this.benchmarkDatabase = new Database(postgres, "benchmark");
+		Map<String, String> managementUrls = new LinkedHashMap<>();
+		managementUrls.put("customer", options.text("--customer-management-url", "http://localhost:9181"));
+		managementUrls.put("subscription", options.text("--subscription-management-url", "http://localhost:9182"));
+		managementUrls.put("benefit", options.text("--benefit-management-url", "http://localhost:9183"));
+		this.jit = new JitCompilation(managementUrls);
 		this.pool = Executors.newFixedThreadPool(options.number("--threads", 16));
 		this.skipped = new HashSet<>(List.of(options.text("--skip", "").split(",")));
 	}
@@ -129,6 +144,8 @@ public final class Benchmark {
 		double oneHop = Double.NaN;
 		if (!this.skipped.contains("idle")) {
 			warmUp(this.options.number("--warmup", 2_000));
+			settle(this.options.number("--settle-rounds", 10), this.options.number("--settle-deletes", 100),
+					Double.parseDouble(this.options.text("--settle-jit", "5")));
 			oneHop = idlePropagation(this.options.number("--idle", 200), this.options.number("--idle-polled", 100));
 		}
 		String bootstrapServers = this.options.text("--kafka", "localhost:9092");
@@ -239,6 +256,94 @@ public final class Benchmark {
 	}
 
 	/**
+	 * Settles the services after the warm-up: rounds of {@code deletes} single deletes,
+	 * one at a time as in the idle pass, until the services' JIT compilation during a
+	 * round comes to at most {@code jitPerDeletion} milliseconds per deletion (summed
+	 * over the three services), or {@code rounds} have run. A bulk warm-up compiles the
+	 * bulk's paths; the single deletes after it still had the JIT compiling 20 ms per
+	 * deletion in two services, on a machine where the deletion itself takes 30-50 ms.
+	 */
+	private void settle(int rounds, int deletes, double jitPerDeletion) throws Exception {
+		if (rounds == 0) {
+			this.settledAfter = "no settling rounds";
+			return;
+		}
+		Product product = product();
+		List<String> summaries = new ArrayList<>();
+		try (TopicWatch watch = new TopicWatch(this.options.text("--kafka", "localhost:9092"), PLATFORM_TOPICS)) {
+			for (int round = 1; round <= rounds; round++) {
+				List<String> customers = subscribedCustomers(product, deletes, "settle-" + round + "-");
+				IdleStages stages = new IdleStages();
+				JitCompilation.Reading before = this.jit.read();
+				deleteOneAtATime(product, customers, stages);
+				Map<String, Double> compilation = this.jit.read().perDeletion(before, deletes);
+				Thread.sleep(500);
+				stages.collect(this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase, watch);
+				Stats entitlements = new Stats(stages.of(IdleStages.Stage.REQUEST_TO_ENTITLEMENTS));
+				Stats receipts = new Stats(stages.of(IdleStages.Stage.REQUEST_TO_RECEIPT));
+				double total = JitCompilation.Reading.total(compilation);
+				summaries.add("%d: JIT %.0f ms, p50 / p99 %.0f / %.0f and %.0f / %.0f ms".formatted(round, total,
+						entitlements.percentile(50), entitlements.percentile(99), receipts.percentile(50),
+						receipts.percentile(99)));
+				log(("settling, round %d of %d single deletes: entitlements revoked p50 / p99 %.0f / %.0f ms, "
+						+ "receipt %.0f / %.0f ms; JIT %s")
+					.formatted(round, deletes, entitlements.percentile(50), entitlements.percentile(99),
+							receipts.percentile(50), receipts.percentile(99),
+							JitCompilation.Reading.describe(compilation)));
+				if (total <= jitPerDeletion) {
+					this.settledAfter = ("%d settling rounds of %d single deletes, the last with %.1f ms of JIT per "
+							+ "deletion")
+						.formatted(round, deletes, total);
+					break;
+				}
+			}
+		}
+		if (this.settledAfter == null) {
+			this.settledAfter = "%d settling rounds of %d single deletes, still above %.1f ms of JIT per deletion"
+				.formatted(rounds, deletes, jitPerDeletion);
+		}
+		row("Idle settling: rounds of " + deletes + " single deletes after the warm-up, each with the services' JIT "
+				+ "compilation per deletion, DELETE → entitlements revoked and → receipt complete (by the commits)",
+				String.join("; ", summaries));
+	}
+
+	/**
+	 * {@code count} new customers, each with a subscription to the product's 3 benefits,
+	 * once benefit-service grants them.
+	 */
+	private List<String> subscribedCustomers(Product product, int count, String prefix) throws Exception {
+		List<String> customers = inParallel(count, i -> {
+			String customer = this.rest.createCustomer(product.organization(), prefix + i + "@example.com");
+			this.rest.subscribe(product.organization(), customer, product.id());
+			return customer;
+		});
+		for (String customer : customers) {
+			await(Duration.ofSeconds(60), Duration.ofMillis(50),
+					() -> this.rest.entitlementCount(product.organization(), customer) == 3);
+		}
+		return customers;
+	}
+
+	/**
+	 * Deletes the customers one at a time, each once the receipt of the one before is
+	 * complete, waiting for it by a query of customer-service's database every 10 ms;
+	 * notes each request's times in {@code stages} (when given).
+	 */
+	private void deleteOneAtATime(Product product, List<String> customers, IdleStages stages) throws Exception {
+		for (String customer : customers) {
+			long requestStarted = Clocks.nowMicros();
+			this.rest.deleteCustomer(product.organization(), customer);
+			long responded = Clocks.nowMicros();
+			await(Duration.ofSeconds(60), Duration.ofMillis(10), () -> this.customerDatabase.count(
+					"select count(*) from customer_deletion where customer_id = ?::uuid and completed_at is not null",
+					customer) == 1);
+			if (stages != null) {
+				stages.client(customer, requestStarted, responded);
+			}
+		}
+	}
+
+	/**
 	 * The idle deletions and their stages; returns the one-hop p50 in milliseconds. The
 	 * quiet pass ({@code --idle}) times each deletion by the commits of its transactions
 	 * and waits for the receipt by a query of customer-service's database every 10 ms, so
@@ -249,31 +354,18 @@ public final class Benchmark {
 	private double idlePropagation(int quiet, int polled) throws Exception {
 		Product product = product();
 		log("idle: preparing " + (quiet + polled) + " customers with a subscription to 3 benefits");
-		List<String> customers = inParallel(quiet + polled, i -> {
-			String customer = this.rest.createCustomer(product.organization(), "idle-" + i + "@example.com");
-			this.rest.subscribe(product.organization(), customer, product.id());
-			return customer;
-		});
-		for (String customer : customers) {
-			await(Duration.ofSeconds(60), Duration.ofMillis(50),
-					() -> this.rest.entitlementCount(product.organization(), customer) == 3);
-		}
+		List<String> customers = subscribedCustomers(product, quiet + polled, "idle-");
 		if (!this.customerDatabase.setting("track_commit_timestamp").equals("on")) {
 			log("idle: track_commit_timestamp is off, so the stages that need commit times are left empty");
 		}
 		IdleStages stages = new IdleStages();
 		IdleStages polls = new IdleStages();
+		Map<String, Double> quietCompilation;
 		try (TopicWatch watch = new TopicWatch(this.options.text("--kafka", "localhost:9092"), PLATFORM_TOPICS)) {
 			log("idle: deleting " + quiet + " one at a time, timed by their commits");
-			for (String customer : customers.subList(0, quiet)) {
-				long requestStarted = Clocks.nowMicros();
-				this.rest.deleteCustomer(product.organization(), customer);
-				long responded = Clocks.nowMicros();
-				await(Duration.ofSeconds(60), Duration.ofMillis(10), () -> this.customerDatabase.count(
-						"select count(*) from customer_deletion where customer_id = ?::uuid and completed_at is not null",
-						customer) == 1);
-				stages.client(customer, requestStarted, responded);
-			}
+			JitCompilation.Reading before = this.jit.read();
+			deleteOneAtATime(product, customers.subList(0, quiet), stages);
+			quietCompilation = this.jit.read().perDeletion(before, quiet);
 			log("idle: deleting " + polled + " one at a time, polled by a client every 2 ms");
 			for (String customer : customers.subList(quiet, quiet + polled)) {
 				long requestStarted = Clocks.nowMicros();
@@ -307,6 +399,9 @@ public final class Benchmark {
 				percentiles(new Stats(stages.of(IdleStages.Stage.REQUEST_TO_ENTITLEMENTS))));
 		row("Idle propagation: DELETE request → deletion receipt complete (customer-service commit; p50 / p95 / p99; "
 				+ "target p99 < 100 ms)", percentiles(new Stats(stages.of(IdleStages.Stage.REQUEST_TO_RECEIPT))));
+		row("Idle propagation: the services' JIT compilation during the " + quiet + " single deletes "
+				+ "(jvm.compilation.time; after the warm-up and " + this.settledAfter + ")",
+				JitCompilation.Reading.describe(quietCompilation));
 		if (polled > 0) {
 			row("Idle propagation as a client polling every 2 ms sees it, " + polled
 					+ " single deletes: DELETE request → GET entitlements empty; → GET receipt complete (p50 / p95 / p99)",
