@@ -38,8 +38,8 @@ final class IdleStages {
 				Stage.SEND_TO_AVAILABLE, Stage.SEND_TO_BENEFIT_START, Stage.BENEFIT_HANDLER,
 				Stage.SEND_TO_SUBSCRIPTION_START, Stage.SUBSCRIPTION_HANDLER, Stage.BENEFIT_COMMIT_TO_REPORT,
 				Stage.SUBSCRIPTION_COMMIT_TO_REPORT, Stage.REPORT_TO_AVAILABLE, Stage.REPORT_TO_CUSTOMER_START,
-				Stage.CUSTOMER_HANDLER, Stage.ONE_HOP, Stage.COMMIT_TO_RECEIPT, Stage.REQUEST_TO_ENTITLEMENTS,
-				Stage.REQUEST_TO_RECEIPT)) {
+				Stage.CUSTOMER_HANDLER, Stage.ONE_HOP_TO_START, Stage.ONE_HOP, Stage.COMMIT_TO_RECEIPT,
+				Stage.REQUEST_TO_ENTITLEMENTS, Stage.REQUEST_TO_RECEIPT)) {
 			this.stages.put(stage, new ArrayList<>());
 		}
 		this.stages.put(Stage.CLIENT_ENTITLEMENTS, new ArrayList<>());
@@ -110,6 +110,7 @@ final class IdleStages {
 			Handled subscriptionHandled = subscription.get(deletion.eventId());
 			if (benefitHandled != null) {
 				add(Stage.BENEFIT_HANDLER, benefitHandled.started(), benefitHandled.committed());
+				add(Stage.ONE_HOP_TO_START, deletion.committed(), benefitHandled.started());
 				add(Stage.ONE_HOP, deletion.committed(), benefitHandled.committed());
 				add(Stage.REQUEST_TO_ENTITLEMENTS, client.requestStarted(), benefitHandled.committed());
 			}
@@ -203,6 +204,8 @@ final class IdleStages {
 		static final String REPORT_TO_CUSTOMER_START = "report sent → customer-service handler start";
 
 		static final String CUSTOMER_HANDLER = "customer-service report handler start → its commit";
+
+		static final String ONE_HOP_TO_START = "DELETE commit → benefit-service handler start (its inbox row)";
 
 		static final String ONE_HOP = "One hop: DELETE commit → benefit-service handler commit (entitlements revoked)";
 
