@@ -141,7 +141,7 @@ public final class Benchmark {
 
 	private void run() throws Exception {
 		header();
-		OneHop oneHop = null;
+		@Nullable OneHop oneHop = null;
 		if (!this.skipped.contains("idle")) {
 			warmUp(this.options.number("--warmup", 2_000));
 			settle(this.options.number("--settle-rounds", 10), this.options.number("--settle-deletes", 100),
@@ -260,8 +260,9 @@ public final class Benchmark {
 	 * one at a time as in the idle pass, until the services' JIT compilation during a
 	 * round comes to at most {@code jitPerDeletion} milliseconds per deletion (summed
 	 * over the three services), or {@code rounds} have run. A bulk warm-up compiles the
-	 * bulk's paths; the single deletes after it still had the JIT compiling 20 ms per
-	 * deletion in two services, on a machine where the deletion itself takes 30-50 ms.
+	 * bulk's paths; the single deletes after it still had the services' compiler threads
+	 * busy for 270-290 ms per deletion (together, on two cores), where the deletion
+	 * itself takes 30-100 ms.
 	 */
 	private void settle(int rounds, int deletes, double jitPerDeletion) throws Exception {
 		if (rounds == 0) {
@@ -327,7 +328,7 @@ public final class Benchmark {
 	/**
 	 * Deletes the customers one at a time, each once the receipt of the one before is
 	 * complete, waiting for it by a query of customer-service's database every 10 ms;
-	 * notes each request's times in {@code stages} (when given).
+	 * notes each request's times in {@code stages}.
 	 */
 	private void deleteOneAtATime(Product product, List<String> customers, IdleStages stages) throws Exception {
 		for (String customer : customers) {
@@ -337,9 +338,7 @@ public final class Benchmark {
 			await(Duration.ofSeconds(60), Duration.ofMillis(10), () -> this.customerDatabase.count(
 					"select count(*) from customer_deletion where customer_id = ?::uuid and completed_at is not null",
 					customer) == 1);
-			if (stages != null) {
-				stages.client(customer, requestStarted, responded);
-			}
+			stages.client(customer, requestStarted, responded);
 		}
 	}
 
