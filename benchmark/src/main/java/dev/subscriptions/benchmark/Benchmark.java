@@ -94,9 +94,6 @@ public final class Benchmark {
 
 	private final JitCompilation jit;
 
-	/** How the settling ended, for the idle rows. */
-	private @Nullable String settledAfter;
-
 	private Benchmark(Options options) {
 		this.options = options;
 		this.rest = new Rest(options.text("--customer-url", "http://localhost:8081"),
@@ -144,9 +141,11 @@ public final class Benchmark {
 		@Nullable OneHop oneHop = null;
 		if (!this.skipped.contains("idle")) {
 			warmUp(this.options.number("--warmup", 2_000));
-			settle(this.options.number("--settle-rounds", 10), this.options.number("--settle-deletes", 100),
+			String settledAfter = settle(this.options.number("--settle-rounds", 10),
+					this.options.number("--settle-deletes", 100),
 					Double.parseDouble(this.options.text("--settle-jit", "5")));
-			oneHop = idlePropagation(this.options.number("--idle", 200), this.options.number("--idle-polled", 100));
+			oneHop = idlePropagation(this.options.number("--idle", 200), this.options.number("--idle-polled", 100),
+					settledAfter);
 		}
 		String bootstrapServers = this.options.text("--kafka", "localhost:9092");
 		try (BenchmarkTopics topics = new BenchmarkTopics(bootstrapServers)) {
@@ -262,15 +261,16 @@ public final class Benchmark {
 	 * over the three services), or {@code rounds} have run. A bulk warm-up compiles the
 	 * bulk's paths; the single deletes after it still had the services' compiler threads
 	 * busy for 270-290 ms per deletion (together, on two cores), where the deletion
-	 * itself takes 30-100 ms.
+	 * itself takes 30-100 ms. Returns how the settling ended, for the idle rows.
 	 */
-	private void settle(int rounds, int deletes, double jitPerDeletion) throws Exception {
+	private String settle(int rounds, int deletes, double jitPerDeletion) throws Exception {
 		if (rounds == 0) {
-			this.settledAfter = "no settling rounds";
-			return;
+			return "no settling rounds";
 		}
 		Product product = product();
 		List<String> summaries = new ArrayList<>();
+		String settledAfter = "%d settling rounds of %d single deletes, still above %.1f ms of JIT per deletion"
+			.formatted(rounds, deletes, jitPerDeletion);
 		try (TopicWatch watch = new TopicWatch(this.options.text("--kafka", "localhost:9092"), PLATFORM_TOPICS)) {
 			for (int round = 1; round <= rounds; round++) {
 				List<String> customers = subscribedCustomers(product, deletes, "settle-" + round + "-");
@@ -282,30 +282,23 @@ public final class Benchmark {
 				stages.collect(this.customerDatabase, this.subscriptionDatabase, this.benefitDatabase, watch);
 				Stats entitlements = new Stats(stages.of(IdleStages.Stage.REQUEST_TO_ENTITLEMENTS));
 				Stats receipts = new Stats(stages.of(IdleStages.Stage.REQUEST_TO_RECEIPT));
+				String summary = "%d: JIT %s; p50 / p99 %.0f / %.0f and %.0f / %.0f ms".formatted(round,
+						JitCompilation.Reading.describe(compilation), entitlements.percentile(50),
+						entitlements.percentile(99), receipts.percentile(50), receipts.percentile(99));
+				log("settling, round " + summary);
+				summaries.add(summary);
 				double total = JitCompilation.Reading.total(compilation);
-				summaries.add("%d: JIT %.0f ms, p50 / p99 %.0f / %.0f and %.0f / %.0f ms".formatted(round, total,
-						entitlements.percentile(50), entitlements.percentile(99), receipts.percentile(50),
-						receipts.percentile(99)));
-				log(("settling, round %d of %d single deletes: entitlements revoked p50 / p99 %.0f / %.0f ms, "
-						+ "receipt %.0f / %.0f ms; JIT %s")
-					.formatted(round, deletes, entitlements.percentile(50), entitlements.percentile(99),
-							receipts.percentile(50), receipts.percentile(99),
-							JitCompilation.Reading.describe(compilation)));
 				if (total <= jitPerDeletion) {
-					this.settledAfter = ("%d settling rounds of %d single deletes, the last with %.1f ms of JIT per "
-							+ "deletion")
+					settledAfter = "%d settling rounds of %d single deletes, the last with %.1f ms of JIT per deletion"
 						.formatted(round, deletes, total);
 					break;
 				}
 			}
 		}
-		if (this.settledAfter == null) {
-			this.settledAfter = "%d settling rounds of %d single deletes, still above %.1f ms of JIT per deletion"
-				.formatted(rounds, deletes, jitPerDeletion);
-		}
 		row("Idle settling: rounds of " + deletes + " single deletes after the warm-up, each with the services' JIT "
 				+ "compilation per deletion, DELETE → entitlements revoked and → receipt complete (by the commits)",
 				String.join("; ", summaries));
+		return settledAfter;
 	}
 
 	/**
@@ -350,7 +343,7 @@ public final class Benchmark {
 	 * ({@code --idle-polled}) times it as a client would see it, by GETs every 2 ms of
 	 * the entitlements and of the receipt, which themselves load the machine.
 	 */
-	private OneHop idlePropagation(int quiet, int polled) throws Exception {
+	private OneHop idlePropagation(int quiet, int polled, String settledAfter) throws Exception {
 		Product product = product();
 		log("idle: preparing " + (quiet + polled) + " customers with a subscription to 3 benefits");
 		List<String> customers = subscribedCustomers(product, quiet + polled, "idle-");
@@ -399,7 +392,7 @@ public final class Benchmark {
 		row("Idle propagation: DELETE request → deletion receipt complete (customer-service commit; p50 / p95 / p99; "
 				+ "target p99 < 100 ms)", percentiles(new Stats(stages.of(IdleStages.Stage.REQUEST_TO_RECEIPT))));
 		row("Idle propagation: the services' JIT compilation during the " + quiet + " single deletes "
-				+ "(jvm.compilation.time; after the warm-up and " + this.settledAfter + ")",
+				+ "(jvm.compilation.time; after the warm-up and " + settledAfter + ")",
 				JitCompilation.Reading.describe(quietCompilation));
 		if (polled > 0) {
 			row("Idle propagation as a client polling every 2 ms sees it, " + polled
